@@ -1,0 +1,360 @@
+//! `+ - * /`, `powf` and negation on scalars, arrays and scalar/array mixes, with NumPy
+//! broadcasting. One trait, [`Binary`], has one impl per operand kind; every rule is then a
+//! pair of closures.
+use crate::{unbroadcast, Scalar, Value};
+use ndarray::{Array, ArrayBase, Data, DimMax, Dimension, Zip};
+use num_traits::Float;
+
+/// Elementwise binary operations between two operand kinds (scalar x scalar, scalar x array,
+/// array x scalar, array x array with broadcasting).
+///
+/// A VJP closure receives `(a, b, y, g)` elementwise (operands, output, output adjoint) and
+/// returns the partial adjoint; the result is summed back to the operand's shape.
+pub trait Binary<Rhs> {
+    /// The element type.
+    type Elem: Scalar;
+    /// The result (scalar, or owned array of the broadcast shape).
+    type Output;
+    /// The adjoint of the left operand (its own shape).
+    type LhsGrad;
+    /// The adjoint of the right operand (its own shape).
+    type RhsGrad;
+    /// Forward: `f(a, b)` elementwise.
+    fn map2(
+        &self,
+        rhs: &Rhs,
+        op: &str,
+        f: impl Fn(Self::Elem, Self::Elem) -> Self::Elem,
+    ) -> Self::Output;
+    /// The left operand's adjoint: `df(a, b, y, g)` elementwise, summed back to `self`'s shape.
+    fn vjp_lhs(
+        &self,
+        rhs: &Rhs,
+        op: &str,
+        y: &Self::Output,
+        g: &Self::Output,
+        df: impl Fn(Self::Elem, Self::Elem, Self::Elem, Self::Elem) -> Self::Elem,
+    ) -> Self::LhsGrad;
+    /// The right operand's adjoint: `df(a, b, y, g)` elementwise, summed back to `rhs`'s shape.
+    fn vjp_rhs(
+        &self,
+        rhs: &Rhs,
+        op: &str,
+        y: &Self::Output,
+        g: &Self::Output,
+        df: impl Fn(Self::Elem, Self::Elem, Self::Elem, Self::Elem) -> Self::Elem,
+    ) -> Self::RhsGrad;
+}
+
+type Df<A> = fn(A, A, A, A) -> A;
+
+// scalar x scalar
+impl<A: Scalar> Binary<A> for A {
+    type Elem = A;
+    type Output = A;
+    type LhsGrad = A;
+    type RhsGrad = A;
+    fn map2(&self, rhs: &A, _op: &str, f: impl Fn(A, A) -> A) -> A {
+        f(*self, *rhs)
+    }
+    fn vjp_lhs(&self, rhs: &A, _op: &str, y: &A, g: &A, df: impl Fn(A, A, A, A) -> A) -> A {
+        df(*self, *rhs, *y, *g)
+    }
+    fn vjp_rhs(&self, rhs: &A, _op: &str, y: &A, g: &A, df: impl Fn(A, A, A, A) -> A) -> A {
+        df(*self, *rhs, *y, *g)
+    }
+}
+
+// scalar x array
+impl<A: Scalar, S: Data<Elem = A>, D: Dimension> Binary<ArrayBase<S, D>> for A {
+    type Elem = A;
+    type Output = Array<A, D>;
+    type LhsGrad = A;
+    type RhsGrad = Array<A, D>;
+    fn map2(&self, rhs: &ArrayBase<S, D>, _op: &str, f: impl Fn(A, A) -> A) -> Array<A, D> {
+        let a = *self;
+        rhs.mapv(|b| f(a, b))
+    }
+    #[track_caller]
+    fn vjp_lhs(
+        &self,
+        rhs: &ArrayBase<S, D>,
+        op: &str,
+        y: &Array<A, D>,
+        g: &Array<A, D>,
+        df: impl Fn(A, A, A, A) -> A,
+    ) -> A {
+        crate::value::assert_same_shape(op, rhs.shape(), g.shape());
+        let a = *self;
+        let mut sum = A::zero();
+        Zip::from(rhs)
+            .and(y)
+            .and(g)
+            .for_each(|&b, &y, &g| sum += df(a, b, y, g));
+        sum
+    }
+    #[track_caller]
+    fn vjp_rhs(
+        &self,
+        rhs: &ArrayBase<S, D>,
+        op: &str,
+        y: &Array<A, D>,
+        g: &Array<A, D>,
+        df: impl Fn(A, A, A, A) -> A,
+    ) -> Array<A, D> {
+        crate::value::assert_same_shape(op, rhs.shape(), g.shape());
+        let a = *self;
+        Zip::from(rhs)
+            .and(y)
+            .and(g)
+            .map_collect(|&b, &y, &g| df(a, b, y, g))
+    }
+}
+
+// array x scalar
+impl<A: Scalar, S: Data<Elem = A>, D: Dimension> Binary<A> for ArrayBase<S, D> {
+    type Elem = A;
+    type Output = Array<A, D>;
+    type LhsGrad = Array<A, D>;
+    type RhsGrad = A;
+    fn map2(&self, rhs: &A, _op: &str, f: impl Fn(A, A) -> A) -> Array<A, D> {
+        let b = *rhs;
+        self.mapv(|a| f(a, b))
+    }
+    #[track_caller]
+    fn vjp_lhs(
+        &self,
+        rhs: &A,
+        op: &str,
+        y: &Array<A, D>,
+        g: &Array<A, D>,
+        df: impl Fn(A, A, A, A) -> A,
+    ) -> Array<A, D> {
+        crate::value::assert_same_shape(op, self.shape(), g.shape());
+        let b = *rhs;
+        Zip::from(self)
+            .and(y)
+            .and(g)
+            .map_collect(|&a, &y, &g| df(a, b, y, g))
+    }
+    #[track_caller]
+    fn vjp_rhs(
+        &self,
+        rhs: &A,
+        op: &str,
+        y: &Array<A, D>,
+        g: &Array<A, D>,
+        df: impl Fn(A, A, A, A) -> A,
+    ) -> A {
+        crate::value::assert_same_shape(op, self.shape(), g.shape());
+        let b = *rhs;
+        let mut sum = A::zero();
+        Zip::from(self)
+            .and(y)
+            .and(g)
+            .for_each(|&a, &y, &g| sum += df(a, b, y, g));
+        sum
+    }
+}
+
+// array x array, NumPy broadcasting
+impl<A, S1, S2, D1, D2> Binary<ArrayBase<S2, D2>> for ArrayBase<S1, D1>
+where
+    A: Scalar,
+    S1: Data<Elem = A>,
+    S2: Data<Elem = A>,
+    D1: Dimension + DimMax<D2>,
+    D2: Dimension,
+{
+    type Elem = A;
+    type Output = Array<A, <D1 as DimMax<D2>>::Output>;
+    type LhsGrad = Array<A, D1>;
+    type RhsGrad = Array<A, D2>;
+    #[track_caller]
+    fn map2(&self, rhs: &ArrayBase<S2, D2>, op: &str, f: impl Fn(A, A) -> A) -> Self::Output {
+        let shape: <D1 as DimMax<D2>>::Output =
+            crate::broadcast_shape(op, self.shape(), rhs.shape());
+        let (a, b) = broadcast_pair(op, self, rhs, &shape);
+        Zip::from(&a).and(&b).map_collect(|&a, &b| f(a, b))
+    }
+    #[track_caller]
+    fn vjp_lhs(
+        &self,
+        rhs: &ArrayBase<S2, D2>,
+        op: &str,
+        y: &Self::Output,
+        g: &Self::Output,
+        df: impl Fn(A, A, A, A) -> A,
+    ) -> Array<A, D1> {
+        let full = zip_broadcast(self, rhs, op, y, g, df);
+        unbroadcast(full, &self.raw_dim())
+    }
+    #[track_caller]
+    fn vjp_rhs(
+        &self,
+        rhs: &ArrayBase<S2, D2>,
+        op: &str,
+        y: &Self::Output,
+        g: &Self::Output,
+        df: impl Fn(A, A, A, A) -> A,
+    ) -> Array<A, D2> {
+        let full = zip_broadcast(self, rhs, op, y, g, df);
+        unbroadcast(full, &rhs.raw_dim())
+    }
+}
+
+/// Both operands as views of the broadcast shape.
+#[track_caller]
+fn broadcast_pair<'a, A, S1, S2, D1, D2, E>(
+    op: &str,
+    a: &'a ArrayBase<S1, D1>,
+    b: &'a ArrayBase<S2, D2>,
+    shape: &E,
+) -> (ndarray::ArrayView<'a, A, E>, ndarray::ArrayView<'a, A, E>)
+where
+    S1: Data<Elem = A>,
+    S2: Data<Elem = A>,
+    D1: Dimension,
+    D2: Dimension,
+    E: Dimension,
+{
+    match (a.broadcast(shape.clone()), b.broadcast(shape.clone())) {
+        (Some(a), Some(b)) => (a, b),
+        _ => panic!(
+            "{op}: shapes {:?} and {:?} cannot be broadcast together",
+            a.shape(),
+            b.shape()
+        ),
+    }
+}
+
+/// `df(a, b, y, g)` over the broadcast shape (before summing back to an operand).
+#[track_caller]
+fn zip_broadcast<A, S1, S2, D1, D2>(
+    a: &ArrayBase<S1, D1>,
+    b: &ArrayBase<S2, D2>,
+    op: &str,
+    y: &Array<A, <D1 as DimMax<D2>>::Output>,
+    g: &Array<A, <D1 as DimMax<D2>>::Output>,
+    df: impl Fn(A, A, A, A) -> A,
+) -> Array<A, <D1 as DimMax<D2>>::Output>
+where
+    A: Scalar,
+    S1: Data<Elem = A>,
+    S2: Data<Elem = A>,
+    D1: Dimension + DimMax<D2>,
+    D2: Dimension,
+{
+    let shape = y.raw_dim();
+    crate::value::assert_same_shape(op, y.shape(), g.shape());
+    let (av, bv) = broadcast_pair(op, a, b, &shape);
+    Zip::from(&av)
+        .and(&bv)
+        .and(y)
+        .and(g)
+        .map_collect(|&a, &b, &y, &g| df(a, b, y, g))
+}
+
+macro_rules! binary_rules {
+    ($(
+        $(#[$doc:meta])*
+        $name:ident / $op:literal: |$a:ident, $b:ident| $fwd:expr;
+        $calc:literal
+        $lhs:ident: |$la:pat_param, $lb:pat_param, $ly:pat_param, $lg:pat_param| $lexpr:expr;
+        $rhs:ident: |$ra:pat_param, $rb:pat_param, $ry:pat_param, $rg:pat_param| $rexpr:expr;
+    )*) => {$(
+        $(#[$doc])*
+        ///
+        /// Works on scalars, arrays (owned or views) and scalar/array mixes, with NumPy
+        /// broadcasting. **Panics** naming the op and both shapes if they do not broadcast.
+        #[track_caller]
+        pub fn $name<L: Binary<R>, R>(a: &L, b: &R) -> L::Output {
+            a.map2(b, $op, |$a, $b| $fwd)
+        }
+
+        #[doc = concat!("VJP of [`", stringify!($name), "`] for the left operand: ", $calc, ".")]
+        ///
+        /// The result has the left operand's shape (broadcast axes are summed away).
+        #[track_caller]
+        pub fn $lhs<L: Binary<R>, R>(a: &L, b: &R, y: &L::Output, g: &L::Output) -> L::LhsGrad {
+            let df: Df<L::Elem> = |$la, $lb, $ly, $lg| $lexpr;
+            a.vjp_lhs(b, $op, y, g, df)
+        }
+
+        #[doc = concat!("VJP of [`", stringify!($name), "`] for the right operand: ", $calc, ".")]
+        ///
+        /// The result has the right operand's shape (broadcast axes are summed away).
+        #[track_caller]
+        pub fn $rhs<L: Binary<R>, R>(a: &L, b: &R, y: &L::Output, g: &L::Output) -> L::RhsGrad {
+            let df: Df<L::Elem> = |$ra, $rb, $ry, $rg| $rexpr;
+            a.vjp_rhs(b, $op, y, g, df)
+        }
+    )*};
+}
+
+binary_rules! {
+    /// `a + b`.
+    ///
+    /// ```
+    /// assert_eq!(autodiff_runtime::add(&1.0, &2.0), 3.0);
+    /// ```
+    add / "add": |a, b| a + b;
+    "y = a + b; da += g, db += g"
+    add_vjp_lhs: |_, _, _, g| g;
+    add_vjp_rhs: |_, _, _, g| g;
+
+    /// `a - b`.
+    ///
+    /// ```
+    /// assert_eq!(autodiff_runtime::sub(&1.0, &2.0), -1.0);
+    /// ```
+    sub / "sub": |a, b| a - b;
+    "y = a - b; da += g, db -= g"
+    sub_vjp_lhs: |_, _, _, g| g;
+    sub_vjp_rhs: |_, _, _, g| -g;
+
+    /// `a * b`.
+    ///
+    /// ```
+    /// assert_eq!(autodiff_runtime::mul(&3.0, &2.0), 6.0);
+    /// ```
+    mul / "mul": |a, b| a * b;
+    "y = a * b; da += g * b, db += g * a"
+    mul_vjp_lhs: |_, b, _, g| g * b;
+    mul_vjp_rhs: |a, _, _, g| g * a;
+
+    /// `a / b`.
+    ///
+    /// ```
+    /// assert_eq!(autodiff_runtime::div(&3.0, &2.0), 1.5);
+    /// ```
+    div / "div": |a, b| a / b;
+    "y = a / b; da += g / b, db -= g * y / b"
+    div_vjp_lhs: |_, b, _, g| g / b;
+    div_vjp_rhs: |_, b, y, g| -g * y / b;
+
+    /// `a.powf(b)`: differentiable in the base and the exponent.
+    ///
+    /// ```
+    /// assert_eq!(autodiff_runtime::powf(&2.0, &3.0), 8.0);
+    /// ```
+    powf / "powf": |a, b| a.powf(b);
+    "y = a^b; da += g * b * a^(b-1), db += g * y * ln a"
+    powf_vjp_base: |a, b, _, g| g * b * a.powf(b - <L::Elem as num_traits::One>::one());
+    powf_vjp_exp: |a, _, y, g| if y == <L::Elem as num_traits::Zero>::zero() { y } else { g * y * a.ln() };
+}
+
+/// `-x`.
+///
+/// ```
+/// assert_eq!(autodiff_runtime::neg(&2.0), -2.0);
+/// ```
+pub fn neg<T: Value>(x: &T) -> T::Owned {
+    x.map_elems(|v| -v)
+}
+
+/// VJP of [`neg`]: y = -x; dx -= g.
+#[track_caller]
+pub fn neg_vjp<T: Value>(x: &T, y: &T::Owned, g: &T::Owned) -> T::Owned {
+    x.zip_elems("neg", y, g, |_, _, g| -g)
+}

@@ -1,0 +1,47 @@
+//! Runtime of the [`autodiff`](https://docs.rs/autodiff) crate: every differentiable
+//! operation as a forward function with its vector-Jacobian products (VJPs) beside it.
+//!
+//! The `#[differentiate]` macro knows only the *structure* of a function body; this crate
+//! knows the *math*. Each operation `op` has a forward function `op` and one VJP per
+//! differentiable argument (`op_vjp` for one argument, `op_vjp_lhs` / `op_vjp_rhs` for two).
+//! A VJP receives the forward arguments, the forward output `y` and the output's adjoint `g`,
+//! and returns the adjoint contribution for its argument, always of that argument's own shape:
+//! broadcasting is undone by [`unbroadcast`].
+//!
+//! Dispatch is by traits, so the same `mul` serves `f64 * f64`, `f32 * Array2<f32>` and a
+//! `[H]` bias broadcast over `[B, H]`, and rustc picks the implementation from the real types.
+//!
+//! ```
+//! use autodiff_runtime::{mul, mul_vjp_rhs};
+//! use ndarray::{array, Array1};
+//!
+//! let a = array![[1.0, 2.0], [3.0, 4.0]];
+//! let bias: Array1<f64> = array![10.0, 20.0];
+//! let y = mul(&a, &bias); // broadcast over rows
+//! let g = ndarray::Array2::ones((2, 2));
+//! let d_bias = mul_vjp_rhs(&a, &bias, &y, &g); // summed back to the bias's shape
+//! assert_eq!(d_bias, array![4.0, 6.0]);
+//! ```
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod arith;
+mod broadcast;
+pub mod check;
+pub mod datasets;
+mod dot;
+mod matmul;
+mod nn;
+pub mod optim;
+mod reduce;
+mod unary;
+mod value;
+
+pub use arith::*;
+pub use broadcast::{broadcast_shape, unbroadcast};
+pub use dot::*;
+pub use matmul::*;
+pub use nn::*;
+pub use reduce::*;
+pub use unary::*;
+pub use value::*;

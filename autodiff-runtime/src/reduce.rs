@@ -1,0 +1,115 @@
+//! Reductions and layout: `sum`, `mean`, `sum_axis`, `t`, with ndarray's exact semantics.
+use crate::value::assert_same_shape;
+use crate::Scalar;
+use ndarray::{Array, ArrayBase, ArrayView, Axis, Data, Dimension, RemoveAxis};
+
+/// `x.sum()`: the sum of all elements.
+///
+/// ```
+/// assert_eq!(autodiff_runtime::sum(&ndarray::array![1.0, 2.0]), 3.0);
+/// ```
+pub fn sum<A: Scalar, S: Data<Elem = A>, D: Dimension>(x: &ArrayBase<S, D>) -> A {
+    x.sum()
+}
+
+/// VJP of [`sum`]: y = Σ x; dx += g (every element).
+pub fn sum_vjp<A: Scalar, S: Data<Elem = A>, D: Dimension>(
+    x: &ArrayBase<S, D>,
+    _y: &A,
+    g: &A,
+) -> Array<A, D> {
+    Array::from_elem(x.raw_dim(), *g)
+}
+
+/// `x.mean().unwrap()`: the mean of all elements.
+///
+/// **Panics** on an empty array (where ndarray's `mean()` returns `None`).
+///
+/// ```
+/// assert_eq!(autodiff_runtime::mean(&ndarray::array![1.0, 2.0]), 1.5);
+/// ```
+#[track_caller]
+pub fn mean<A: Scalar, S: Data<Elem = A>, D: Dimension>(x: &ArrayBase<S, D>) -> A {
+    match x.mean() {
+        Some(m) => m,
+        None => panic!("mean: the array of shape {:?} is empty", x.shape()),
+    }
+}
+
+/// VJP of [`mean`]: y = Σ x / n; dx += g / n.
+pub fn mean_vjp<A: Scalar, S: Data<Elem = A>, D: Dimension>(
+    x: &ArrayBase<S, D>,
+    _y: &A,
+    g: &A,
+) -> Array<A, D> {
+    let n = A::of_f64(x.len() as f64);
+    Array::from_elem(x.raw_dim(), *g / n)
+}
+
+/// `x.sum_axis(axis)`: sums along `axis`, removing it.
+///
+/// **Panics** if `axis` is out of bounds.
+///
+/// ```
+/// use ndarray::{array, Axis};
+/// let s = autodiff_runtime::sum_axis(&array![[1.0, 2.0], [3.0, 4.0]], Axis(0));
+/// assert_eq!(s, array![4.0, 6.0]);
+/// ```
+#[track_caller]
+pub fn sum_axis<A: Scalar, S: Data<Elem = A>, D: RemoveAxis>(
+    x: &ArrayBase<S, D>,
+    axis: Axis,
+) -> Array<A, D::Smaller> {
+    assert!(
+        axis.index() < x.ndim(),
+        "sum_axis: axis {} is out of bounds for shape {:?}",
+        axis.index(),
+        x.shape()
+    );
+    x.sum_axis(axis)
+}
+
+/// VJP of [`sum_axis`]: y = Σ_k x; dx += g broadcast back along axis k.
+#[track_caller]
+pub fn sum_axis_vjp<A: Scalar, S: Data<Elem = A>, D: RemoveAxis>(
+    x: &ArrayBase<S, D>,
+    axis: Axis,
+    y: &Array<A, D::Smaller>,
+    g: &Array<A, D::Smaller>,
+) -> Array<A, D> {
+    assert_same_shape("sum_axis", y.shape(), g.shape());
+    let g = g.view().into_dyn().insert_axis(axis);
+    match g
+        .broadcast(x.raw_dim().into_dyn())
+        .map(|b| b.to_owned().into_dimensionality::<D>())
+    {
+        Some(Ok(dx)) => dx,
+        _ => panic!(
+            "sum_axis: an adjoint of shape {:?} does not fit input shape {:?}",
+            g.shape(),
+            x.shape()
+        ),
+    }
+}
+
+/// `x.t()`: the transpose (all axes reversed), a view as in ndarray.
+///
+/// ```
+/// let a = ndarray::array![[1.0, 2.0, 3.0]];
+/// assert_eq!(autodiff_runtime::t(&a).shape(), &[3, 1]);
+/// ```
+pub fn t<A: Scalar, S: Data<Elem = A>, D: Dimension>(x: &ArrayBase<S, D>) -> ArrayView<'_, A, D> {
+    x.t()
+}
+
+/// VJP of [`t`]: y = xᵀ; dx += gᵀ.
+#[track_caller]
+pub fn t_vjp<A: Scalar, S: Data<Elem = A>, D: Dimension>(
+    x: &ArrayBase<S, D>,
+    y: &ArrayView<'_, A, D>,
+    g: &Array<A, D>,
+) -> Array<A, D> {
+    assert_same_shape("t", y.shape(), g.shape());
+    let _ = x;
+    g.t().to_owned()
+}

@@ -1,0 +1,236 @@
+//! The kinds of values a differentiated body works with, and adjoint bookkeeping.
+use ndarray::{Array, ArrayBase, ArrayView, Data, Dimension, LinalgScalar, ScalarOperand, Zip};
+use num_traits::Float;
+use std::fmt::{Debug, Display};
+use std::iter::Sum;
+use std::ops::{AddAssign, DivAssign, MulAssign, SubAssign};
+
+/// A float element type: `f32` or `f64`.
+pub trait Scalar:
+    Float
+    + ScalarOperand
+    + LinalgScalar
+    + AddAssign
+    + SubAssign
+    + MulAssign
+    + DivAssign
+    + Sum
+    + Debug
+    + Display
+    + Default
+    + ndarray::NdFloat
+    + num_traits::FromPrimitive
+    + Send
+    + Sync
+    + 'static
+{
+    /// Converts an `f64` constant (for example a finite-difference step) to this type.
+    fn of_f64(v: f64) -> Self;
+    /// Converts to `f64`, for error reports.
+    fn as_f64(self) -> f64;
+}
+
+impl Scalar for f32 {
+    fn of_f64(v: f64) -> Self {
+        v as f32
+    }
+    fn as_f64(self) -> f64 {
+        f64::from(self)
+    }
+}
+
+impl Scalar for f64 {
+    fn of_f64(v: f64) -> Self {
+        v
+    }
+    fn as_f64(self) -> f64 {
+        self
+    }
+}
+
+/// The value `1` of a float type: the seed of a scalar function's reverse sweep.
+///
+/// ```
+/// let one: f32 = autodiff_runtime::one();
+/// assert_eq!(one, 1.0);
+/// ```
+pub fn one<A: Scalar>() -> A {
+    A::one()
+}
+
+/// A parameter of a differentiated function, as it is passed in (`f64`, `&Array2<f64>`,
+/// `ArrayView1<f32>`, ...), normalised to the value the tape works with: the scalar itself,
+/// or a view of the array.
+pub trait Param {
+    /// The value the tape works with: a scalar, or an [`ArrayView`] of the array.
+    type Value<'a>
+    where
+        Self: 'a;
+    /// The gradient type: the scalar, or an owned array of the parameter's shape.
+    type Grad;
+    /// The tape value for this parameter (a copy of a scalar, a view of an array).
+    fn value(&self) -> Self::Value<'_>;
+}
+
+macro_rules! scalar_param {
+    ($($t:ty),*) => {$(
+        impl Param for $t {
+            type Value<'a> = $t;
+            type Grad = $t;
+            fn value(&self) -> $t {
+                *self
+            }
+        }
+    )*};
+}
+scalar_param!(f32, f64);
+
+impl<A: Scalar, S: Data<Elem = A>, D: Dimension> Param for ArrayBase<S, D> {
+    type Value<'a>
+        = ArrayView<'a, A, D>
+    where
+        Self: 'a;
+    type Grad = Array<A, D>;
+    fn value(&self) -> ArrayView<'_, A, D> {
+        self.view()
+    }
+}
+
+impl<T: Param + ?Sized> Param for &T {
+    type Value<'a>
+        = T::Value<'a>
+    where
+        Self: 'a;
+    type Grad = T::Grad;
+    fn value(&self) -> T::Value<'_> {
+        T::value(self)
+    }
+}
+
+/// A value on the tape: a float scalar or a float array (owned or a view).
+///
+/// `Owned` is both the result type of an elementwise operation on it and the type of its
+/// adjoint.
+pub trait Value {
+    /// The element type.
+    type Elem: Scalar;
+    /// The owned form: the scalar, or `Array<Elem, D>`.
+    type Owned: Adjoint;
+    /// Applies `f` to every element.
+    fn map_elems(&self, f: impl FnMut(Self::Elem) -> Self::Elem) -> Self::Owned;
+    /// Elementwise `f(x, y, g)` over this value and two values of the same shape (the forward
+    /// output and its adjoint in a unary VJP). Panics naming `op` if the shapes differ.
+    fn zip_elems(
+        &self,
+        op: &str,
+        y: &Self::Owned,
+        g: &Self::Owned,
+        f: impl FnMut(Self::Elem, Self::Elem, Self::Elem) -> Self::Elem,
+    ) -> Self::Owned;
+    /// Zeros of this value's shape: the gradient of a parameter that does not reach the output.
+    fn zeros_like(&self) -> Self::Owned;
+}
+
+macro_rules! scalar_value {
+    ($($t:ty),*) => {$(
+        impl Value for $t {
+            type Elem = $t;
+            type Owned = $t;
+            fn map_elems(&self, mut f: impl FnMut($t) -> $t) -> $t {
+                f(*self)
+            }
+            fn zip_elems(&self, _op: &str, y: &$t, g: &$t, mut f: impl FnMut($t, $t, $t) -> $t) -> $t {
+                f(*self, *y, *g)
+            }
+            fn zeros_like(&self) -> $t {
+                0.0
+            }
+        }
+    )*};
+}
+scalar_value!(f32, f64);
+
+impl<A: Scalar, S: Data<Elem = A>, D: Dimension> Value for ArrayBase<S, D> {
+    type Elem = A;
+    type Owned = Array<A, D>;
+    fn map_elems(&self, mut f: impl FnMut(A) -> A) -> Array<A, D> {
+        self.mapv(&mut f)
+    }
+    #[track_caller]
+    fn zip_elems(
+        &self,
+        op: &str,
+        y: &Array<A, D>,
+        g: &Array<A, D>,
+        mut f: impl FnMut(A, A, A) -> A,
+    ) -> Array<A, D> {
+        assert_same_shape(op, self.shape(), g.shape());
+        assert_same_shape(op, self.shape(), y.shape());
+        Zip::from(self)
+            .and(y)
+            .and(g)
+            .map_collect(|&x, &y, &g| f(x, y, g))
+    }
+    fn zeros_like(&self) -> Array<A, D> {
+        Array::zeros(self.raw_dim())
+    }
+}
+
+/// Panics, naming `op`, unless an adjoint has the shape of the value it belongs to.
+#[track_caller]
+pub(crate) fn assert_same_shape(op: &str, value: &[usize], adjoint: &[usize]) {
+    assert!(
+        value == adjoint,
+        "{op}: the adjoint has shape {adjoint:?} but the value has shape {value:?} \
+         (a `_vjp` seed must have the output's shape)"
+    );
+}
+
+/// An adjoint: something partial adjoints can be summed into.
+pub trait Adjoint {
+    /// `self += other`, elementwise. Panics if the shapes differ.
+    fn accumulate(&mut self, other: Self);
+}
+
+macro_rules! scalar_adjoint {
+    ($($t:ty),*) => {$(
+        impl Adjoint for $t {
+            fn accumulate(&mut self, other: $t) {
+                *self += other;
+            }
+        }
+    )*};
+}
+scalar_adjoint!(f32, f64);
+
+impl<A: Scalar, D: Dimension> Adjoint for Array<A, D> {
+    #[track_caller]
+    fn accumulate(&mut self, other: Self) {
+        assert_same_shape("accumulate", self.shape(), other.shape());
+        Zip::from(self).and(&other).for_each(|s, &o| *s += o);
+    }
+}
+
+/// Adds a partial adjoint into a value's full adjoint (fan-out: a value used by several
+/// consumers gets the sum of their contributions).
+///
+/// ```
+/// let mut d = 1.5_f64;
+/// autodiff_runtime::accumulate(&mut d, 2.0);
+/// assert_eq!(d, 3.5);
+/// ```
+#[track_caller]
+pub fn accumulate<T: Adjoint>(adjoint: &mut T, contribution: T) {
+    adjoint.accumulate(contribution);
+}
+
+/// Zeros of a value's shape: the gradient of a parameter that does not reach the output.
+///
+/// ```
+/// use ndarray::Array2;
+/// let z = autodiff_runtime::zeros_like(&Array2::<f32>::ones((2, 3)));
+/// assert_eq!(z.shape(), &[2, 3]);
+/// ```
+pub fn zeros_like<T: Value>(value: &T) -> T::Owned {
+    value.zeros_like()
+}
