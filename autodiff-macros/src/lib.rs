@@ -1,1 +1,31 @@
-//! placeholder
+//! The `#[differentiate]` attribute of the [`autodiff`](https://docs.rs/autodiff) crate.
+//!
+//! Use it through `autodiff::prelude::*`; this crate only holds the proc macro. It rewrites
+//! the function body into an SSA tape (one `let` per operation), decides which values are
+//! active, and emits `NAME_vjp` (forward sweep, then the adjoint code in reverse order) and
+//! `NAME_grad` beside the unchanged original. The math lives in `autodiff-runtime`.
+#![forbid(unsafe_code)]
+
+mod analyze;
+mod args;
+mod emit;
+mod errors;
+mod expand;
+mod fallback;
+mod ir;
+mod lower;
+mod rules;
+mod signature;
+
+use proc_macro::TokenStream;
+
+/// Generates `NAME_grad` and `NAME_vjp` for a function on `f32`/`f64` scalars and float
+/// ndarray arrays. `#[differentiate(wrt(a, b))]` restricts the gradient to those parameters;
+/// without it every float parameter is active.
+///
+/// See the `autodiff` crate's documentation for the supported syntax and the generated
+/// signatures.
+#[proc_macro_attribute]
+pub fn differentiate(args: TokenStream, item: TokenStream) -> TokenStream {
+    expand::expand(args.into(), item.into()).into()
+}

@@ -1,0 +1,63 @@
+//! parse -> validate -> lower -> analyze -> emit; on error, the fallback.
+use crate::args::Args;
+use crate::errors::Errors;
+use crate::{analyze, emit, fallback, lower, signature};
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::ItemFn;
+
+/// The whole expansion, as a function on token streams (testable without a compiler).
+pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
+    let func: ItemFn = match syn::parse2(item.clone()) {
+        Ok(f) => f,
+        Err(e) => {
+            let msg = format!(
+                "#[differentiate] applies to a free function (`fn f(x: f64) -> f64 {{ .. }}`) ({e})"
+            );
+            let error = syn::Error::new(e.span(), msg).into_compile_error();
+            return quote!(#error #item);
+        }
+    };
+    let mut errors = Errors::default();
+    let args = syn::parse2::<Args>(args).unwrap_or_else(|e| {
+        errors.push(e);
+        Args::default()
+    });
+    let sig = signature::analyze(&func, &args, &mut errors);
+    let tape = lower::lower(&func.block, &sig, &mut errors);
+    let out = match (errors.finish(), tape) {
+        (None, Some(tape)) => {
+            let needs = analyze::adjoints(&tape);
+            emit::companions(&func, &sig, &tape, &needs)
+        }
+        (Some(error), _) => fallback::emit(&func, &sig, error),
+        (None, None) => fallback::emit(
+            &func,
+            &sig,
+            syn::Error::new_spanned(
+                &func.sig.ident,
+                "#[differentiate] could not lower this function",
+            ),
+        ),
+    };
+    dump(&func, &out);
+    out
+}
+
+/// `AUTODIFF_DUMP=name` (or `*`) at build time prints the expansion of that function.
+fn dump(func: &ItemFn, out: &TokenStream) {
+    let Ok(want) = std::env::var("AUTODIFF_DUMP") else {
+        return;
+    };
+    if want != "*" && func.sig.ident != want.as_str() {
+        return;
+    }
+    let text = match syn::parse2::<syn::File>(out.clone()) {
+        Ok(file) => prettyplease::unparse(&file),
+        Err(_) => out.to_string(),
+    };
+    eprintln!(
+        "// #[differentiate] expansion of `{}`\n{text}",
+        func.sig.ident
+    );
+}

@@ -1,0 +1,21 @@
+//! On error: the original function, every error, and the companions with their real
+//! signatures (bodies that are never compiled into a running program), so the user sees only
+//! our errors and no "cannot find `f_grad`" cascade.
+use crate::emit::Heads;
+use crate::signature::Signature;
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::ItemFn;
+
+pub fn emit(func: &ItemFn, sig: &Signature, error: syn::Error) -> TokenStream {
+    let error = error.into_compile_error();
+    let heads = Heads::new(func, sig);
+    let body = quote!(::core::unreachable!(
+        "#[differentiate] reported a compile error for this function"
+    ));
+    let companions = heads.emit(func, &body, "");
+    quote! {
+        #error
+        #companions
+    }
+}

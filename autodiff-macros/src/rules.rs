@@ -1,0 +1,100 @@
+//! THE table: the syntax the macro differentiates, and the runtime functions behind it.
+//! This is the only place that knows op names. Each line: how it is written, the runtime
+//! forward function, and per argument either the VJP function or `Data` (not differentiated).
+//! Calling convention (see autodiff-runtime): `forward(args..)`, `vjp(args.., &y, &g)`, with
+//! differentiable arguments passed by reference and data arguments by value.
+
+/// How a rule is written in a body.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Syntax {
+    /// `a + b`, `-a`: the name is the operator.
+    Operator,
+    /// `x.ln()`: the receiver is the first argument.
+    Method,
+    /// `sigmoid(&z)`.
+    Function,
+}
+
+/// One argument of a rule.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Arg {
+    /// A differentiable argument with the runtime VJP function for it.
+    Diff(&'static str),
+    /// A data argument (an exponent `n`, an `Axis`, labels): passed through, never differentiated.
+    Data,
+}
+
+/// A derivative rule.
+#[derive(Debug)]
+pub struct Rule {
+    pub syntax: Syntax,
+    pub name: &'static str,
+    pub forward: &'static str,
+    pub args: &'static [Arg],
+}
+
+use Arg::{Data, Diff};
+use Syntax::{Function, Method, Operator};
+
+macro_rules! rules {
+    ($($syntax:ident $name:literal => $forward:literal ($($arg:expr),*);)*) => {
+        /// Every rule, in one table.
+        pub const RULES: &[Rule] = &[$(Rule {
+            syntax: $syntax,
+            name: $name,
+            forward: $forward,
+            args: &[$($arg),*],
+        }),*];
+    };
+}
+
+rules! {
+    Operator "+" => "add" (Diff("add_vjp_lhs"), Diff("add_vjp_rhs"));
+    Operator "-" => "sub" (Diff("sub_vjp_lhs"), Diff("sub_vjp_rhs"));
+    Operator "*" => "mul" (Diff("mul_vjp_lhs"), Diff("mul_vjp_rhs"));
+    Operator "/" => "div" (Diff("div_vjp_lhs"), Diff("div_vjp_rhs"));
+    Operator "neg" => "neg" (Diff("neg_vjp"));
+    Method "ln" => "ln" (Diff("ln_vjp"));
+    Method "exp" => "exp" (Diff("exp_vjp"));
+    Method "sin" => "sin" (Diff("sin_vjp"));
+    Method "cos" => "cos" (Diff("cos_vjp"));
+    Method "tan" => "tan" (Diff("tan_vjp"));
+    Method "tanh" => "tanh" (Diff("tanh_vjp"));
+    Method "sqrt" => "sqrt" (Diff("sqrt_vjp"));
+    Method "abs" => "abs" (Diff("abs_vjp"));
+    Method "powi" => "powi" (Diff("powi_vjp"), Data);
+    Method "powf" => "powf" (Diff("powf_vjp_base"), Diff("powf_vjp_exp"));
+    Method "dot" => "dot" (Diff("dot_vjp_lhs"), Diff("dot_vjp_rhs"));
+    Method "t" => "t" (Diff("t_vjp"));
+    Method "sum" => "sum" (Diff("sum_vjp"));
+    Method "mean" => "mean" (Diff("mean_vjp"));
+    Method "sum_axis" => "sum_axis" (Diff("sum_axis_vjp"), Data);
+    Function "sigmoid" => "sigmoid" (Diff("sigmoid_vjp"));
+    Function "relu" => "relu" (Diff("relu_vjp"));
+    Function "softmax" => "softmax" (Diff("softmax_vjp"));
+    Function "log_softmax" => "log_softmax" (Diff("log_softmax_vjp"));
+    Function "cross_entropy" => "cross_entropy" (Diff("cross_entropy_vjp"), Data);
+    Function "matmul" => "matmul" (Diff("matmul_vjp_lhs"), Diff("matmul_vjp_rhs"));
+}
+
+/// Methods that read a shape: allowed on any value, their results are data.
+pub const SHAPE_METHODS: &[&str] = &["len", "nrows", "ncols", "shape", "ndim", "is_empty"];
+
+/// The rule written as `name` with this syntax.
+pub fn find(syntax: Syntax, name: &str) -> Option<&'static Rule> {
+    RULES.iter().find(|r| r.syntax == syntax && r.name == name)
+}
+
+/// The names written with `syntax`, for error messages.
+pub fn names(syntax: Syntax) -> String {
+    let names: Vec<String> = RULES
+        .iter()
+        .filter(|r| r.syntax == syntax)
+        .map(|r| match syntax {
+            Syntax::Method if r.name == "mean" => "`.mean().unwrap()`".to_string(),
+            Syntax::Method => format!("`.{}()`", r.name),
+            _ => format!("`{}`", r.name),
+        })
+        .collect();
+    names.join(", ")
+}

@@ -1,0 +1,246 @@
+//! Classifies parameters from their syntax (scalar / array / data), resolves `wrt(..)`, and
+//! spells the gradient types.
+use crate::args::Args;
+use crate::errors::Errors;
+use proc_macro2::TokenStream;
+use quote::{quote, ToTokens};
+use syn::{FnArg, GenericArgument, Ident, ItemFn, Pat, PathArguments, ReturnType, Type};
+
+/// What a parameter is, as far as syntax tells.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Kind {
+    /// `f32` / `f64`.
+    Scalar,
+    /// A float ndarray array, owned or borrowed.
+    Array,
+    /// Anything else: integers, labels, flags. Never differentiated.
+    Data,
+}
+
+/// One parameter of the differentiated function.
+pub struct Param {
+    pub ident: Ident,
+    pub ty: Type,
+    pub kind: Kind,
+    pub active: bool,
+}
+
+/// The function's signature as the macro needs it.
+pub struct Signature {
+    pub params: Vec<Param>,
+    /// The declared return type (`f64` if it was missing; that is also reported).
+    pub output: Type,
+    /// Whether the output is syntactically an array (then no `NAME_grad` is generated).
+    pub output_is_array: bool,
+}
+
+impl Signature {
+    /// The active parameters, in parameter-list order.
+    pub fn active(&self) -> impl Iterator<Item = &Param> {
+        self.params.iter().filter(|p| p.active)
+    }
+}
+
+const ARRAY_TYPES: &[&str] = &[
+    "Array",
+    "Array0",
+    "Array1",
+    "Array2",
+    "Array3",
+    "Array4",
+    "Array5",
+    "Array6",
+    "ArrayD",
+    "ArrayView",
+    "ArrayView0",
+    "ArrayView1",
+    "ArrayView2",
+    "ArrayView3",
+    "ArrayView4",
+    "ArrayView5",
+    "ArrayView6",
+    "ArrayViewD",
+    "ArrayBase",
+    "ArcArray",
+    "ArcArray1",
+    "ArcArray2",
+    "CowArray",
+];
+
+const DATA_ELEMS: &[&str] = &[
+    "usize", "isize", "u8", "u16", "u32", "u64", "u128", "i8", "i16", "i32", "i64", "i128", "bool",
+];
+
+/// Strips references and parentheses: `&'a Array2<f64>` -> `Array2<f64>`.
+fn strip(ty: &Type) -> &Type {
+    match ty {
+        Type::Reference(r) => strip(&r.elem),
+        Type::Paren(p) => strip(&p.elem),
+        Type::Group(g) => strip(&g.elem),
+        _ => ty,
+    }
+}
+
+fn last_segment(ty: &Type) -> Option<&syn::PathSegment> {
+    match strip(ty) {
+        Type::Path(p) if p.qself.is_none() => p.path.segments.last(),
+        _ => None,
+    }
+}
+
+/// The element type argument of an ndarray type (`f64` in `ArrayView2<'a, f64>`).
+fn element(seg: &syn::PathSegment) -> Option<&Type> {
+    match &seg.arguments {
+        PathArguments::AngleBracketed(a) if seg.ident != "ArrayBase" => {
+            a.args.iter().find_map(|g| match g {
+                GenericArgument::Type(t) => Some(t),
+                _ => None,
+            })
+        }
+        _ => None,
+    }
+}
+
+/// Classifies a type by its spelling.
+pub fn classify(ty: &Type) -> Kind {
+    let Some(seg) = last_segment(ty) else {
+        return Kind::Data;
+    };
+    let name = seg.ident.to_string();
+    if name == "f32" || name == "f64" {
+        return Kind::Scalar;
+    }
+    if ARRAY_TYPES.contains(&name.as_str()) {
+        let data_elem = element(seg)
+            .and_then(last_segment)
+            .is_some_and(|e| DATA_ELEMS.contains(&e.ident.to_string().as_str()));
+        return if data_elem { Kind::Data } else { Kind::Array };
+    }
+    Kind::Data
+}
+
+/// The gradient type of a parameter: the scalar, or an owned array of its shape.
+pub fn grad_type(param: &Param) -> TokenStream {
+    let ty = strip(&param.ty);
+    if param.kind == Kind::Scalar {
+        return ty.to_token_stream();
+    }
+    let Some(seg) = last_segment(ty) else {
+        return private_grad(&param.ty);
+    };
+    let name = seg.ident.to_string();
+    let owned = match name.strip_prefix("ArrayView") {
+        Some(rest) if !rest.starts_with("Mut") => format!("Array{rest}"),
+        _ if name.starts_with("Array") && name != "ArrayBase" => return ty.to_token_stream(),
+        _ => return private_grad(&param.ty),
+    };
+    let owned = Ident::new(&owned, seg.ident.span());
+    let args = match &seg.arguments {
+        PathArguments::AngleBracketed(a) => a
+            .args
+            .iter()
+            .filter(|g| !matches!(g, GenericArgument::Lifetime(_)))
+            .collect::<Vec<_>>(),
+        _ => Vec::new(),
+    };
+    quote!(::autodiff::ndarray::#owned<#(#args),*>)
+}
+
+fn private_grad(ty: &Type) -> TokenStream {
+    quote!(<#ty as ::autodiff::__private::Param>::Grad)
+}
+
+/// Reads the signature, reporting everything the macro cannot handle.
+pub fn analyze(func: &ItemFn, args: &Args, errors: &mut Errors) -> Signature {
+    let sig = &func.sig;
+    if let Some(t) = &sig.asyncness {
+        errors.at(t, "#[differentiate] does not support `async fn`");
+    }
+    if let Some(t) = &sig.unsafety {
+        errors.at(t, "#[differentiate] does not support `unsafe fn`");
+    }
+    if let Some(v) = &sig.variadic {
+        errors.at(v, "#[differentiate] does not support variadic functions");
+    }
+    for g in &sig.generics.params {
+        if !matches!(g, syn::GenericParam::Lifetime(_)) {
+            errors.at(
+                g,
+                "#[differentiate] does not support generic type or const parameters; write the function for `f32` or `f64`",
+            );
+        }
+    }
+    let mut params = Vec::new();
+    for input in &sig.inputs {
+        match input {
+            FnArg::Receiver(r) => errors.at(
+                r,
+                "#[differentiate] does not support methods (`self`); write a free function taking the values as parameters",
+            ),
+            FnArg::Typed(pt) => match &*pt.pat {
+                Pat::Ident(pi) if pi.by_ref.is_none() && pi.subpat.is_none() => {
+                    let kind = classify(&pt.ty);
+                    params.push(Param {
+                        ident: pi.ident.clone(),
+                        ty: (*pt.ty).clone(),
+                        kind,
+                        active: kind != Kind::Data,
+                    });
+                }
+                other => errors.at(
+                    other,
+                    "#[differentiate] parameters must be plain names (`x: f64`), not patterns",
+                ),
+            },
+        }
+    }
+    if let Some(wrt) = &args.wrt {
+        resolve_wrt(&sig.ident, wrt, &mut params, errors);
+    }
+    let output = match &sig.output {
+        ReturnType::Type(_, ty) => (**ty).clone(),
+        ReturnType::Default => {
+            errors.at(
+                &sig.ident,
+                "a #[differentiate] function must return its value: add `-> f64` (or `f32`, or a float array)",
+            );
+            syn::parse_quote!(f64)
+        }
+    };
+    let output_is_array = classify(&output) == Kind::Array;
+    if classify(&output) == Kind::Data && last_segment(&output).is_none() {
+        errors.at(
+            &output,
+            "a #[differentiate] function must return `f32`, `f64` or a float array",
+        );
+    }
+    Signature {
+        params,
+        output,
+        output_is_array,
+    }
+}
+
+/// `wrt(..)`: every name must be a distinct float parameter; the others become inactive.
+fn resolve_wrt(func: &Ident, wrt: &[Ident], params: &mut [Param], errors: &mut Errors) {
+    for (i, name) in wrt.iter().enumerate() {
+        if wrt[..i].contains(name) {
+            errors.at(name, format!("`{name}` is named twice in `wrt(..)`"));
+            continue;
+        }
+        match params.iter().find(|p| p.ident == *name) {
+            None => errors.at(name, format!("`{name}` in `wrt(..)` is not a parameter of `{func}`")),
+            Some(p) if p.kind == Kind::Data => errors.at(
+                name,
+                format!(
+                    "`{name}` cannot be differentiated: its type `{}` is not `f32`, `f64` or a float array",
+                    p.ty.to_token_stream()
+                ),
+            ),
+            Some(_) => {}
+        }
+    }
+    for p in params.iter_mut() {
+        p.active = p.kind != Kind::Data && wrt.contains(&p.ident);
+    }
+}
