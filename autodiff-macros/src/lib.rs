@@ -16,6 +16,8 @@ mod ir;
 mod lower;
 mod rules;
 mod signature;
+#[cfg(test)]
+mod tests;
 
 use proc_macro::TokenStream;
 

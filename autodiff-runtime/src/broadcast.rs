@@ -7,7 +7,7 @@ use ndarray::{Array, Axis, Dimension};
 /// **Panics** naming `op` and both shapes if they cannot be broadcast together.
 ///
 /// ```
-/// use ndarray::Ix2;
+/// use ndarray::{Dimension, Ix2};
 /// let s: Ix2 = autodiff_runtime::broadcast_shape("add", &[4, 3], &[3]);
 /// assert_eq!(s.slice(), &[4, 3]);
 /// ```

@@ -63,7 +63,7 @@ pub fn numeric_derivative<A: Scalar>(mut f: impl FnMut(A) -> A, x: A, h: A) -> A
 /// use autodiff_runtime::check::numeric_gradient;
 /// use ndarray::array;
 ///
-/// let x = array![1.0, -2.0, 3.0];
+/// let x = array![1.0_f64, -2.0, 3.0];
 /// let a = array![[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]];
 /// // gradient of Σ (A x) with respect to x is the column sums of A
 /// let g = numeric_gradient(|x| a.dot(x).sum(), &x, 1e-6);
@@ -126,7 +126,7 @@ pub fn relative_error<A: Scalar>(analytic: A, numeric: A) -> A {
 /// ```
 /// use autodiff_runtime::check::max_relative_error;
 /// use ndarray::array;
-/// let analytic = array![1.0, 100.0, 0.0];
+/// let analytic = array![1.0_f64, 100.0, 0.0];
 /// let numeric = array![1.0, 101.0, 1e-3];
 /// assert!((max_relative_error(&analytic, &numeric) - 1.0 / 101.0).abs() < 1e-12);
 /// ```

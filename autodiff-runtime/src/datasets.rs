@@ -164,11 +164,11 @@ impl Dataset {
         let rest_labels = first_labels.split_off(n_first);
         let (first_images, rest_images) = self.images.view().split_at(Axis(0), n_first);
         let first = Dataset {
-            images: first_images.to_owned(),
+            images: copy(first_images),
             labels: first_labels,
         };
         let rest = Dataset {
-            images: rest_images.to_owned(),
+            images: copy(rest_images),
             labels: rest_labels,
         };
         (first, rest)
@@ -219,6 +219,14 @@ impl Dataset {
             self.labels.len()
         );
     }
+}
+
+/// An owned copy of a view. (ndarray 0.17.2's `to_owned` panics on the empty view
+/// `split_at` returns at the end of an array, so this allocates and assigns instead.)
+fn copy(view: ArrayView2<'_, f32>) -> Array2<f32> {
+    let mut owned = Array2::zeros(view.raw_dim());
+    owned.assign(&view);
+    owned
 }
 
 /// Why a data set could not be loaded. Every message is one line naming the file.

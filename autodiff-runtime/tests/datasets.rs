@@ -384,12 +384,12 @@ fn shuffle_is_deterministic_and_keeps_pairs() {
 
 #[test]
 fn shuffle_order_is_pinned() {
-    // the same seed must give the same order on every platform and release
+    // the same seed must give the same order on every platform and release (this order was
+    // cross-checked against an independent SplitMix64 + Fisher-Yates in Python)
     let mut d = numbered(8);
     d.shuffle(0);
-    assert_eq!(d.labels, PINNED_ORDER);
+    assert_eq!(d.labels, [1, 2, 6, 5, 4, 0, 3, 7]);
 }
-const PINNED_ORDER: [usize; 8] = [0, 0, 0, 0, 0, 0, 0, 0];
 
 #[test]
 fn split_and_batches() {
@@ -409,6 +409,15 @@ fn split_and_batches() {
     assert!(none.is_empty());
     assert_eq!(none.batches(2).count(), 0);
     assert_eq!(none.n_classes(), 0);
+    assert_eq!(none.images.shape(), &[0, 2]);
+
+    let (none, all) = numbered(4).split(0);
+    assert_eq!((none.len(), all.len()), (0, 4));
+    assert_eq!(all, numbered(4));
+
+    let mut empty = none.clone();
+    empty.shuffle(1);
+    assert_eq!(empty, none);
 }
 
 #[test]
@@ -427,4 +436,13 @@ fn zero_batch_size_panics() {
 #[should_panic(expected = "3 rows of images but 2 labels")]
 fn mismatched_parts_panic() {
     let _ = Dataset::new(Array2::zeros((3, 1)), vec![0, 1]);
+}
+
+#[test]
+fn shipped_mnist_5k() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../data/mnist_5k.csv.gz");
+    let d = load_csv_gz(path, 255.0).unwrap();
+    assert_eq!(d.images.shape(), &[5000, 784]);
+    assert_eq!(d.n_classes(), 10);
+    assert!(d.images.iter().all(|&p| (0.0..=1.0).contains(&p)));
 }

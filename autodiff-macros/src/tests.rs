@@ -1,0 +1,106 @@
+//! Golden tests of the expansion, run on token streams (no compiler needed).
+use crate::expand::expand;
+use quote::quote;
+
+fn expansion(args: proc_macro2::TokenStream, item: proc_macro2::TokenStream) -> String {
+    expand(args, item).to_string()
+}
+
+fn count(haystack: &str, needle: &str) -> usize {
+    haystack.matches(needle).count()
+}
+
+#[test]
+fn network_backward_pass_has_three_matrix_products_and_none_for_x() {
+    let out = expansion(
+        quote!(wrt(w1, w2)),
+        quote! {
+            fn loss(x: &Array2<f64>, w1: &Array2<f64>, w2: &Array2<f64>, y: &[usize]) -> f64 {
+                let z = sigmoid(&x.dot(w1));
+                cross_entropy(&z.dot(w2), y)
+            }
+        },
+    );
+    // forward: x·W1 and s·W2
+    assert_eq!(count(&out, ":: dot ("), 2, "{out}");
+    // backward: dW2 = sᵀ g and ds = g W2ᵀ (for the second product), dW1 = xᵀ (..) for the
+    // first; never dx = (..) W1ᵀ.
+    assert_eq!(count(&out, ":: dot_vjp_rhs ("), 2, "{out}");
+    assert_eq!(count(&out, ":: dot_vjp_lhs ("), 1, "{out}");
+    let lhs_at = out.find(":: dot_vjp_lhs (").unwrap_or(0);
+    assert!(
+        out[lhs_at..].starts_with(":: dot_vjp_lhs (& __ad_v5"),
+        "ds comes from the second product: {out}"
+    );
+    // the labels are data: passed through, never given an adjoint
+    assert!(!out.contains("__ad_d3 "), "{out}");
+    assert!(!out.contains("__ad_d0 "), "no adjoint for x: {out}");
+}
+
+#[test]
+fn default_activity_differentiates_every_float_parameter() {
+    let out = expansion(
+        quote!(),
+        quote!(
+            fn f(x: f64, n: usize, a: &Array1<f32>) -> f64 {
+                x * (a.sum() as f64)
+            }
+        ),
+    );
+    // `a.sum() as f64` casts an active value: rejected rather than silently cut.
+    assert!(out.contains("casts of differentiable values"), "{out}");
+    let out = expansion(
+        quote!(),
+        quote!(
+            fn f(x: f64, n: usize) -> f64 {
+                x.powi(2) * (n as f64)
+            }
+        ),
+    );
+    assert!(
+        out.contains("fn f_grad (x : f64 , n : usize) -> (f64 , (f64 ,))"),
+        "{out}"
+    );
+}
+
+#[test]
+fn expansion_is_deterministic() {
+    let item = quote! {
+        fn f(a: f64, b: f64) -> f64 { let mut c = a * b; c += a.exp(); c / b }
+    };
+    assert_eq!(expansion(quote!(), item.clone()), expansion(quote!(), item));
+}
+
+#[test]
+fn errors_keep_the_companions() {
+    let out = expansion(
+        quote!(),
+        quote!(
+            fn f(x: f64) -> f64 {
+                if x > 0.0 {
+                    x
+                } else {
+                    -x
+                }
+            }
+        ),
+    );
+    assert!(out.contains("compile_error"), "{out}");
+    assert!(out.contains("fn f_grad"), "{out}");
+    assert!(out.contains("fn f_vjp"), "{out}");
+}
+
+#[test]
+fn every_error_of_a_function_is_reported() {
+    let out = expansion(
+        quote!(),
+        quote!(
+            fn f(x: f64) -> f64 {
+                let a = x.mapv(|v| v);
+                let b = x % 2.0;
+                a + b
+            }
+        ),
+    );
+    assert_eq!(count(&out, "compile_error"), 2, "{out}");
+}
