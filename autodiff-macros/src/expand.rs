@@ -1,7 +1,7 @@
 //! parse -> validate -> lower -> analyze -> emit; on error, the fallback.
 use crate::args::Args;
 use crate::errors::Errors;
-use crate::{analyze, emit, fallback, lower, signature};
+use crate::{emit, fallback, lower, signature};
 use proc_macro2::TokenStream;
 use quote::quote;
 use syn::ItemFn;
@@ -26,10 +26,7 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     let sig = signature::analyze(&func, &args, &mut errors);
     let tape = lower::lower(&func.block, &sig, &mut errors);
     let out = match (errors.finish(), tape) {
-        (None, Some(tape)) => {
-            let needs = analyze::adjoints(&tape);
-            emit::companions(&func, &sig, &tape, &needs)
-        }
+        (None, Some(tape)) => emit::companions(&func, &sig, &tape),
         (Some(error), _) => fallback::emit(&func, &sig, error),
         (None, None) => fallback::emit(
             &func,

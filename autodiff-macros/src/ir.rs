@@ -1,9 +1,13 @@
-//! The SSA tape: one node per value, in topological (program) order.
+//! The SSA tape: one node per value, and structured regions (`if` branches, loop bodies)
+//! holding the statements in program order.
 use crate::rules::Rule;
 use proc_macro2::{Span, TokenStream};
 
 /// Index of a node on the tape.
 pub type ValueId = usize;
+
+/// Index of a region: 0 is the function body, then one per branch and loop body.
+pub type RegionId = usize;
 
 /// How a value is defined.
 pub enum Def {
@@ -12,13 +16,24 @@ pub enum Def {
     /// A data parameter, referred to by its own name.
     DataParam { index: usize },
     /// Tokens computing an inactive value from earlier bindings: a literal, a constant, a cast,
-    /// integer arithmetic, a shape read.
+    /// integer arithmetic, a shape read, a comparison.
     Expr(TokenStream),
     /// A rule applied to earlier values.
     Op {
         rule: &'static Rule,
         args: Vec<ValueId>,
     },
+    /// A call to another differentiated function through its pullback companion.
+    Call {
+        /// Path of the companion (`utils::__ad_pullback_helper`).
+        path: TokenStream,
+        args: Vec<ValueId>,
+        /// How each argument is passed (`&v`, a parameter's own name, a clone).
+        passed: Vec<TokenStream>,
+    },
+    /// Defined by a region: an `if` result, a loop-carried value, a loop's exit value, or a
+    /// loop index. Its sources are in the region's description.
+    Phi,
 }
 
 /// One value on the tape.
@@ -28,15 +43,86 @@ pub struct Node {
     pub span: Span,
     /// A float value (handled by the runtime) rather than data (integers, bools, labels).
     pub float: bool,
-    /// Depends on an active parameter.
-    pub active: bool,
+    /// The region whose code defines it.
+    pub region: RegionId,
+}
+
+/// A statement of a region, in program order.
+pub enum Stmt {
+    /// Compute this value.
+    Value(ValueId),
+    If(If),
+    Loop(Loop),
+    /// Leave the innermost loop after this iteration (`break` as the last statement of a
+    /// branch; the rest of the body was moved into the other branch).
+    Break {
+        loop_id: usize,
+    },
+}
+
+/// A sequence of statements forming one region.
+pub struct Block {
+    pub region: RegionId,
+    pub stmts: Vec<Stmt>,
+}
+
+/// `if cond { then } else { els }`; `phis` merge the values the branches give to one name.
+pub struct If {
+    pub id: usize,
+    pub cond: ValueId,
+    pub then: Block,
+    pub els: Block,
+    pub phis: Vec<IfPhi>,
+}
+
+/// `out` is `then` if the first branch ran, else `els`.
+pub struct IfPhi {
+    pub out: ValueId,
+    pub then: ValueId,
+    pub els: ValueId,
+}
+
+/// How a loop iterates.
+pub enum LoopKind {
+    /// `for i in start..end` (or `..=`, or `.rev()`).
+    Range {
+        index: ValueId,
+        start: ValueId,
+        end: ValueId,
+        inclusive: bool,
+        rev: bool,
+    },
+    /// `while cond { .. }`: the first `cond_len` statements of the body compute `cond`.
+    While { cond: ValueId, cond_len: usize },
+}
+
+/// A loop; `carried` are the names the body assigns.
+pub struct Loop {
+    pub id: usize,
+    pub kind: LoopKind,
+    pub body: Block,
+    pub carried: Vec<Carry>,
+    /// Whether the body contains a `break`.
+    pub breaks: bool,
+}
+
+/// A loop-carried value: `phi` at the start of each iteration (`entry` first, then the
+/// previous iteration's `next`), `exit` after the loop.
+pub struct Carry {
+    pub entry: ValueId,
+    pub phi: ValueId,
+    pub next: ValueId,
+    pub exit: ValueId,
 }
 
 /// A lowered function body.
 pub struct Tape {
     pub nodes: Vec<Node>,
+    pub body: Block,
     /// The value the function returns.
     pub output: ValueId,
     /// The value of each parameter, in parameter-list order.
     pub params: Vec<ValueId>,
+    /// Number of `if`s and loops (their ids index the branch-flag and trip-count tapes).
+    pub regions: usize,
 }

@@ -54,6 +54,7 @@ rules! {
     Operator "*" => "mul" (Diff("mul_vjp_lhs"), Diff("mul_vjp_rhs"));
     Operator "/" => "div" (Diff("div_vjp_lhs"), Diff("div_vjp_rhs"));
     Operator "neg" => "neg" (Diff("neg_vjp"));
+    Operator "[]" => "index" (Diff("index_vjp"), Data);
     Method "ln" => "ln" (Diff("ln_vjp"));
     Method "exp" => "exp" (Diff("exp_vjp"));
     Method "sin" => "sin" (Diff("sin_vjp"));
@@ -69,6 +70,7 @@ rules! {
     Method "sum" => "sum" (Diff("sum_vjp"));
     Method "mean" => "mean" (Diff("mean_vjp"));
     Method "sum_axis" => "sum_axis" (Diff("sum_axis_vjp"), Data);
+    Method "slice" => "slice" (Diff("slice_vjp"), Data);
     Function "sigmoid" => "sigmoid" (Diff("sigmoid_vjp"));
     Function "relu" => "relu" (Diff("relu_vjp"));
     Function "softmax" => "softmax" (Diff("softmax_vjp"));

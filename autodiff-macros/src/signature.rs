@@ -3,7 +3,7 @@
 use crate::args::Args;
 use crate::errors::Errors;
 use proc_macro2::TokenStream;
-use quote::{quote, ToTokens};
+use quote::{ToTokens, quote};
 use syn::{FnArg, GenericArgument, Ident, ItemFn, Pat, PathArguments, ReturnType, Type};
 
 /// What a parameter is, as far as syntax tells.
@@ -23,6 +23,15 @@ pub struct Param {
     pub ty: Type,
     pub kind: Kind,
     pub active: bool,
+}
+
+impl Param {
+    /// An array passed by value (owned, not a reference or a view): moved into the tape.
+    pub fn owned_array(&self) -> bool {
+        self.kind == Kind::Array
+            && !matches!(self.ty, Type::Reference(_))
+            && last_segment(&self.ty).is_some_and(|s| !s.ident.to_string().starts_with("ArrayView"))
+    }
 }
 
 /// The function's signature as the macro needs it.

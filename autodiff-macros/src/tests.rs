@@ -77,11 +77,7 @@ fn errors_keep_the_companions() {
         quote!(),
         quote!(
             fn f(x: f64) -> f64 {
-                if x > 0.0 {
-                    x
-                } else {
-                    -x
-                }
+                if x > 0.0 { x } else { -x }
             }
         ),
     );

@@ -34,6 +34,7 @@ mod matmul;
 mod nn;
 pub mod optim;
 mod reduce;
+mod select;
 mod unary;
 mod value;
 
@@ -43,5 +44,6 @@ pub use dot::*;
 pub use matmul::*;
 pub use nn::*;
 pub use reduce::*;
+pub use select::*;
 pub use unary::*;
 pub use value::*;

@@ -121,11 +121,13 @@ where
         &promote(b, false),
         (a.shape(), b.shape()),
     );
+    // Drop the promoted row axis of a 1-D `a` (second to last) before the column axis of a
+    // 1-D `b` (last).
     let n = out.ndim();
-    if b.ndim() == 1 {
-        out.index_axis_inplace(Axis(n - 1), 0);
-    }
     if a.ndim() == 1 {
+        out.index_axis_inplace(Axis(n - 2), 0);
+    }
+    if b.ndim() == 1 {
         out.index_axis_inplace(Axis(out.ndim() - 1), 0);
     }
     out

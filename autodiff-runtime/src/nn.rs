@@ -13,19 +13,23 @@ fn last_axis(op: &str, shape: &[usize]) -> Axis {
     Axis(shape.len() - 1)
 }
 
-/// `ln Σ exp(v)`, shifted by the maximum so it never overflows.
-fn log_sum_exp<A: Scalar>(v: ArrayView1<'_, A>) -> A {
+/// `(m, ln Σ exp(v - m))` with `m` the maximum, so that `ln Σ exp(v) = m + ln Σ exp(v - m)`
+/// never overflows. The two parts are kept apart: callers subtract `m` first, as rounding
+/// `m + ln Σ` to one number loses `ln Σ` for large `|m|`.
+fn max_log_sum_exp<A: Scalar>(v: ArrayView1<'_, A>) -> (A, A) {
     let m = v.fold(A::neg_infinity(), |m, &x| m.max(x));
     if m == A::neg_infinity() || m == A::infinity() {
-        return m;
+        return (m, A::zero());
     }
-    m + v.fold(A::zero(), |s, &x| s + (x - m).exp()).ln()
+    (m, v.fold(A::zero(), |s, &x| s + (x - m).exp()).ln())
 }
 
-/// Softmax of one row, in place.
+/// Softmax of one row, in place: `exp(x - m) / Σ exp(x - m)`.
 fn softmax_row<A: Scalar>(mut row: ArrayViewMut1<'_, A>) {
-    let lse = log_sum_exp(row.view());
-    row.mapv_inplace(|x| (x - lse).exp());
+    let m = row.fold(A::neg_infinity(), |m, &x| m.max(x));
+    row.mapv_inplace(|x| (x - m).exp());
+    let s = row.sum();
+    row.mapv_inplace(|e| e / s);
 }
 
 /// `softmax(&z)` over the last axis: `exp(z - max) / Σ exp(z - max)`, finite for any logits.
@@ -79,8 +83,8 @@ pub fn log_softmax<A: Scalar, S: Data<Elem = A>, D: Dimension>(z: &ArrayBase<S, 
     let axis = last_axis("log_softmax", z.shape());
     let mut out = z.to_owned();
     for mut row in out.lanes_mut(axis) {
-        let lse = log_sum_exp(row.view());
-        row.mapv_inplace(|x| x - lse);
+        let (m, ls) = max_log_sum_exp(row.view());
+        row.mapv_inplace(|x| (x - m) - ls);
     }
     out
 }
@@ -133,8 +137,10 @@ fn logit_rows<A: Scalar, S: Data<Elem = A>, D: Dimension>(
     if let Some((i, &l)) = labels.iter().enumerate().find(|(_, &l)| l >= classes) {
         panic!("cross_entropy: label {l} at row {i} is out of range for {classes} classes (logits of shape {:?})", z.shape());
     }
+    // Standard layout, so that `cross_entropy_vjp` can reshape the gradient back (`to_shape`
+    // keeps the layout of, say, a transposed view).
     match z.to_shape((rows, classes)) {
-        Ok(m) => m.into_owned(),
+        Ok(m) => m.as_standard_layout().into_owned(),
         Err(e) => panic!("cross_entropy: {e}"),
     }
 }
@@ -159,7 +165,10 @@ pub fn cross_entropy<A: Scalar, S: Data<Elem = A>, D: Dimension>(
     let total = z
         .outer_iter()
         .zip(labels)
-        .fold(A::zero(), |acc, (row, &l)| acc + log_sum_exp(row) - row[l]);
+        .fold(A::zero(), |acc, (row, &l)| {
+            let (m, ls) = max_log_sum_exp(row);
+            acc + ((m - row[l]) + ls)
+        });
     total / A::of_f64(labels.len() as f64)
 }
 

@@ -1,7 +1,7 @@
 //! Reductions and layout: `sum`, `mean`, `sum_axis`, `t`, with ndarray's exact semantics.
 use crate::value::assert_same_shape;
 use crate::Scalar;
-use ndarray::{Array, ArrayBase, ArrayView, Axis, Data, Dimension, RemoveAxis};
+use ndarray::{Array, ArrayBase, Axis, Data, Dimension, RemoveAxis};
 
 /// `x.sum()`: the sum of all elements.
 ///
@@ -92,21 +92,22 @@ pub fn sum_axis_vjp<A: Scalar, S: Data<Elem = A>, D: RemoveAxis>(
     }
 }
 
-/// `x.t()`: the transpose (all axes reversed), a view as in ndarray.
+/// `x.t()`: the transpose (all axes reversed). Returned owned, so the tape may keep it
+/// across loop iterations; the copy is cheap next to the products it feeds.
 ///
 /// ```
 /// let a = ndarray::array![[1.0, 2.0, 3.0]];
 /// assert_eq!(autodiff_runtime::t(&a).shape(), &[3, 1]);
 /// ```
-pub fn t<A: Scalar, S: Data<Elem = A>, D: Dimension>(x: &ArrayBase<S, D>) -> ArrayView<'_, A, D> {
-    x.t()
+pub fn t<A: Scalar, S: Data<Elem = A>, D: Dimension>(x: &ArrayBase<S, D>) -> Array<A, D> {
+    x.t().to_owned()
 }
 
 /// VJP of [`t`]: y = xᵀ; dx += gᵀ.
 #[track_caller]
 pub fn t_vjp<A: Scalar, S: Data<Elem = A>, D: Dimension>(
     x: &ArrayBase<S, D>,
-    y: &ArrayView<'_, A, D>,
+    y: &Array<A, D>,
     g: &Array<A, D>,
 ) -> Array<A, D> {
     assert_same_shape("t", y.shape(), g.shape());

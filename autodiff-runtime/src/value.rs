@@ -59,25 +59,30 @@ pub fn one<A: Scalar>() -> A {
 }
 
 /// A parameter of a differentiated function, as it is passed in (`f64`, `&Array2<f64>`,
-/// `ArrayView1<f32>`, ...), normalised to the value the tape works with: the scalar itself,
-/// or a view of the array.
+/// `ArrayView1<f32>`, `Array2<f64>`, ...), turned into the value the tape works with: the
+/// scalar, a view of a borrowed array (with the borrow's own lifetime), or the array itself.
 pub trait Param {
-    /// The value the tape works with: a scalar, or an [`ArrayView`] of the array.
-    type Value<'a>
-    where
-        Self: 'a;
+    /// The value the tape works with.
+    type Value;
     /// The gradient type: the scalar, or an owned array of the parameter's shape.
     type Grad;
-    /// The tape value for this parameter (a copy of a scalar, a view of an array).
-    fn value(&self) -> Self::Value<'_>;
+    /// The tape value for this parameter.
+    fn into_value(self) -> Self::Value;
 }
 
 macro_rules! scalar_param {
     ($($t:ty),*) => {$(
         impl Param for $t {
-            type Value<'a> = $t;
+            type Value = $t;
             type Grad = $t;
-            fn value(&self) -> $t {
+            fn into_value(self) -> $t {
+                self
+            }
+        }
+        impl Param for &$t {
+            type Value = $t;
+            type Grad = $t;
+            fn into_value(self) -> $t {
                 *self
             }
         }
@@ -86,24 +91,18 @@ macro_rules! scalar_param {
 scalar_param!(f32, f64);
 
 impl<A: Scalar, S: Data<Elem = A>, D: Dimension> Param for ArrayBase<S, D> {
-    type Value<'a>
-        = ArrayView<'a, A, D>
-    where
-        Self: 'a;
+    type Value = Self;
     type Grad = Array<A, D>;
-    fn value(&self) -> ArrayView<'_, A, D> {
-        self.view()
+    fn into_value(self) -> Self {
+        self
     }
 }
 
-impl<T: Param + ?Sized> Param for &T {
-    type Value<'a>
-        = T::Value<'a>
-    where
-        Self: 'a;
-    type Grad = T::Grad;
-    fn value(&self) -> T::Value<'_> {
-        T::value(self)
+impl<'a, A: Scalar, S: Data<Elem = A>, D: Dimension> Param for &'a ArrayBase<S, D> {
+    type Value = ArrayView<'a, A, D>;
+    type Grad = Array<A, D>;
+    fn into_value(self) -> ArrayView<'a, A, D> {
+        self.view()
     }
 }
 
@@ -211,17 +210,60 @@ impl<A: Scalar, D: Dimension> Adjoint for Array<A, D> {
     }
 }
 
-/// Adds a partial adjoint into a value's full adjoint (fan-out: a value used by several
-/// consumers gets the sum of their contributions).
+/// A partial adjoint that can be added into a full adjoint: an adjoint itself, or a sparse
+/// contribution such as [`IndexGrad`] (one element read by `x[i]`).
+pub trait Contribution {
+    /// The full adjoint this adds into.
+    type Adjoint;
+    /// Adds `self` into `adjoint`, creating it on first write.
+    fn add_to(self, adjoint: &mut Option<Self::Adjoint>);
+}
+
+impl<T: Adjoint> Contribution for T {
+    type Adjoint = T;
+    #[track_caller]
+    fn add_to(self, adjoint: &mut Option<T>) {
+        match adjoint {
+            Some(a) => a.accumulate(self),
+            None => *adjoint = Some(self),
+        }
+    }
+}
+
+/// Adds a partial adjoint into a value's full adjoint, creating it on first write (fan-out:
+/// a value used by several consumers gets the sum of their contributions).
 ///
 /// ```
-/// let mut d = 1.5_f64;
+/// let mut d = None;
+/// autodiff_runtime::accumulate(&mut d, 1.5_f64);
 /// autodiff_runtime::accumulate(&mut d, 2.0);
-/// assert_eq!(d, 3.5);
+/// assert_eq!(d, Some(3.5));
 /// ```
 #[track_caller]
-pub fn accumulate<T: Adjoint>(adjoint: &mut T, contribution: T) {
-    adjoint.accumulate(contribution);
+pub fn accumulate<C: Contribution>(adjoint: &mut Option<C::Adjoint>, contribution: C) {
+    contribution.add_to(adjoint);
+}
+
+/// A value's gradient: its adjoint, or zeros of its shape if nothing reached it.
+///
+/// ```
+/// assert_eq!(autodiff_runtime::gradient(None, &2.0_f64), 0.0);
+/// assert_eq!(autodiff_runtime::gradient(Some(1.5), &2.0_f64), 1.5);
+/// ```
+pub fn gradient<T: Value>(adjoint: Option<T::Owned>, value: &T) -> T::Owned {
+    adjoint.unwrap_or_else(|| value.zeros_like())
+}
+
+/// Takes the next entry off a loop or branch tape (the reverse sweep pops exactly what the
+/// forward sweep pushed).
+///
+/// **Panics** on an empty tape, which would be a bug in the generated code.
+#[track_caller]
+pub fn pop<T>(tape: &mut Vec<T>) -> T {
+    match tape.pop() {
+        Some(entry) => entry,
+        None => panic!("autodiff: internal error: the reverse sweep popped an empty tape"),
+    }
 }
 
 /// Zeros of a value's shape: the gradient of a parameter that does not reach the output.

@@ -1,29 +1,64 @@
-//! The forward sweep: one `let` per tape value, calling the runtime's forward functions.
-use super::names::{private, value_ident};
-use crate::ir::{Def, Tape};
+//! The forward sweep: one `let` per tape value, the user's control flow with the values each
+//! region's reverse code needs pushed on that region's tape.
+use super::Emitter;
+use super::names::{name, private, slot_ident, value_ident};
+use crate::ir::{Block, Def, If, Loop, LoopKind, Stmt, ValueId};
 use crate::rules::Arg;
-use crate::signature::Signature;
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 
-/// `let __ad_vN = ..;` for every value in program order.
-pub fn sweep(sig: &Signature, tape: &Tape) -> TokenStream {
-    let mut out = TokenStream::new();
-    for (id, node) in tape.nodes.iter().enumerate() {
+impl Emitter<'_> {
+    /// The tapes, branch-flag and trip-count stacks, declared before the forward sweep.
+    pub fn tapes(&self) -> TokenStream {
+        let mut out = TokenStream::new();
+        for (region, slots) in self.an.residuals.iter().enumerate() {
+            if !slots.is_empty() {
+                let t = name(format_args!("tape{region}"));
+                out.extend(quote!(let mut #t = ::std::vec::Vec::new();));
+            }
+        }
+        for (id, &live) in self.an.live.iter().enumerate() {
+            if live {
+                let t = name(format_args!("ctl{id}"));
+                out.extend(quote!(let mut #t = ::std::vec::Vec::new();));
+            }
+        }
+        out
+    }
+
+    /// The forward code of a block.
+    pub fn forward(&self, block: &Block) -> TokenStream {
+        block.stmts.iter().map(|s| self.stmt_fwd(s)).collect()
+    }
+
+    fn stmt_fwd(&self, stmt: &Stmt) -> TokenStream {
+        match stmt {
+            Stmt::Value(id) => self.value_fwd(*id),
+            Stmt::If(i) => self.if_fwd(i),
+            Stmt::Loop(l) => self.loop_fwd(l),
+            Stmt::Break { loop_id } => {
+                let stop = name(format_args!("stop{loop_id}"));
+                quote!(#stop = true;)
+            }
+        }
+    }
+
+    fn value_fwd(&self, id: ValueId) -> TokenStream {
+        let node = &self.tape.nodes[id];
         let v = value_ident(id);
         let span = node.span;
-        out.extend(match &node.def {
+        match &node.def {
             Def::Param { index } => {
-                let p = &sig.params[*index].ident;
-                let value = private("Param", span);
-                quote_spanned!(span=> let #v = #value::value(&#p);)
+                let p = &self.sig.params[*index].ident;
+                let param = private("Param", span);
+                quote_spanned!(span=> let #v = #param::into_value(#p);)
             }
-            Def::DataParam { .. } => continue,
+            Def::DataParam { .. } | Def::Phi => TokenStream::new(),
             Def::Expr(tokens) => quote!(let #v = #tokens;),
             Def::Op { rule, args } => {
                 let f = private(rule.forward, span);
                 let args = args.iter().zip(rule.args).map(|(&a, kind)| {
-                    let a = operand(tape, sig, a);
+                    let a = self.operand(a);
                     match kind {
                         Arg::Diff(_) => quote!(&#a),
                         Arg::Data => a,
@@ -31,21 +66,148 @@ pub fn sweep(sig: &Signature, tape: &Tape) -> TokenStream {
                 });
                 quote_spanned!(span=> let #v = #f(#(#args),*);)
             }
-        });
+            Def::Call { path, passed, .. } => {
+                let pb = super::names::pullback_ident(id);
+                quote_spanned!(span=> let (#v, #pb) = #path(#(#passed),*);)
+            }
+        }
     }
-    out
-}
 
-/// The tokens naming a value: its binding, or a data parameter's own name.
-pub fn operand(tape: &Tape, sig: &Signature, id: usize) -> TokenStream {
-    match tape.nodes[id].def {
-        Def::DataParam { index } => {
-            let p = &sig.params[index].ident;
-            quote!(#p)
+    /// The tokens naming a value: its binding, or a data parameter's own name.
+    pub fn operand(&self, id: ValueId) -> TokenStream {
+        match self.tape.nodes[id].def {
+            Def::DataParam { index } => {
+                let p = &self.sig.params[index].ident;
+                quote!(#p)
+            }
+            _ => {
+                let v = value_ident(id);
+                quote!(#v)
+            }
         }
-        _ => {
-            let v = value_ident(id);
-            quote!(#v)
+    }
+
+    /// The end of a region: its outgoing values (cloned where they are also kept or are not
+    /// the region's own), then its residuals pushed on its tape. Evaluates to the outgoing
+    /// values as a tuple.
+    fn region_end(&self, block: &Block, outgoing: &[ValueId]) -> TokenStream {
+        let slots = &self.an.residuals[block.region];
+        let kept = |v: ValueId| slots.contains(&crate::analyze::Slot::Value(v));
+        let values = outgoing.iter().enumerate().map(|(k, &v)| {
+            let t = self.operand(v);
+            let own = self.tape.nodes[v].region == block.region;
+            if own && !kept(v) && !outgoing[..k].contains(&v) {
+                t
+            } else {
+                quote!(::core::clone::Clone::clone(&#t))
+            }
+        });
+        let out = name(format_args!("out"));
+        let mut code = quote!(let #out = (#(#values,)*););
+        if !slots.is_empty() {
+            let tape = name(format_args!("tape{}", block.region));
+            let items = slots.iter().map(|&s| slot_ident(s));
+            code.extend(quote!(#tape.push((#(#items,)*));));
         }
+        quote!({ #code #out })
+    }
+
+    fn if_fwd(&self, i: &If) -> TokenStream {
+        let cond = self.operand(i.cond);
+        let mut out = TokenStream::new();
+        if self.an.live[i.id] {
+            let ctl = name(format_args!("ctl{}", i.id));
+            out.extend(quote!(#ctl.push(#cond);));
+        }
+        let then_out: Vec<ValueId> = i.phis.iter().map(|p| p.then).collect();
+        let else_out: Vec<ValueId> = i.phis.iter().map(|p| p.els).collect();
+        let (then_code, then_end) = (self.forward(&i.then), self.region_end(&i.then, &then_out));
+        let (else_code, else_end) = (self.forward(&i.els), self.region_end(&i.els, &else_out));
+        let outs = i.phis.iter().map(|p| value_ident(p.out));
+        out.extend(quote! {
+            let (#(#outs,)*) = if #cond { #then_code #then_end } else { #else_code #else_end };
+        });
+        out
+    }
+
+    fn loop_fwd(&self, l: &Loop) -> TokenStream {
+        let id = l.id;
+        let holders: Vec<_> = (0..l.carried.len())
+            .map(|k| name(format_args!("h{id}_{k}")))
+            .collect();
+        let count = name(format_args!("n{id}"));
+        let stop = name(format_args!("stop{id}"));
+        let entries = l.carried.iter().map(|c| self.operand(c.entry));
+        let phis: Vec<_> = l.carried.iter().map(|c| value_ident(c.phi)).collect();
+        let nexts: Vec<ValueId> = l.carried.iter().map(|c| c.next).collect();
+        let mut out = quote! {
+            #(let mut #holders = ::core::clone::Clone::clone(&#entries);)*
+            let mut #count: usize = 0;
+        };
+        if l.breaks {
+            out.extend(quote!(let mut #stop = false;));
+        }
+        let end = self.region_end(&l.body, &nexts);
+        let finish = quote! {
+            (#(#holders,)*) = #end;
+            #count += 1;
+        };
+        let stop_check = l.breaks.then(|| quote!(if #stop { break; }));
+        let take_phis = quote!(#(let #phis = #holders;)*);
+        match &l.kind {
+            LoopKind::Range {
+                index,
+                start,
+                end,
+                inclusive,
+                rev,
+            } => {
+                let (start, end) = (self.operand(*start), self.operand(*end));
+                let range = if *inclusive {
+                    quote!((#start..=#end))
+                } else {
+                    quote!((#start..#end))
+                };
+                let range = if *rev { quote!(#range.rev()) } else { range };
+                let i = name(format_args!("i"));
+                let index = value_ident(*index);
+                let body = self.forward(&l.body);
+                out.extend(quote! {
+                    for #i in #range {
+                        let #index = #i;
+                        #take_phis
+                        #body
+                        #finish
+                        #stop_check
+                    }
+                });
+            }
+            LoopKind::While { cond, cond_len } => {
+                let (head, rest) = l.body.stmts.split_at(*cond_len);
+                let head: TokenStream = head.iter().map(|s| self.stmt_fwd(s)).collect();
+                let rest: TokenStream = rest.iter().map(|s| self.stmt_fwd(s)).collect();
+                let cond = self.operand(*cond);
+                out.extend(quote! {
+                    loop {
+                        #take_phis
+                        #head
+                        if !#cond {
+                            #(#holders = #phis;)*
+                            break;
+                        }
+                        #rest
+                        #finish
+                        #stop_check
+                    }
+                });
+            }
+        }
+        if self.an.live[id] {
+            let ctl = name(format_args!("ctl{id}"));
+            out.extend(quote!(#ctl.push(#count);));
+        }
+        let exits = l.carried.iter().map(|c| value_ident(c.exit));
+        out.extend(quote!(#(let #exits = #holders;)*));
+        out
     }
 }

@@ -1,7 +1,7 @@
 //! The companions' signatures and docs, shared by the real expansion and the fallback.
-use crate::signature::{grad_type, Signature};
+use crate::signature::{Signature, grad_type};
 use proc_macro2::{Span, TokenStream};
-use quote::{format_ident, quote, ToTokens};
+use quote::{ToTokens, format_ident, quote, quote_spanned};
 use syn::{FnArg, Ident, ItemFn};
 
 /// Everything about `NAME_vjp` / `NAME_grad` except their bodies.
@@ -10,6 +10,8 @@ pub struct Heads {
     pub vjp: TokenStream,
     /// `fn NAME_grad(params..) -> (Out, (G..))`, if the output is a scalar.
     pub grad: Option<TokenStream>,
+    /// `fn __ad_pullback_NAME(params..) -> (Out, impl FnOnce(Out) -> (G or () per param))`.
+    pub pullback: TokenStream,
     /// The seed parameter's name.
     pub seed: Ident,
     vjp_name: Ident,
@@ -52,6 +54,15 @@ impl Heads {
         let ret = quote!((#out, (#(#grads,)*)));
         let vjp =
             quote!(#vis fn #vjp_name #generics (#(#params,)* #seed: #out) -> #ret #where_clause);
+        let pb_name = crate::lower::pullback_name(name);
+        let pb_grads = sig.params.iter().map(|p| match p.kind {
+            crate::signature::Kind::Data => quote!(()),
+            _ => grad_type(p),
+        });
+        // `impl` with a mixed-site span: the opaque type follows this crate's edition (2024),
+        // which captures every lifetime of the parameters.
+        let opaque = quote_spanned!(Span::mixed_site()=> impl ::core::ops::FnOnce);
+        let pullback = quote!(#vis fn #pb_name #generics (#(#params),*) -> (#out, #opaque(#out) -> (#(#pb_grads,)*)) #where_clause);
         let grad = (!sig.output_is_array)
             .then(|| quote!(#vis fn #grad_name #generics (#(#params),*) -> #ret #where_clause));
         let wrt: Vec<String> = sig.active().map(|p| format!("`{}`", p.ident)).collect();
@@ -64,6 +75,7 @@ impl Heads {
         Heads {
             vjp,
             grad,
+            pullback,
             seed,
             vjp_name: vjp_name.clone(),
             args: sig.params.iter().map(|p| p.ident.clone()).collect(),
@@ -81,10 +93,17 @@ impl Heads {
     }
 
     /// The original function followed by the companions with these bodies.
-    pub fn emit(&self, func: &ItemFn, vjp_body: &TokenStream, listing: &str) -> TokenStream {
+    pub fn emit(
+        &self,
+        func: &ItemFn,
+        vjp_body: &TokenStream,
+        listing: &str,
+        pullback_body: &TokenStream,
+    ) -> TokenStream {
         let Heads {
             vjp,
             grad,
+            pullback,
             seed: _,
             vjp_name,
             args,
@@ -93,7 +112,7 @@ impl Heads {
             grad_doc,
         } = self;
         let vjp_doc = format!("{vjp_doc}{listing}");
-        let allow = quote!(#[allow(unused_mut, unused_variables, clippy::all, clippy::pedantic)]);
+        let allow = quote!(#[allow(unused_mut, unused_variables, unused_assignments, clippy::all, clippy::pedantic)]);
         let grad = grad.as_ref().map(|head| {
             quote! {
                 #[doc = #grad_doc]
@@ -114,6 +133,12 @@ impl Heads {
                 #vjp_body
             }
             #grad
+            #[doc(hidden)]
+            #attrs
+            #allow
+            #pullback {
+                #pullback_body
+            }
         }
     }
 }
@@ -125,5 +150,7 @@ pub fn listing(head: &TokenStream, body: &TokenStream) -> String {
         Ok(file) => prettyplease::unparse(&file),
         Err(_) => item.to_string(),
     };
-    format!("\n\n# Generated code\n\nThe forward sweep (one `let` per operation: the SSA tape), then the adjoints in reverse order:\n\n```text\n{code}```")
+    format!(
+        "\n\n# Generated code\n\nThe forward sweep (one `let` per operation: the SSA tape), then the adjoints in reverse order:\n\n```text\n{code}```"
+    )
 }

@@ -6,23 +6,64 @@ mod reverse;
 
 pub use heads::Heads;
 
+use crate::analyze::{Analysis, analyze};
 use crate::ir::Tape;
-use crate::signature::Signature;
+use crate::signature::{Kind, Signature};
 use proc_macro2::TokenStream;
 use quote::quote;
 use syn::ItemFn;
 
-/// The original function, `NAME_vjp` and (for a scalar output) `NAME_grad`.
-pub fn companions(func: &ItemFn, sig: &Signature, tape: &Tape, needs: &[bool]) -> TokenStream {
+/// What the forward and reverse code generators read.
+pub struct Emitter<'a> {
+    pub sig: &'a Signature,
+    pub tape: &'a Tape,
+    pub an: &'a Analysis,
+}
+
+/// The original function, `NAME_vjp`, `NAME_grad` (for a scalar output) and the hidden
+/// pullback companion that differentiated callers use.
+pub fn companions(func: &ItemFn, sig: &Signature, tape: &Tape) -> TokenStream {
     let heads = Heads::new(func, sig);
-    let forward = forward::sweep(sig, tape);
-    let (reverse, grads) = reverse::sweep(sig, tape, needs, &heads.seed);
+    let seed = &heads.seed;
+
+    // NAME_vjp: only the parameters of `wrt(..)` are active.
+    let wrt = analyze(tape, |i| sig.params[i].active);
+    let e = Emitter {
+        sig,
+        tape,
+        an: &wrt,
+    };
+    let (tapes, forward, reverse) = (e.tapes(), e.forward(&tape.body), e.reverse(seed));
+    let grads = e.grads(false, |i| sig.params[i].active);
     let out = names::value_ident(tape.output);
-    let body = quote! {
+    let vjp_body = quote! {
+        #tapes
         #forward
         #reverse
         (#out, (#(#grads,)*))
     };
-    let listing = heads::listing(&heads.vjp, &body);
-    heads.emit(func, &body, &listing)
+    let listing = heads::listing(&heads.vjp, &vjp_body);
+
+    // The pullback: every float parameter is active (a caller decides what it uses).
+    let float = |i: usize| sig.params[i].kind != Kind::Data;
+    let all = analyze(tape, float);
+    let e = Emitter {
+        sig,
+        tape,
+        an: &all,
+    };
+    let (tapes, forward, reverse) = (e.tapes(), e.forward(&tape.body), e.reverse(seed));
+    let grads = e.grads(true, float);
+    let ret = names::name(format_args!("ret"));
+    let keep = quote!(::core::clone::Clone::clone(&#out));
+    let pullback_body = quote! {
+        #tapes
+        #forward
+        let #ret = #keep;
+        (#ret, move |#seed| {
+            #reverse
+            (#(#grads,)*)
+        })
+    };
+    heads.emit(func, &vjp_body, &listing, &pullback_body)
 }

@@ -1,21 +1,40 @@
 //! Generated names (one reserved prefix, `__ad_`, hygienic `mixed_site` spans) and the
 //! absolute path to the runtime.
+use crate::analyze::Slot;
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote_spanned};
 use syn::Ident;
 
+/// A generated name, invisible to the user's code.
+pub fn name(text: std::fmt::Arguments<'_>) -> Ident {
+    Ident::new(&format!("__ad_{text}"), Span::mixed_site())
+}
+
 /// The binding of tape value `id` in the forward sweep.
 pub fn value_ident(id: usize) -> Ident {
-    format_ident!("__ad_v{}", id, span = Span::mixed_site())
+    name(format_args!("v{id}"))
 }
 
 /// The adjoint of tape value `id` in the reverse sweep.
 pub fn adjoint_ident(id: usize) -> Ident {
-    format_ident!("__ad_d{}", id, span = Span::mixed_site())
+    name(format_args!("d{id}"))
+}
+
+/// The pullback returned by the call that computes value `id`.
+pub fn pullback_ident(id: usize) -> Ident {
+    name(format_args!("p{id}"))
+}
+
+/// The binding a residual slot names.
+pub fn slot_ident(slot: Slot) -> Ident {
+    match slot {
+        Slot::Value(v) => value_ident(v),
+        Slot::Pullback(v) => pullback_ident(v),
+    }
 }
 
 /// `::autodiff::__private::NAME`, spanned at the user's expression so rustc points there.
 pub fn private(name: &str, span: Span) -> TokenStream {
-    let name = Ident::new(name, span);
+    let name = format_ident!("{}", name, span = span);
     quote_spanned!(span=> ::autodiff::__private::#name)
 }

@@ -1,81 +1,232 @@
-//! The reverse sweep: tape values in reverse order, each VJP's contribution created on first
-//! write (`let mut d = ..`) and accumulated in place after; only values that need an adjoint.
-use super::forward::operand;
-use super::names::{adjoint_ident, private, value_ident};
-use crate::ir::{Def, Tape};
+//! The reverse sweep: the regions replayed backwards, each VJP's contribution accumulated into
+//! an adjoint that is created on first write; only values that need an adjoint get code.
+use super::Emitter;
+use super::names::{adjoint_ident, name, private, pullback_ident, slot_ident, value_ident};
+use crate::ir::{Block, Def, If, Loop, Stmt, ValueId};
 use crate::rules::Arg;
-use crate::signature::Signature;
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
-use syn::Ident;
+use syn::Index;
 
-/// The adjoint code, and the gradient expression of each active parameter.
-pub fn sweep(
-    sig: &Signature,
-    tape: &Tape,
-    needs: &[bool],
-    seed: &Ident,
-) -> (TokenStream, Vec<TokenStream>) {
-    let mut out = TokenStream::new();
-    let mut defined = vec![false; tape.nodes.len()];
-    if needs[tape.output] {
-        let d = adjoint_ident(tape.output);
-        out.extend(quote!(let mut #d = #seed;));
-        defined[tape.output] = true;
-    } else {
-        out.extend(quote!(let _ = #seed;));
-    }
-    for (id, node) in tape.nodes.iter().enumerate().rev() {
-        let Def::Op { rule, args } = &node.def else {
-            continue;
-        };
-        if !needs[id] {
-            continue;
-        }
-        let span = node.span;
-        let (y, g) = (value_ident(id), adjoint_ident(id));
-        let call_args: Vec<TokenStream> = args
-            .iter()
-            .zip(rule.args)
-            .map(|(&a, kind)| {
-                let a = operand(tape, sig, a);
-                match kind {
-                    Arg::Diff(_) => quote!(&#a),
-                    Arg::Data => a,
-                }
-            })
-            .collect();
-        for (&a, kind) in args.iter().zip(rule.args) {
-            let Arg::Diff(vjp) = kind else { continue };
-            if !needs[a] {
+impl Emitter<'_> {
+    /// Adjoint slots (`None` until first written) for the values of `region` that need one.
+    fn decls(&self, region: usize, seeded: Option<(ValueId, &syn::Ident)>) -> TokenStream {
+        let mut out = TokenStream::new();
+        for (id, node) in self.tape.nodes.iter().enumerate() {
+            if node.region != region || !self.an.needs[id] {
                 continue;
             }
-            let f = private(vjp, span);
-            let contribution = quote_spanned!(span=> #f(#(#call_args,)* &#y, &#g));
-            let d = adjoint_ident(a);
-            if defined[a] {
-                let acc = private("accumulate", span);
-                out.extend(quote_spanned!(span=> #acc(&mut #d, #contribution);));
-            } else {
-                out.extend(quote!(let mut #d = #contribution;));
-                defined[a] = true;
+            let d = adjoint_ident(id);
+            out.extend(match seeded {
+                Some((v, seed)) if v == id => {
+                    quote!(let mut #d = ::core::option::Option::Some(#seed);)
+                }
+                _ => quote!(let mut #d = ::core::option::Option::None;),
+            });
+        }
+        out
+    }
+
+    /// The reverse sweep of the function body, seeded with `seed` at the output.
+    pub fn reverse(&self, seed: &syn::Ident) -> TokenStream {
+        let decls = self.decls(0, Some((self.tape.output, seed)));
+        let body = self.reverse_stmts(&self.tape.body);
+        let unused = (!self.an.needs[self.tape.output]).then(|| quote!(let _ = #seed;));
+        quote!(#unused #decls #body)
+    }
+
+    fn reverse_stmts(&self, block: &Block) -> TokenStream {
+        block.stmts.iter().rev().map(|s| self.stmt_rev(s)).collect()
+    }
+
+    /// The start of a region's reverse code: its residuals popped, its adjoints declared.
+    fn region_start(&self, block: &Block) -> TokenStream {
+        let slots = &self.an.residuals[block.region];
+        let pop = (!slots.is_empty()).then(|| {
+            let tape = name(format_args!("tape{}", block.region));
+            let items = slots.iter().map(|&s| slot_ident(s));
+            quote!(let (#(#items,)*) = ::autodiff::__private::pop(&mut #tape);)
+        });
+        let decls = self.decls(block.region, None);
+        quote!(#pop #decls)
+    }
+
+    /// `if let Some(g) = dv.take() { accumulate(d_target, g) }`, if both ends need it.
+    fn transfer(&self, from: &TokenStream, target: ValueId) -> TokenStream {
+        if !self.an.needs[target] {
+            return TokenStream::new();
+        }
+        let d = adjoint_ident(target);
+        let g = name(format_args!("g"));
+        quote! {
+            if let ::core::option::Option::Some(#g) = #from.take() {
+                ::autodiff::__private::accumulate(&mut #d, #g);
             }
         }
     }
-    let grads = sig
-        .params
-        .iter()
-        .zip(&tape.params)
-        .filter(|(p, _)| p.active)
-        .map(|(_, &v)| {
-            if defined[v] {
-                let d = adjoint_ident(v);
-                quote!(#d)
-            } else {
-                let v = value_ident(v);
-                quote!(::autodiff::__private::zeros_like(&#v))
+
+    fn stmt_rev(&self, stmt: &Stmt) -> TokenStream {
+        match stmt {
+            Stmt::Value(id) if self.an.needs[*id] => self.value_rev(*id),
+            Stmt::Value(_) | Stmt::Break { .. } => TokenStream::new(),
+            Stmt::If(i) if self.an.live[i.id] => self.if_rev(i),
+            Stmt::Loop(l) if self.an.live[l.id] => self.loop_rev(l),
+            Stmt::If(_) | Stmt::Loop(_) => TokenStream::new(),
+        }
+    }
+
+    fn value_rev(&self, id: ValueId) -> TokenStream {
+        let node = &self.tape.nodes[id];
+        let span = node.span;
+        let (y, d, g) = (value_ident(id), adjoint_ident(id), name(format_args!("g")));
+        match &node.def {
+            Def::Op { rule, args } => {
+                let call_args: Vec<TokenStream> = args
+                    .iter()
+                    .zip(rule.args)
+                    .map(|(&a, kind)| {
+                        let a = self.operand(a);
+                        match kind {
+                            Arg::Diff(_) => quote!(&#a),
+                            Arg::Data => a,
+                        }
+                    })
+                    .collect();
+                let acc = private("accumulate", span);
+                let contributions = args.iter().zip(rule.args).filter_map(|(&a, kind)| {
+                    let Arg::Diff(vjp) = kind else { return None };
+                    if !self.an.needs[a] {
+                        return None;
+                    }
+                    let f = private(vjp, span);
+                    let da = adjoint_ident(a);
+                    Some(quote_spanned!(span=> #acc(&mut #da, #f(#(#call_args,)* &#y, #g));))
+                });
+                quote! {
+                    if let ::core::option::Option::Some(#g) = &#d {
+                        #(#contributions)*
+                    }
+                }
             }
-        })
-        .collect();
-    (out, grads)
+            Def::Call { args, .. } => {
+                let pb = pullback_ident(id);
+                let gs = name(format_args!("gs"));
+                let contributions = args
+                    .iter()
+                    .enumerate()
+                    .filter(|&(_, &a)| self.an.needs[a])
+                    .map(|(k, &a)| {
+                        let da = adjoint_ident(a);
+                        let k = Index::from(k);
+                        quote!(::autodiff::__private::accumulate(&mut #da, #gs.#k);)
+                    });
+                quote! {
+                    if let ::core::option::Option::Some(#g) = #d.take() {
+                        let #gs = #pb(#g);
+                        #(#contributions)*
+                    }
+                }
+            }
+            _ => TokenStream::new(),
+        }
+    }
+
+    fn if_rev(&self, i: &If) -> TokenStream {
+        let ctl = name(format_args!("ctl{}", i.id));
+        let flag = name(format_args!("f"));
+        let branch = |block: &Block, src: &dyn Fn(&crate::ir::IfPhi) -> ValueId| {
+            let start = self.region_start(block);
+            let phis: TokenStream = i
+                .phis
+                .iter()
+                .filter(|p| self.an.needs[p.out])
+                .map(|p| {
+                    let d = adjoint_ident(p.out);
+                    self.transfer(&quote!(#d), src(p))
+                })
+                .collect();
+            let body = self.reverse_stmts(block);
+            quote!(#start #phis #body)
+        };
+        let then = branch(&i.then, &|p| p.then);
+        let els = branch(&i.els, &|p| p.els);
+        quote! {
+            let #flag: bool = ::autodiff::__private::pop(&mut #ctl);
+            if #flag { #then } else { #els }
+        }
+    }
+
+    fn loop_rev(&self, l: &Loop) -> TokenStream {
+        let id = l.id;
+        let ctl = name(format_args!("ctl{id}"));
+        let count = name(format_args!("n{id}"));
+        // Adjoints flowing backwards along the loop-carried values that need them.
+        let carried: Vec<_> = l
+            .carried
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| self.an.needs[c.phi] || self.an.needs[c.exit])
+            .map(|(k, c)| (c, name(format_args!("c{id}_{k}"))))
+            .collect();
+        let init = carried.iter().map(|(c, dc)| {
+            if self.an.needs[c.exit] {
+                let d = adjoint_ident(c.exit);
+                quote!(let mut #dc = #d.take();)
+            } else {
+                quote!(let mut #dc = ::core::option::Option::None;)
+            }
+        });
+        let start = self.region_start(&l.body);
+        let into_next: TokenStream = carried
+            .iter()
+            .map(|(c, dc)| self.transfer(&quote!(#dc), c.next))
+            .collect();
+        let body = self.reverse_stmts(&l.body);
+        let to_prev = carried.iter().map(|(c, dc)| {
+            if self.an.needs[c.phi] {
+                let d = adjoint_ident(c.phi);
+                quote!(#dc = #d.take();)
+            } else {
+                quote!(#dc = ::core::option::Option::None;)
+            }
+        });
+        let into_entry: TokenStream = carried
+            .iter()
+            .map(|(c, dc)| self.transfer(&quote!(#dc), c.entry))
+            .collect();
+        quote! {
+            let #count: usize = ::autodiff::__private::pop(&mut #ctl);
+            #(#init)*
+            for _ in 0..#count {
+                #start
+                #into_next
+                #body
+                #(#to_prev)*
+            }
+            #into_entry
+        }
+    }
+
+    /// The gradient of each parameter, in order: active ones as adjoints (or zeros), others
+    /// as `()` when `all_positions` (the pullback's convention), else left out.
+    pub fn grads(&self, all_positions: bool, active: impl Fn(usize) -> bool) -> Vec<TokenStream> {
+        self.sig
+            .params
+            .iter()
+            .zip(&self.tape.params)
+            .enumerate()
+            .filter_map(|(index, (_, &v))| {
+                if !active(index) {
+                    return all_positions.then(|| quote!(()));
+                }
+                let value = value_ident(v);
+                Some(if self.an.needs[v] {
+                    let d = adjoint_ident(v);
+                    quote!(::autodiff::__private::gradient(#d, &#value))
+                } else {
+                    quote!(::autodiff::__private::zeros_like(&#value))
+                })
+            })
+            .collect()
+    }
 }

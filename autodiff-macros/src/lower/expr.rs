@@ -1,0 +1,469 @@
+//! Expressions: each operation becomes one node; data (integers, bools, shapes) stays native
+//! Rust computed from earlier bindings.
+use super::{Flow, Lowerer};
+use crate::ir::{Def, ValueId};
+use crate::rules::{self, Arg, Rule, Syntax};
+use crate::signature::Kind;
+use proc_macro2::{Span, TokenStream, TokenTree};
+use quote::{ToTokens, format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::{BinOp, Expr, Ident, Lit, UnOp};
+
+const SUPPORTED: &str = "#[differentiate] bodies support `let`, `let mut` with `=`/`+=`/`-=`/`*=`/`/=`, arithmetic, \
+                         the listed methods and functions, `if`/`else`, `for i in a..b`, `while`, `break`, indexing, \
+                         calls to other #[differentiate] functions, and a final expression or `return`";
+
+impl Lowerer<'_> {
+    /// An inactive value computed by `tokens` from earlier bindings.
+    pub(super) fn expr(&mut self, tokens: TokenStream, span: Span, float: bool) -> ValueId {
+        self.push(Def::Expr(tokens), span, float, false)
+    }
+
+    pub(super) fn op(&mut self, rule: &'static Rule, args: Vec<ValueId>, span: Span) -> ValueId {
+        let active = args
+            .iter()
+            .zip(rule.args)
+            .any(|(&a, arg)| matches!(arg, Arg::Diff(_)) && self.maybe_active[a]);
+        self.push(Def::Op { rule, args }, span, true, active)
+    }
+
+    /// An expression statement: an assignment to a `let mut` name, or a value that is dropped.
+    pub(super) fn statement(&mut self, e: &Expr) -> Flow {
+        match e {
+            Expr::Assign(a) => {
+                let Some(v) = self.value(&a.right) else {
+                    return Flow::Failed;
+                };
+                self.assign(&a.left, v)
+            }
+            Expr::Binary(b) if compound(&b.op).is_some() => {
+                let (Some(lhs), Some(rhs)) = (self.value(&b.left), self.value(&b.right)) else {
+                    return Flow::Failed;
+                };
+                let Some(op) = compound(&b.op) else {
+                    return Flow::Failed;
+                };
+                match self.binary(op, lhs, rhs, b.span()) {
+                    Some(v) => self.assign(&b.left, v),
+                    None => Flow::Failed,
+                }
+            }
+            Expr::If(i) => self.if_flow(i, &[]),
+            Expr::ForLoop(f) => self.for_loop(f),
+            Expr::While(w) => self.while_loop(w),
+            other => match self.value(other) {
+                Some(_) => Flow::Unit,
+                None => Flow::Failed,
+            },
+        }
+    }
+
+    fn assign(&mut self, target: &Expr, value: ValueId) -> Flow {
+        let Some(name) = plain_ident(target) else {
+            self.errors.at(
+                target,
+                "#[differentiate] bodies can only assign to a local `let mut` name (no indexing, fields or `*` targets: values are never mutated in place)",
+            );
+            return Flow::Failed;
+        };
+        if self.current(name).is_none() {
+            self.errors.at(
+                target,
+                format!("cannot assign to `{name}`: it is not a local variable or parameter"),
+            );
+            return Flow::Failed;
+        }
+        self.set(name, value);
+        Flow::Unit
+    }
+
+    /// Lowers an expression to the value it computes.
+    pub(super) fn value(&mut self, e: &Expr) -> Option<ValueId> {
+        let span = e.span();
+        match e {
+            Expr::Paren(p) => self.value(&p.expr),
+            Expr::Group(g) => self.value(&g.expr),
+            Expr::Lit(l) => match &l.lit {
+                Lit::Float(_) => Some(self.expr(l.to_token_stream(), span, true)),
+                Lit::Int(_) | Lit::Bool(_) => Some(self.expr(l.to_token_stream(), span, false)),
+                other => self.fail(
+                    other,
+                    "only numeric and `bool` literals are supported in #[differentiate] bodies",
+                ),
+            },
+            Expr::Path(p) => {
+                if let Some(name) = plain_ident(e) {
+                    if let Some(v) = self.current(name) {
+                        return Some(v);
+                    }
+                }
+                // A constant (`PI`, `f64::EPSILON`): data, never differentiated.
+                Some(self.expr(p.to_token_stream(), span, false))
+            }
+            Expr::Reference(r) => {
+                if let Some(m) = &r.mutability {
+                    return self.fail(
+                        m,
+                        "`&mut` is not supported in #[differentiate] bodies: values are never mutated through references",
+                    );
+                }
+                let v = self.value(&r.expr)?;
+                if self.nodes[v].float {
+                    Some(v)
+                } else {
+                    let t = self.tokens(v);
+                    Some(self.expr(quote!(&#t), span, false))
+                }
+            }
+            Expr::Unary(u) => self.unary(u),
+            Expr::Binary(b) => {
+                if compound(&b.op).is_some() {
+                    return self.fail(
+                        b,
+                        "compound assignment is a statement: write `x += ..;` on its own line",
+                    );
+                }
+                let lhs = self.value(&b.left);
+                let rhs = self.value(&b.right);
+                let op = b.op.to_token_stream().to_string();
+                self.binary(&op, lhs?, rhs?, span)
+            }
+            Expr::Cast(c) => {
+                let v = self.value(&c.expr)?;
+                if self.maybe_active[v] {
+                    return self.fail(c, "`as` casts of differentiable values are not supported; cast data (integers) only");
+                }
+                let t = self.tokens(v);
+                let ty = &c.ty;
+                let float = crate::signature::classify(ty) == Kind::Scalar;
+                Some(self.expr(quote!(#t as #ty), span, float))
+            }
+            Expr::MethodCall(m) => self.method(m),
+            Expr::Call(c) => self.call(c),
+            Expr::Index(i) => self.index(i),
+            Expr::Array(a) => {
+                let mut elems = Vec::new();
+                for el in &a.elems {
+                    let v = self.value(el)?;
+                    if self.maybe_active[v] {
+                        return self.fail(el, "array literals of differentiable values are not supported; use them for indices only");
+                    }
+                    elems.push(self.tokens(v));
+                }
+                Some(self.expr(quote!([#(#elems),*]), span, false))
+            }
+            Expr::If(i) => match self.if_flow(i, &[]) {
+                Flow::Value(v) => Some(v),
+                Flow::Failed => None,
+                _ => self.fail(
+                    i,
+                    "an `if` used as a value needs an `else` branch and a value in each branch",
+                ),
+            },
+            Expr::Block(b) if b.label.is_none() => {
+                self.scopes.push(Vec::new());
+                let flow = self.seq(&[&b.block.stmts]);
+                self.scopes.pop();
+                match flow {
+                    Flow::Value(v) => Some(v),
+                    Flow::Failed => None,
+                    _ => self.fail(b, "this block must end with a value"),
+                }
+            }
+            other => self.fail(other, unsupported(other)),
+        }
+    }
+
+    fn unary(&mut self, u: &syn::ExprUnary) -> Option<ValueId> {
+        let span = u.span();
+        let v = self.value(&u.expr)?;
+        let t = self.tokens(v);
+        let float = self.nodes[v].float;
+        match u.op {
+            UnOp::Neg(_) if float => Some(self.op(rule(Syntax::Operator, "neg"), vec![v], span)),
+            UnOp::Neg(_) => Some(self.expr(quote!(-#t), span, false)),
+            UnOp::Deref(_) if float => Some(v),
+            UnOp::Deref(_) => Some(self.expr(quote!(*#t), span, false)),
+            UnOp::Not(_) if self.maybe_active[v] => {
+                self.fail(u, "`!` cannot be applied to a differentiable value")
+            }
+            _ => Some(self.expr(quote!(!#t), span, false)),
+        }
+    }
+
+    /// `a OP b`: a rule if either side is a float value, native arithmetic on data otherwise.
+    pub(super) fn binary(
+        &mut self,
+        op: &str,
+        lhs: ValueId,
+        rhs: ValueId,
+        span: Span,
+    ) -> Option<ValueId> {
+        let float = self.nodes[lhs].float || self.nodes[rhs].float;
+        let active = self.maybe_active[lhs] || self.maybe_active[rhs];
+        let comparison = matches!(op, "<" | "<=" | ">" | ">=" | "==" | "!=");
+        match rules::find(Syntax::Operator, op) {
+            Some(rule) if float => Some(self.op(rule, vec![lhs, rhs], span)),
+            _ if active && !comparison => {
+                self.errors.at_span(
+                    span,
+                    format!("`{op}` is not differentiable; the differentiable operators are `+`, `-`, `*`, `/` and unary `-`"),
+                );
+                None
+            }
+            _ => {
+                let (a, b) = (self.tokens(lhs), self.tokens(rhs));
+                let op: TokenStream = syn::parse_str::<BinOp>(op).ok()?.to_token_stream();
+                // Comparisons give `bool` (never differentiated); arithmetic on data stays data.
+                Some(self.expr(quote_spanned!(span=> #a #op #b), span, false))
+            }
+        }
+    }
+
+    fn method(&mut self, m: &syn::ExprMethodCall) -> Option<ValueId> {
+        let span = m.span();
+        let name = m.method.to_string();
+        if let Some(t) = &m.turbofish {
+            return self.fail(
+                t,
+                "turbofish (`::<..>`) is not supported on methods in #[differentiate] bodies",
+            );
+        }
+        if name == "unwrap" && m.args.is_empty() {
+            if let Expr::MethodCall(inner) = strip_parens(&m.receiver) {
+                if inner.method == "mean" && inner.args.is_empty() {
+                    let x = self.value(&inner.receiver)?;
+                    return Some(self.op(rule(Syntax::Method, "mean"), vec![x], span));
+                }
+            }
+            return self.fail(
+                &m.method,
+                "`.unwrap()` is only accepted right after `.mean()` in #[differentiate] bodies",
+            );
+        }
+        if name == "mean" {
+            return self.fail(
+                &m.method,
+                "`.mean()` returns an `Option` as in ndarray: write `.mean().unwrap()`",
+            );
+        }
+        let recv = self.value(&m.receiver)?;
+        if matches!(name.as_str(), "clone" | "to_owned" | "view")
+            && m.args.is_empty()
+            && self.nodes[recv].float
+        {
+            return Some(recv);
+        }
+        if rules::SHAPE_METHODS.contains(&name.as_str()) && m.args.is_empty() {
+            let t = self.tokens(recv);
+            let method = &m.method;
+            return Some(self.expr(quote!(#t.#method()), span, false));
+        }
+        let Some(rule) = rules::find(Syntax::Method, &name) else {
+            return self.fail(
+                &m.method,
+                format!(
+                    "`.{name}()` is not supported in #[differentiate] bodies; the supported methods are {}, and the shape reads `.len()`, `.nrows()`, `.ncols()`, `.shape()`",
+                    rules::names(Syntax::Method)
+                ),
+            );
+        };
+        if m.args.len() + 1 != rule.args.len() {
+            return self.fail(
+                m,
+                format!("`.{name}()` takes {} argument(s)", rule.args.len() - 1),
+            );
+        }
+        let mut args = vec![recv];
+        for a in &m.args {
+            let v = match a {
+                Expr::Macro(mac) if name == "slice" => self.slice_info(mac)?,
+                _ => self.value(a)?,
+            };
+            args.push(v);
+        }
+        Some(self.op(rule, args, span))
+    }
+
+    /// `s![a..b, k]` inside `.slice(..)`: data, with the names it mentions resolved.
+    fn slice_info(&mut self, mac: &syn::ExprMacro) -> Option<ValueId> {
+        if !mac.mac.path.is_ident("s") {
+            return self.fail(
+                &mac.mac,
+                "`.slice(..)` takes ndarray's `s![..]` in #[differentiate] bodies",
+            );
+        }
+        let tokens = self.resolve_names(mac.mac.tokens.clone());
+        let path = &mac.mac.path;
+        Some(self.expr(quote!(#path![#tokens]), mac.span(), false))
+    }
+
+    /// Replaces the names of locals in `tokens` with their bindings.
+    fn resolve_names(&mut self, tokens: TokenStream) -> TokenStream {
+        tokens
+            .into_iter()
+            .map(|tt| match tt {
+                TokenTree::Ident(ident) => match self.current(&ident) {
+                    Some(v) => self.tokens(v),
+                    None => TokenTree::Ident(ident).into(),
+                },
+                TokenTree::Group(g) => {
+                    let inner = self.resolve_names(g.stream());
+                    let mut group = proc_macro2::Group::new(g.delimiter(), inner);
+                    group.set_span(g.span());
+                    TokenTree::Group(group).into()
+                }
+                other => other.into(),
+            })
+            .collect()
+    }
+
+    fn index(&mut self, i: &syn::ExprIndex) -> Option<ValueId> {
+        let base = self.value(&i.expr)?;
+        let idx = self.value(&i.index)?;
+        if self.maybe_active[idx] {
+            return self.fail(
+                &i.index,
+                "an index must be data (an integer), not a differentiable value",
+            );
+        }
+        if self.nodes[base].float {
+            return Some(self.op(rule(Syntax::Operator, "[]"), vec![base, idx], i.span()));
+        }
+        let (b, x) = (self.tokens(base), self.tokens(idx));
+        Some(self.expr(quote!(#b[#x]), i.span(), false))
+    }
+
+    fn call(&mut self, c: &syn::ExprCall) -> Option<ValueId> {
+        let span = c.span();
+        let Expr::Path(path) = strip_parens(&c.func) else {
+            return self.fail(
+                &c.func,
+                "only calls to named functions are supported in #[differentiate] bodies",
+            );
+        };
+        let Some(last) = path.path.segments.last() else {
+            return self.fail(path, "empty path");
+        };
+        let name = last.ident.to_string();
+        let mut args = Vec::new();
+        for a in &c.args {
+            args.push(self.value(a));
+        }
+        let args: Vec<ValueId> = args.into_iter().collect::<Option<_>>()?;
+        if let Some(rule) = rules::find(Syntax::Function, &name) {
+            if args.len() != rule.args.len() {
+                return self.fail(c, format!("`{name}` takes {} argument(s)", rule.args.len()));
+            }
+            return Some(self.op(rule, args, span));
+        }
+        if !args.iter().any(|&a| self.maybe_active[a]) {
+            // A call on data only (`Axis(1)`, `usize::min(a, b)`): data.
+            let arg_tokens: Vec<TokenStream> = args.iter().map(|&a| self.tokens(a)).collect();
+            return Some(self.expr(quote!(#path(#(#arg_tokens),*)), span, false));
+        }
+        // A call to another #[differentiate] function, through its pullback companion.
+        let passed = c
+            .args
+            .iter()
+            .zip(&args)
+            .map(|(syntax, &v)| self.passed(syntax, v))
+            .collect();
+        let mut companion = path.path.clone();
+        if let Some(seg) = companion.segments.last_mut() {
+            seg.ident = pullback_name(&seg.ident);
+        }
+        let active = args.iter().any(|&a| self.maybe_active[a]);
+        Some(self.push(
+            Def::Call {
+                path: companion.to_token_stream(),
+                args,
+                passed,
+            },
+            span,
+            true,
+            active,
+        ))
+    }
+
+    /// How an argument is handed to a differentiated callee: as the user wrote it, but with
+    /// our bindings (a parameter by its own name, a reference to a local, a clone of a local
+    /// the user moved).
+    fn passed(&self, syntax: &Expr, v: ValueId) -> TokenStream {
+        let by_ref = matches!(strip_parens(syntax), Expr::Reference(_));
+        let t = self.tokens(v);
+        match (&self.nodes[v].def, by_ref) {
+            (Def::Param { index }, false) if !self.sig.params[*index].owned_array() => {
+                self.sig.params[*index].ident.to_token_stream()
+            }
+            (_, true) => quote!(&#t),
+            (_, false) => quote!(::core::clone::Clone::clone(&#t)),
+        }
+    }
+}
+
+/// The companion a caller uses: `__ad_pullback_NAME`.
+pub fn pullback_name(name: &Ident) -> Ident {
+    format_ident!("__ad_pullback_{}", name, span = name.span())
+}
+
+pub(super) fn rule(syntax: Syntax, name: &str) -> &'static Rule {
+    match rules::find(syntax, name) {
+        Some(r) => r,
+        None => unreachable!("the rule table has no {name}"),
+    }
+}
+
+pub(super) fn strip_parens(e: &Expr) -> &Expr {
+    match e {
+        Expr::Paren(p) => strip_parens(&p.expr),
+        Expr::Group(g) => strip_parens(&g.expr),
+        _ => e,
+    }
+}
+
+/// `x` as a plain, unqualified name.
+pub(super) fn plain_ident(e: &Expr) -> Option<&Ident> {
+    match strip_parens(e) {
+        Expr::Path(p) if p.qself.is_none() && p.attrs.is_empty() => p.path.get_ident(),
+        _ => None,
+    }
+}
+
+/// The operator of a compound assignment (`+=` -> `+`).
+pub(super) fn compound(op: &BinOp) -> Option<&'static str> {
+    match op {
+        BinOp::AddAssign(_) => Some("+"),
+        BinOp::SubAssign(_) => Some("-"),
+        BinOp::MulAssign(_) => Some("*"),
+        BinOp::DivAssign(_) => Some("/"),
+        _ => None,
+    }
+}
+
+/// The message for a construct outside the supported syntax.
+fn unsupported(e: &Expr) -> String {
+    let what = match e {
+        Expr::Loop(_) => "`loop` is not supported in #[differentiate] bodies (use `while cond { .. }`)".to_string(),
+        Expr::Match(_) => "`match` is not supported in #[differentiate] bodies (use `if`/`else`)".to_string(),
+        Expr::Closure(_) => "closures are not supported in #[differentiate] bodies".to_string(),
+        Expr::Macro(_) => "macros are not supported in #[differentiate] bodies (only `s![..]` inside `.slice(..)`)".to_string(),
+        Expr::Try(_) => "the `?` operator is not supported in #[differentiate] bodies".to_string(),
+        Expr::Field(_) => "field access is not supported in #[differentiate] bodies".to_string(),
+        Expr::Tuple(_) => "tuples are not supported in #[differentiate] bodies".to_string(),
+        Expr::Unsafe(_) => "`unsafe` blocks are not supported in #[differentiate] bodies".to_string(),
+        Expr::Async(_) | Expr::Await(_) => "`async` code is not supported in #[differentiate] bodies".to_string(),
+        Expr::Range(_) => "ranges are only supported as the iterator of a `for` loop".to_string(),
+        Expr::Struct(_) => "struct literals are not supported in #[differentiate] bodies".to_string(),
+        Expr::Assign(_) => "assignments inside expressions are not supported; assign in a statement".to_string(),
+        Expr::Break(_) | Expr::Continue(_) | Expr::Return(_) => {
+            "`break`, `continue` and `return` must be statements ending a block".to_string()
+        }
+        Expr::ForLoop(_) | Expr::While(_) => "loops are statements, not values".to_string(),
+        Expr::Let(_) => "`let` expressions (`if let`, `while let`) are not supported".to_string(),
+        Expr::Block(_) => "labeled blocks are not supported".to_string(),
+        Expr::Repeat(_) => "array literals are not supported".to_string(),
+        _ => "this expression is not supported in #[differentiate] bodies".to_string(),
+    };
+    format!("{what}; {SUPPORTED}")
+}

@@ -1,0 +1,268 @@
+//! syn body -> SSA tape: nested expressions flattened into one node per operation, names
+//! resolved with shadowing and `let mut` reassignment (each assignment is a new value),
+//! control flow kept as structured regions.
+//!
+//! `return`, `break` and `continue` are lowered by moving the statements that follow a
+//! diverging `if` into its branches (the continuation), so every region is straight-line
+//! code ending in one place.
+mod control;
+mod expr;
+
+pub use expr::pullback_name;
+
+use crate::emit::names::value_ident;
+use crate::errors::Errors;
+use crate::ir::{Block, Def, Node, RegionId, Stmt as IrStmt, Tape, ValueId};
+use crate::signature::{Kind, Signature};
+use proc_macro2::{Span, TokenStream};
+use quote::ToTokens;
+use syn::{Block as SynBlock, Expr, Ident, Local, Pat, Stmt};
+
+/// A name in scope and the value it currently holds.
+struct Binding {
+    name: Ident,
+    value: ValueId,
+}
+
+/// How a sequence of statements ends.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Flow {
+    /// With a value: a final expression or `return e`.
+    Value(ValueId),
+    /// Without a value (a loop body, a statement).
+    Unit,
+    /// With `break` or `continue`: the rest of the iteration does not run.
+    Jump,
+    /// An error was reported.
+    Failed,
+}
+
+pub(crate) struct Lowerer<'a> {
+    sig: &'a Signature,
+    nodes: Vec<Node>,
+    /// Whether a value may depend on a float parameter (for errors only; the real activity is
+    /// computed after lowering).
+    maybe_active: Vec<bool>,
+    scopes: Vec<Vec<Binding>>,
+    errors: &'a mut Errors,
+    region: RegionId,
+    regions: usize,
+    stmts: Vec<IrStmt>,
+    /// Ids of the enclosing loops, innermost last.
+    loops: Vec<usize>,
+    controls: usize,
+}
+
+/// Lowers a function body. Returns `None` if an error was reported.
+pub fn lower(block: &SynBlock, sig: &Signature, errors: &mut Errors) -> Option<Tape> {
+    let mut l = Lowerer {
+        sig,
+        nodes: Vec::new(),
+        maybe_active: Vec::new(),
+        scopes: vec![Vec::new()],
+        errors,
+        region: 0,
+        regions: 1,
+        stmts: Vec::new(),
+        loops: Vec::new(),
+        controls: 0,
+    };
+    let params = l.bind_params();
+    let flow = l.seq(&[&block.stmts]);
+    let output = match flow {
+        Flow::Value(v) => v,
+        Flow::Failed => return None,
+        Flow::Unit | Flow::Jump => {
+            l.errors.at_span(
+                block.brace_token.span.close(),
+                "a #[differentiate] body must end with the value to return (a final expression or `return e;`)",
+            );
+            return None;
+        }
+    };
+    Some(Tape {
+        nodes: l.nodes,
+        body: Block {
+            region: 0,
+            stmts: l.stmts,
+        },
+        output,
+        params,
+        regions: l.controls,
+    })
+}
+
+impl Lowerer<'_> {
+    fn bind_params(&mut self) -> Vec<ValueId> {
+        let sig = self.sig;
+        sig.params
+            .iter()
+            .enumerate()
+            .map(|(index, p)| {
+                let (def, float) = match p.kind {
+                    Kind::Data => (Def::DataParam { index }, false),
+                    _ => (Def::Param { index }, true),
+                };
+                let id = self.push(def, p.ident.span(), float, float);
+                self.bind(p.ident.clone(), id);
+                id
+            })
+            .collect()
+    }
+
+    /// Adds a node in the current region (and, unless it is a phi, a statement computing it).
+    fn push(&mut self, def: Def, span: Span, float: bool, maybe_active: bool) -> ValueId {
+        let id = self.nodes.len();
+        let phi = matches!(def, Def::Phi);
+        self.nodes.push(Node {
+            def,
+            span,
+            float,
+            region: self.region,
+        });
+        self.maybe_active.push(maybe_active);
+        if !phi {
+            self.stmts.push(IrStmt::Value(id));
+        }
+        id
+    }
+
+    /// A value defined by a region (if result, loop-carried, loop exit, loop index).
+    fn phi(&mut self, span: Span, float: bool) -> ValueId {
+        self.push(Def::Phi, span, float, float)
+    }
+
+    fn bind(&mut self, name: Ident, value: ValueId) {
+        if let Some(scope) = self.scopes.last_mut() {
+            scope.push(Binding { name, value });
+        }
+    }
+
+    fn lookup(&mut self, name: &Ident) -> Option<&mut Binding> {
+        self.scopes
+            .iter_mut()
+            .rev()
+            .flat_map(|s| s.iter_mut().rev())
+            .find(|b| b.name == *name)
+    }
+
+    /// The value a name holds now.
+    fn current(&mut self, name: &Ident) -> Option<ValueId> {
+        self.lookup(name).map(|b| b.value)
+    }
+
+    fn set(&mut self, name: &Ident, value: ValueId) {
+        if let Some(b) = self.lookup(name) {
+            b.value = value;
+        }
+    }
+
+    /// The tokens that name a value in generated code.
+    fn tokens(&self, id: ValueId) -> TokenStream {
+        match self.nodes[id].def {
+            Def::DataParam { index } => self.sig.params[index].ident.to_token_stream(),
+            _ => value_ident(id).to_token_stream(),
+        }
+    }
+
+    fn fail<T: ToTokens>(&mut self, tokens: T, message: impl std::fmt::Display) -> Option<ValueId> {
+        self.errors.at(tokens, message);
+        None
+    }
+
+    /// Runs `f` in a new region (a branch or loop body) with its own scope.
+    fn region(&mut self, f: impl FnOnce(&mut Self) -> Flow) -> (Block, Flow) {
+        let region = self.regions;
+        self.regions += 1;
+        let outer_region = std::mem::replace(&mut self.region, region);
+        let outer_stmts = std::mem::take(&mut self.stmts);
+        self.scopes.push(Vec::new());
+        let flow = f(self);
+        self.scopes.pop();
+        self.region = outer_region;
+        let stmts = std::mem::replace(&mut self.stmts, outer_stmts);
+        (Block { region, stmts }, flow)
+    }
+
+    /// Statements in order: the parts are a block followed by its continuation.
+    fn seq(&mut self, parts: &[&[Stmt]]) -> Flow {
+        let mut flow = Flow::Unit;
+        for (k, part) in parts.iter().enumerate() {
+            for (idx, stmt) in part.iter().enumerate() {
+                let last = k + 1 == parts.len() && idx + 1 == part.len();
+                match stmt {
+                    Stmt::Local(local) => {
+                        self.local(local);
+                        flow = Flow::Unit;
+                    }
+                    Stmt::Item(item) => {
+                        self.errors.at(
+                            item,
+                            "items (`fn`, `use`, `struct`, ..) inside #[differentiate] bodies are not supported; move them outside the function",
+                        );
+                        flow = Flow::Failed;
+                    }
+                    Stmt::Macro(m) => {
+                        self.errors
+                            .at(&m.mac, "macros are not supported in #[differentiate] bodies; write the computation out");
+                        flow = Flow::Failed;
+                    }
+                    Stmt::Expr(e, semi) => {
+                        if let Some(jump) = self.jump(e) {
+                            return jump;
+                        }
+                        if let Expr::If(if_expr) = e {
+                            if control::diverges(e) {
+                                // The rest of this block and the enclosing continuation run
+                                // inside the branches that do not jump.
+                                let mut rest: Vec<&[Stmt]> = vec![&part[idx + 1..]];
+                                rest.extend_from_slice(&parts[k + 1..]);
+                                return self.if_flow(if_expr, &rest);
+                            }
+                        }
+                        let control = matches!(e, Expr::If(_) | Expr::ForLoop(_) | Expr::While(_));
+                        flow = if semi.is_none() && last && !control {
+                            match self.value(e) {
+                                Some(v) => Flow::Value(v),
+                                None => Flow::Failed,
+                            }
+                        } else {
+                            self.statement(e)
+                        };
+                    }
+                }
+            }
+        }
+        flow
+    }
+
+    fn local(&mut self, local: &Local) {
+        let Some(init) = &local.init else {
+            return self.errors.at(local, "`let` without a value is not supported in #[differentiate] bodies; write `let x = ..;`");
+        };
+        if let Some((_, diverge)) = &init.diverge {
+            return self.errors.at(
+                diverge,
+                "`let .. else` is not supported in #[differentiate] bodies",
+            );
+        }
+        let pat = match &local.pat {
+            Pat::Type(t) => &*t.pat,
+            p => p,
+        };
+        match pat {
+            Pat::Ident(pi) if pi.by_ref.is_none() && pi.subpat.is_none() => {
+                if let Some(v) = self.value(&init.expr) {
+                    self.bind(pi.ident.clone(), v);
+                }
+            }
+            Pat::Wild(_) => {
+                self.value(&init.expr);
+            }
+            other => self.errors.at(
+                other,
+                "destructuring `let` patterns are not supported in #[differentiate] bodies; bind one name per `let`",
+            ),
+        }
+    }
+}

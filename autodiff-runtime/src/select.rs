@@ -1,0 +1,90 @@
+//! Reads of array parts: `x[i]`, `x[[i, j]]`, `x.slice(s![..])`. The gradient scatters back
+//! into the positions read; repeated reads add up.
+use crate::{Contribution, Scalar};
+use ndarray::{Array, ArrayBase, Data, Dimension, NdIndex, SliceArg};
+
+/// The adjoint of one element read by [`index`]: `value` at `index` in an array of shape
+/// `dim`. Added into the array's adjoint in place (O(1)), never as a dense array.
+#[derive(Clone, Debug)]
+pub struct IndexGrad<A, D, I> {
+    dim: D,
+    index: I,
+    value: A,
+}
+
+impl<A: Scalar, D: Dimension, I: NdIndex<D> + Copy> Contribution for IndexGrad<A, D, I> {
+    type Adjoint = Array<A, D>;
+    fn add_to(self, adjoint: &mut Option<Array<A, D>>) {
+        let full = adjoint.get_or_insert_with(|| Array::zeros(self.dim.clone()));
+        if let Some(slot) = full.get_mut(self.index) {
+            *slot += self.value;
+        }
+    }
+}
+
+/// `x[i]` (1-D, `usize`) or `x[[i, j]]` (any `NdIndex`): one element.
+///
+/// **Panics** naming the index and the shape if it is out of bounds.
+///
+/// ```
+/// let x = ndarray::array![[1.0, 2.0], [3.0, 4.0]];
+/// assert_eq!(autodiff_runtime::index(&x, [1, 0]), 3.0);
+/// ```
+#[track_caller]
+pub fn index<A: Scalar, S: Data<Elem = A>, D: Dimension, I: NdIndex<D> + Copy>(
+    x: &ArrayBase<S, D>,
+    i: I,
+) -> A {
+    match x.get(i) {
+        Some(&v) => v,
+        None => panic!(
+            "index: index {i:?} is out of bounds for shape {:?}",
+            x.shape()
+        ),
+    }
+}
+
+/// VJP of [`index`]: y = x\[i\]; dx\[i\] += g (a sparse contribution).
+pub fn index_vjp<A: Scalar, S: Data<Elem = A>, D: Dimension, I: NdIndex<D> + Copy>(
+    x: &ArrayBase<S, D>,
+    i: I,
+    _y: &A,
+    g: &A,
+) -> IndexGrad<A, D, I> {
+    IndexGrad {
+        dim: x.raw_dim(),
+        index: i,
+        value: *g,
+    }
+}
+
+/// `x.slice(s![..])`: a part of the array (returned owned, so the tape may keep it).
+///
+/// **Panics** (in ndarray) if the slice is out of bounds.
+///
+/// ```
+/// use ndarray::{array, s};
+/// let x = array![1.0, 2.0, 3.0, 4.0];
+/// assert_eq!(autodiff_runtime::slice(&x, s![1..3]), array![2.0, 3.0]);
+/// ```
+#[track_caller]
+pub fn slice<A: Scalar, S: Data<Elem = A>, D: Dimension, I: SliceArg<D> + Copy>(
+    x: &ArrayBase<S, D>,
+    info: I,
+) -> Array<A, I::OutDim> {
+    x.slice(info).to_owned()
+}
+
+/// VJP of [`slice`]: y = x\[s\]; dx\[s\] += g, zero elsewhere.
+#[track_caller]
+pub fn slice_vjp<A: Scalar, S: Data<Elem = A>, D: Dimension, I: SliceArg<D> + Copy>(
+    x: &ArrayBase<S, D>,
+    info: I,
+    y: &Array<A, I::OutDim>,
+    g: &Array<A, I::OutDim>,
+) -> Array<A, D> {
+    crate::value::assert_same_shape("slice", y.shape(), g.shape());
+    let mut dx = Array::zeros(x.raw_dim());
+    dx.slice_mut(info).assign(g);
+    dx
+}
