@@ -45,14 +45,14 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-pub use autodiff_macros::differentiate;
+pub use autodiff_macros::{custom_vjp, differentiate};
 pub use autodiff_runtime::{check, datasets, optim};
 /// ndarray, re-exported so users and the generated code share one version.
 pub use ndarray;
 
 /// Everything a differentiated body may call: the attribute and the runtime functions.
 pub mod prelude {
-    pub use autodiff_macros::differentiate;
+    pub use autodiff_macros::{custom_vjp, differentiate};
     pub use autodiff_runtime::{cross_entropy, log_softmax, matmul, relu, sigmoid, softmax};
 }
 

@@ -8,6 +8,7 @@
 
 mod analyze;
 mod args;
+mod custom;
 mod emit;
 mod errors;
 mod expand;
@@ -30,4 +31,14 @@ use proc_macro::TokenStream;
 #[proc_macro_attribute]
 pub fn differentiate(args: TokenStream, item: TokenStream) -> TokenStream {
     expand::expand(args.into(), item.into()).into()
+}
+
+/// Declares the VJP of a function the macro should not see into (a numerically special
+/// function, an FFI call): `#[custom_vjp(f_vjp)] fn f(..) -> Out`, where
+/// `fn f_vjp(<f's parameters>, y: &Out, seed: &Out) -> (G1, ..)` returns one gradient per
+/// float parameter of `f` (scalar, or an owned array of the parameter's shape). Functions
+/// with `#[differentiate]` then call `f` like a built-in op.
+#[proc_macro_attribute]
+pub fn custom_vjp(args: TokenStream, item: TokenStream) -> TokenStream {
+    custom::expand(args.into(), item.into()).into()
 }
