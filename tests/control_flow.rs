@@ -14,11 +14,11 @@ fn close(a: f64, b: f64) -> bool {
 fn branchy(x: f64, y: f64) -> f64 {
     let mut z = x * y;
     if x > 1.0 {
-        z = z * x;
+        z *= x;
     } else if x < -1.0 {
         z += y.exp();
     } else {
-        z = z - y.sin();
+        z -= y.sin();
     }
     let w = if z > 0.0 { z.ln() } else { -z };
     w + x

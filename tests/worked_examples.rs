@@ -100,7 +100,7 @@ fn network_gradients_match_closed_form() {
 
 #[differentiate]
 fn batched_sum(a: &Array3<f64>, b: &Array2<f64>) -> f64 {
-    matmul(&a, &b).sum()
+    matmul(a, b).sum()
 }
 
 #[test]

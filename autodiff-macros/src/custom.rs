@@ -4,7 +4,7 @@
 use crate::args::Args;
 use crate::emit::names::name;
 use crate::errors::Errors;
-use crate::signature::{self, grad_type, Kind};
+use crate::signature::{self, Kind, grad_type};
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
 use syn::{ItemFn, Path};
@@ -66,7 +66,11 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     });
     let pb_name = crate::lower::pullback_name(fn_name);
     let opaque = quote_spanned!(Span::mixed_site()=> impl ::core::ops::FnOnce);
-    let (ret, y, seed) = (name(format_args!("ret")), name(format_args!("y")), name(format_args!("seed")));
+    let (ret, y, seed) = (
+        name(format_args!("ret")),
+        name(format_args!("y")),
+        name(format_args!("seed")),
+    );
     let call_rule = quote_spanned!(rule.segments.last().map_or(Span::call_site(), |s| s.ident.span())=>
         #rule(#(#idents,)* &#y, &#seed)
     );

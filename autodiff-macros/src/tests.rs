@@ -26,11 +26,11 @@ fn network_backward_pass_has_three_matrix_products_and_none_for_x() {
     let end = out.find("fn __ad_pullback_loss").unwrap_or(out.len());
     let out = &out[start..end];
     // forward: x·W1 and s·W2
-    assert_eq!(count(&out, ":: dot ("), 2, "{out}");
+    assert_eq!(count(out, ":: dot ("), 2, "{out}");
     // backward: dW2 = sᵀ g and ds = g W2ᵀ (for the second product), dW1 = xᵀ (..) for the
     // first; never dx = (..) W1ᵀ.
-    assert_eq!(count(&out, ":: dot_vjp_rhs ("), 2, "{out}");
-    assert_eq!(count(&out, ":: dot_vjp_lhs ("), 1, "{out}");
+    assert_eq!(count(out, ":: dot_vjp_rhs ("), 2, "{out}");
+    assert_eq!(count(out, ":: dot_vjp_lhs ("), 1, "{out}");
     let lhs_at = out.find(":: dot_vjp_lhs (").unwrap_or(0);
     assert!(
         out[lhs_at..].starts_with(":: dot_vjp_lhs (& __ad_v5"),

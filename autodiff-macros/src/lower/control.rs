@@ -378,10 +378,10 @@ impl<'ast> Visit<'ast> for Assigned {
         syn::visit::visit_expr_assign(self, a);
     }
     fn visit_expr_binary(&mut self, b: &'ast syn::ExprBinary) {
-        if super::expr::compound(&b.op).is_some() {
-            if let Some(n) = plain_ident(&b.left) {
-                self.names.push(n.clone());
-            }
+        if super::expr::compound(&b.op).is_some()
+            && let Some(n) = plain_ident(&b.left)
+        {
+            self.names.push(n.clone());
         }
         syn::visit::visit_expr_binary(self, b);
     }

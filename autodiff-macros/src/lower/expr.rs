@@ -92,10 +92,10 @@ impl Lowerer<'_> {
                 ),
             },
             Expr::Path(p) => {
-                if let Some(name) = plain_ident(e) {
-                    if let Some(v) = self.current(name) {
-                        return Some(v);
-                    }
+                if let Some(name) = plain_ident(e)
+                    && let Some(v) = self.current(name)
+                {
+                    return Some(v);
                 }
                 // A constant (`PI`, `f64::EPSILON`): data, never differentiated.
                 Some(self.expr(p.to_token_stream(), span, false))
@@ -230,11 +230,12 @@ impl Lowerer<'_> {
             );
         }
         if name == "unwrap" && m.args.is_empty() {
-            if let Expr::MethodCall(inner) = strip_parens(&m.receiver) {
-                if inner.method == "mean" && inner.args.is_empty() {
-                    let x = self.value(&inner.receiver)?;
-                    return Some(self.op(rule(Syntax::Method, "mean"), vec![x], span));
-                }
+            if let Expr::MethodCall(inner) = strip_parens(&m.receiver)
+                && inner.method == "mean"
+                && inner.args.is_empty()
+            {
+                let x = self.value(&inner.receiver)?;
+                return Some(self.op(rule(Syntax::Method, "mean"), vec![x], span));
             }
             return self.fail(
                 &m.method,

@@ -211,14 +211,14 @@ impl Lowerer<'_> {
                         if let Some(jump) = self.jump(e) {
                             return jump;
                         }
-                        if let Expr::If(if_expr) = e {
-                            if control::diverges(e) {
-                                // The rest of this block and the enclosing continuation run
-                                // inside the branches that do not jump.
-                                let mut rest: Vec<&[Stmt]> = vec![&part[idx + 1..]];
-                                rest.extend_from_slice(&parts[k + 1..]);
-                                return self.if_flow(if_expr, &rest);
-                            }
+                        if let Expr::If(if_expr) = e
+                            && control::diverges(e)
+                        {
+                            // The rest of this block and the enclosing continuation run
+                            // inside the branches that do not jump.
+                            let mut rest: Vec<&[Stmt]> = vec![&part[idx + 1..]];
+                            rest.extend_from_slice(&parts[k + 1..]);
+                            return self.if_flow(if_expr, &rest);
                         }
                         let control = matches!(e, Expr::If(_) | Expr::ForLoop(_) | Expr::While(_));
                         flow = if semi.is_none() && last && !control {
