@@ -37,7 +37,7 @@ fn softmax_row<A: Scalar>(mut row: ArrayViewMut1<'_, A>) {
 /// **Panics** on a 0-dimensional array.
 ///
 /// ```
-/// let p = autodiff_runtime::softmax(&ndarray::array![[1.0, 1.0], [1e4, 0.0]]);
+/// let p = autodiff_runtime::softmax(&ndarray::array![[1.0_f64, 1.0], [1e4, 0.0]]);
 /// let want = ndarray::array![[0.5, 0.5], [1.0, 0.0]];
 /// assert!((&p - &want).iter().all(|d| d.abs() < 1e-15));
 /// ```

@@ -20,7 +20,7 @@ const H: f64 = 1e-6;
 const TOL: f64 = 1e-6;
 
 fn rng() -> StdRng {
-    StdRng::seed_from_u64(0x5eed_ad)
+    StdRng::seed_from_u64(0x5eed)
 }
 
 /// A value the checks can flatten to `Vec<f64>` (logical, row-major order) and rebuild.
@@ -86,6 +86,14 @@ fn fd_check(name: &str, x: &[f64], f: impl Fn(&[f64]) -> Vec<f64>, g: &[f64], gr
             (ana - num).abs()
         );
     }
+}
+
+#[test]
+#[should_panic(expected = "vs finite difference")]
+fn fd_check_catches_a_wrong_vjp() {
+    // The helper itself: sin checked against cos's VJP (-sin) must be rejected.
+    let x = array![0.3, -0.7, 1.1];
+    check_unary("sin(wrong)", &x, sin, cos_vjp, &mut rng());
 }
 
 /// A random cotangent of `y`'s shape, uniform in [-1, 1).
@@ -539,29 +547,11 @@ fn dot_on_views() {
 fn transpose() {
     let rng = &mut rng();
     let a1 = gen_any(rng, ndarray::Ix1(4));
-    check_unary(
-        "t",
-        &a1,
-        |x| t(x).to_owned(),
-        |x, y, g| t_vjp(x, &y.view(), g),
-        rng,
-    );
+    check_unary("t", &a1, t, t_vjp, rng);
     let a2 = gen_any(rng, ndarray::Ix2(3, 4));
-    check_unary(
-        "t",
-        &a2,
-        |x| t(x).to_owned(),
-        |x, y, g| t_vjp(x, &y.view(), g),
-        rng,
-    );
+    check_unary("t", &a2, t, t_vjp, rng);
     let a3 = gen_any(rng, ndarray::Ix3(2, 3, 4));
-    check_unary(
-        "t",
-        &a3,
-        |x| t(x).to_owned(),
-        |x, y, g| t_vjp(x, &y.view(), g),
-        rng,
-    );
+    check_unary("t", &a3, t, t_vjp, rng);
 }
 
 #[test]
@@ -964,11 +954,31 @@ fn cross_entropy_huge_logits() {
 
 #[test]
 fn softmax_of_equal_logits_is_uniform() {
-    for c in [0.0, 7.5, -1e4, 1e300] {
+    // Exactly uniform however large the common logit: the max is subtracted before anything
+    // is rounded together with it.
+    for c in [0.0, 7.5, -1e4, 1e4, 1e300] {
         let p = softmax(&Array1::from_elem(4, c));
         assert_close(&p, &Array1::from_elem(4, 0.25), 1e-15);
         let p = softmax(&Array2::from_elem((2, 5), c));
         assert_close(&p, &Array2::from_elem((2, 5), 0.2), 1e-15);
+        let l = log_softmax(&Array1::from_elem(4, c));
+        assert_close(&l, &Array1::from_elem(4, -(4f64.ln())), 1e-15);
+        let loss = cross_entropy(&Array2::from_elem((2, 4), c), &[0, 3]);
+        assert!((loss - 4f64.ln()).abs() < 1e-15, "{loss}");
+    }
+    for c in [1e4_f32, 1e8] {
+        let p = softmax(&Array1::from_elem(4, c));
+        assert!(p.iter().all(|&v| v == 0.25), "f32 softmax of {c}: {p}");
+        let l = log_softmax(&Array1::from_elem(4, c));
+        assert!(l.iter().all(|&v| (v + 4f32.ln()).abs() < 1e-6), "{l}");
+        let loss = cross_entropy(&Array1::from_elem(4, c), &[1]);
+        assert!((loss - 4f32.ln()).abs() < 1e-6, "{loss}");
+    }
+    // f32 logits near 1e4 with an O(1) spread keep f32 accuracy.
+    let p = softmax(&array![1e4_f32, 1e4 + 1.0, 1e4 - 1.0]);
+    let want = softmax(&array![0.0_f64, 1.0, -1.0]);
+    for (&p, &w) in p.iter().zip(&want) {
+        assert!((f64::from(p) - w).abs() < 1e-6, "{p} vs {w}");
     }
 }
 
