@@ -13,6 +13,9 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use syn::ItemFn;
 
+/// Tapes up to this many values get their generated code in rustdoc.
+const LISTING_LIMIT: usize = 400;
+
 /// What the forward and reverse code generators read.
 pub struct Emitter<'a> {
     pub sig: &'a Signature,
@@ -45,7 +48,15 @@ pub fn companions(func: &ItemFn, sig: &Signature, tape: &Tape) -> TokenStream {
         #reverse
         (#out, (#(#grads,)*))
     };
-    let listing = heads::listing(&heads.vjp, &vjp_body);
+    // The generated code is shown in rustdoc for functions of readable size.
+    let listing = if tape.nodes.len() <= LISTING_LIMIT {
+        heads::listing(&heads.vjp, &vjp_body)
+    } else {
+        format!(
+            "\n\n(The generated code of this {}-value tape is not shown; `AUTODIFF_DUMP` prints it.)",
+            tape.nodes.len()
+        )
+    };
 
     // The pullback: every float parameter is active (a caller decides what it uses).
     let float = |i: usize| sig.params[i].kind != Kind::Data;

@@ -52,6 +52,7 @@ fn ten_thousand_lets_expand_in_linear_time() {
         assert!(!out_small.contains("compile_error"));
         assert!(!out_large.contains("compile_error"));
         assert!(out_large.contains("fn f_grad"));
+        eprintln!("expansion: 1,000 lets in {small:?}, 10,000 lets in {large:?}");
         // Linear: 10x the size may cost at most ~25x (a generous bound for noise).
         assert!(
             large.as_secs_f64() < 25.0 * small.as_secs_f64().max(0.01),
