@@ -75,7 +75,7 @@ pub fn slice<A: Scalar, S: Data<Elem = A>, D: Dimension, I: SliceArg<D> + Copy>(
     x.slice(info).to_owned()
 }
 
-/// VJP of [`slice`]: y = x\[s\]; dx\[s\] += g, zero elsewhere.
+/// VJP of [`slice()`]: y = x\[s\]; dx\[s\] += g, zero elsewhere.
 #[track_caller]
 pub fn slice_vjp<A: Scalar, S: Data<Elem = A>, D: Dimension, I: SliceArg<D> + Copy>(
     x: &ArrayBase<S, D>,

@@ -211,7 +211,7 @@ impl<A: Scalar, D: Dimension> Adjoint for Array<A, D> {
 }
 
 /// A partial adjoint that can be added into a full adjoint: an adjoint itself, or a sparse
-/// contribution such as [`IndexGrad`] (one element read by `x[i]`).
+/// contribution such as [`IndexGrad`](crate::IndexGrad) (one element read by `x[i]`).
 pub trait Contribution {
     /// The full adjoint this adds into.
     type Adjoint;
