@@ -14,6 +14,8 @@ pub struct Heads {
     pub pullback: TokenStream,
     /// The seed parameter's name.
     pub seed: Ident,
+    /// A concrete type for the pullback's result, for the fallback's stub body.
+    pullback_stub: TokenStream,
     vjp_name: Ident,
     args: Vec<Ident>,
     attrs: TokenStream,
@@ -55,10 +57,15 @@ impl Heads {
         let vjp =
             quote!(#vis fn #vjp_name #generics (#(#params,)* #seed: #out) -> #ret #where_clause);
         let pb_name = crate::lower::pullback_name(name);
-        let pb_grads = sig.params.iter().map(|p| match p.kind {
-            crate::signature::Kind::Data => quote!(()),
-            _ => grad_type(p),
-        });
+        let pb_grads: Vec<TokenStream> = sig
+            .params
+            .iter()
+            .map(|p| match p.kind {
+                crate::signature::Kind::Data => quote!(()),
+                _ => grad_type(p),
+            })
+            .collect();
+        let pullback_stub = quote!((#out, fn(#out) -> (#(#pb_grads,)*)));
         // `impl` with a mixed-site span: the opaque type follows this crate's edition (2024),
         // which captures every lifetime of the parameters.
         let opaque = quote_spanned!(Span::mixed_site()=> impl ::core::ops::FnOnce);
@@ -77,6 +84,7 @@ impl Heads {
             grad,
             pullback,
             seed,
+            pullback_stub,
             vjp_name: vjp_name.clone(),
             args: sig.params.iter().map(|p| p.ident.clone()).collect(),
             attrs: quote!(#(#cfgs)*),
@@ -92,19 +100,21 @@ impl Heads {
         }
     }
 
-    /// The original function followed by the companions with these bodies.
+    /// The original function followed by the companions with these bodies (`None`: the
+    /// fallback's stubs, never run since the crate does not compile).
     pub fn emit(
         &self,
         func: &ItemFn,
         vjp_body: &TokenStream,
         listing: &str,
-        pullback_body: &TokenStream,
+        pullback_body: Option<&TokenStream>,
     ) -> TokenStream {
         let Heads {
             vjp,
             grad,
             pullback,
             seed: _,
+            pullback_stub,
             vjp_name,
             args,
             attrs,
@@ -113,13 +123,29 @@ impl Heads {
         } = self;
         let vjp_doc = format!("{vjp_doc}{listing}");
         let allow = quote!(#[allow(unused_mut, unused_variables, unused_assignments, clippy::all, clippy::pedantic)]);
+        let stub = quote!(::core::unreachable!(
+            "#[differentiate] reported a compile error for this function"
+        ));
+        let (grad_body, pullback_body) = match pullback_body {
+            Some(body) => (
+                quote!(#vjp_name(#(#args,)* ::autodiff::__private::one())),
+                body.clone(),
+            ),
+            None => {
+                let never = super::names::name(format_args!("never"));
+                (
+                    stub.clone(),
+                    quote!(#[allow(unreachable_code)] let #never: #pullback_stub = #stub; #never),
+                )
+            }
+        };
         let grad = grad.as_ref().map(|head| {
             quote! {
                 #[doc = #grad_doc]
                 #attrs
                 #[must_use]
                 #head {
-                    #vjp_name(#(#args,)* ::autodiff::__private::one())
+                    #grad_body
                 }
             }
         });

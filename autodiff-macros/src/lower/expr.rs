@@ -43,7 +43,7 @@ impl Lowerer<'_> {
                 let Some(op) = compound(&b.op) else {
                     return Flow::Failed;
                 };
-                match self.binary(op, lhs, rhs, b.span()) {
+                match self.binary(op, lhs, rhs, b) {
                     Some(v) => self.assign(&b.left, v),
                     None => Flow::Failed,
                 }
@@ -126,7 +126,7 @@ impl Lowerer<'_> {
                 let lhs = self.value(&b.left);
                 let rhs = self.value(&b.right);
                 let op = b.op.to_token_stream().to_string();
-                self.binary(&op, lhs?, rhs?, span)
+                self.binary(&op, lhs?, rhs?, b)
             }
             Expr::Cast(c) => {
                 let v = self.value(&c.expr)?;
@@ -197,16 +197,17 @@ impl Lowerer<'_> {
         op: &str,
         lhs: ValueId,
         rhs: ValueId,
-        span: Span,
+        node: &syn::ExprBinary,
     ) -> Option<ValueId> {
+        let span = node.span();
         let float = self.nodes[lhs].float || self.nodes[rhs].float;
         let active = self.maybe_active[lhs] || self.maybe_active[rhs];
         let comparison = matches!(op, "<" | "<=" | ">" | ">=" | "==" | "!=");
         match rules::find(Syntax::Operator, op) {
             Some(rule) if float => Some(self.op(rule, vec![lhs, rhs], span)),
             _ if active && !comparison => {
-                self.errors.at_span(
-                    span,
+                self.errors.at(
+                    node,
                     format!("`{op}` is not differentiable; the differentiable operators are `+`, `-`, `*`, `/` and unary `-`"),
                 );
                 None
