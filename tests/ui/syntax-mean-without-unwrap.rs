@@ -1,0 +1,9 @@
+use autodiff::ndarray::Array1;
+use autodiff::prelude::*;
+
+#[differentiate]
+fn f(x: &Array1<f64>) -> f64 {
+    x.mean().unwrap_or(0.0)
+}
+
+fn main() {}

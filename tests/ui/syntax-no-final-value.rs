@@ -1,0 +1,8 @@
+use autodiff::prelude::*;
+
+#[differentiate]
+fn f(x: f64) -> f64 {
+    let y = x * 2.0;
+}
+
+fn main() {}
