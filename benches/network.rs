@@ -1,0 +1,218 @@
+//! The two-layer network `cross_entropy(sigmoid(X W1) W2, y)` in `f32`, at two sizes: the
+//! gradient `#[differentiate(wrt(w1, w2))]` generates, against a careful hand-written
+//! gradient (preallocated buffers, `general_mat_mul`, no gradient for `X`), a plain
+//! hand-written one that allocates like ordinary ndarray code, and the forward loss alone.
+//!
+//! ```text
+//! CARGO_TARGET_DIR=... cargo bench --bench network
+//! ```
+use autodiff::ndarray::linalg::general_mat_mul;
+use autodiff::ndarray::{Array2, Zip};
+use autodiff::prelude::*;
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use std::hint::black_box;
+use std::time::Duration;
+
+#[differentiate(wrt(w1, w2))]
+fn loss(x: &Array2<f32>, w1: &Array2<f32>, w2: &Array2<f32>, y: &[usize]) -> f32 {
+    let z = sigmoid(&x.dot(w1));
+    cross_entropy(&z.dot(w2), y)
+}
+
+/// Buffers for the hand-written gradient, allocated once per problem size.
+struct Work {
+    /// `X W1`, then `s = sigmoid(X W1)` in place.
+    s: Array2<f32>,
+    /// The logits `s W2`, then `dL/dlogits` in place.
+    z: Array2<f32>,
+    /// `dL/ds`, then `dL/d(X W1)` in place.
+    ds: Array2<f32>,
+    dw1: Array2<f32>,
+    dw2: Array2<f32>,
+}
+
+impl Work {
+    fn new(b: usize, d: usize, h: usize, c: usize) -> Self {
+        Work {
+            s: Array2::zeros((b, h)),
+            z: Array2::zeros((b, c)),
+            ds: Array2::zeros((b, h)),
+            dw1: Array2::zeros((d, h)),
+            dw2: Array2::zeros((h, c)),
+        }
+    }
+}
+
+/// Turns each row of logits into `(softmax - onehot) / B` in place; returns the mean loss.
+fn softmax_ce_backward(z: &mut Array2<f32>, y: &[usize]) -> f32 {
+    let scale = 1.0 / y.len() as f32;
+    let mut total = 0.0_f32;
+    for (mut row, &label) in z.outer_iter_mut().zip(y) {
+        let m = row.fold(f32::NEG_INFINITY, |m, &v| m.max(v));
+        let zl = row[label];
+        let mut sum = 0.0_f32;
+        row.mapv_inplace(|v| {
+            let e = (v - m).exp();
+            sum += e;
+            e
+        });
+        total += (m - zl) + sum.ln();
+        let k = scale / sum;
+        row.mapv_inplace(|e| e * k);
+        row[label] -= scale;
+    }
+    total * scale
+}
+
+/// The careful hand-written gradient: five matrix products into preallocated buffers, the
+/// sigmoid and the softmax done in place. The gradients land in `work.dw1`, `work.dw2`.
+#[inline(never)]
+fn hand_grad(
+    x: &Array2<f32>,
+    w1: &Array2<f32>,
+    w2: &Array2<f32>,
+    y: &[usize],
+    work: &mut Work,
+) -> f32 {
+    let Work { s, z, ds, dw1, dw2 } = work;
+    general_mat_mul(1.0, x, w1, 0.0, s);
+    s.mapv_inplace(|a| 1.0 / (1.0 + (-a).exp()));
+    general_mat_mul(1.0, s, w2, 0.0, z);
+    let l = softmax_ce_backward(z, y);
+    general_mat_mul(1.0, &s.t(), z, 0.0, dw2);
+    general_mat_mul(1.0, z, &w2.t(), 0.0, ds);
+    Zip::from(&mut *ds)
+        .and(&*s)
+        .for_each(|d, &s| *d *= s * (1.0 - s));
+    general_mat_mul(1.0, &x.t(), ds, 0.0, dw1);
+    l
+}
+
+/// The same gradient written as ordinary ndarray code: `.dot` and fresh arrays, returned
+/// owned like `loss_grad`'s.
+#[inline(never)]
+fn hand_grad_alloc(
+    x: &Array2<f32>,
+    w1: &Array2<f32>,
+    w2: &Array2<f32>,
+    y: &[usize],
+) -> (f32, (Array2<f32>, Array2<f32>)) {
+    let s = x.dot(w1).mapv_into(|a| 1.0 / (1.0 + (-a).exp()));
+    let mut z = s.dot(w2);
+    let l = softmax_ce_backward(&mut z, y);
+    let dw2 = s.t().dot(&z);
+    let mut ds = z.dot(&w2.t());
+    Zip::from(&mut ds)
+        .and(&s)
+        .for_each(|d, &s| *d *= s * (1.0 - s));
+    let dw1 = x.t().dot(&ds);
+    (l, (dw1, dw2))
+}
+
+type Inputs = (Array2<f32>, Array2<f32>, Array2<f32>, Vec<usize>);
+
+fn inputs(b: usize, d: usize, h: usize, c: usize) -> Inputs {
+    let x = Array2::from_shape_fn((b, d), |(i, j)| (0.1 * i as f32 + 0.37 * j as f32).sin());
+    let w1 = Array2::from_shape_fn((d, h), |(i, j)| {
+        0.01 * (0.3 * i as f32 + 0.7 * j as f32).cos()
+    });
+    let w2 = Array2::from_shape_fn((h, c), |(i, j)| {
+        0.1 * (0.5 * i as f32 + 0.9 * j as f32).cos()
+    });
+    let y = (0..b).map(|i| i % c).collect();
+    (x, w1, w2, y)
+}
+
+/// Max |a - b| relative to the largest |b| (at least 1).
+fn rel_diff(a: &Array2<f32>, b: &Array2<f32>) -> f32 {
+    assert_eq!(a.shape(), b.shape());
+    let scale = b.fold(1.0_f32, |m, &v| m.max(v.abs()));
+    let diff = Zip::from(a)
+        .and(b)
+        .fold(0.0_f32, |m, &p, &q| m.max((p - q).abs()));
+    diff / scale
+}
+
+fn network(c: &mut Criterion) {
+    let mut group = c.benchmark_group("network f32");
+    for &(b, d, h, k) in &[(64, 64, 32, 10), (256, 784, 256, 10)] {
+        let (x, w1, w2, y) = inputs(b, d, h, k);
+        let mut work = Work::new(b, d, h, k);
+
+        // The three gradients agree before anything is timed.
+        let (l, (dw1, dw2)) = loss_grad(&x, &w1, &w2, &y);
+        let lh = hand_grad(&x, &w1, &w2, &y, &mut work);
+        let (la, (aw1, aw2)) = hand_grad_alloc(&x, &w1, &w2, &y);
+        assert!(
+            (l - lh).abs() < 1e-5 && (l - la).abs() < 1e-5,
+            "loss {l} {lh} {la}"
+        );
+        assert!((l - loss(&x, &w1, &w2, &y)).abs() < 1e-6);
+        for (name, got, want) in [
+            ("dW1", &dw1, &work.dw1),
+            ("dW2", &dw2, &work.dw2),
+            ("dW1 (alloc)", &aw1, &work.dw1),
+            ("dW2 (alloc)", &aw2, &work.dw2),
+        ] {
+            let e = rel_diff(got, want);
+            assert!(e < 1e-4, "{name} differs by {e} (relative) at B={b} D={d}");
+        }
+        let nonzero = work.dw1.iter().filter(|v| v.abs() > 1e-7).count();
+        assert!(
+            nonzero > dw1.len() / 2,
+            "dW1 is nearly all zero: the check is trivial"
+        );
+        assert_eq!((dw1.dim(), dw2.dim()), ((d, h), (h, k)));
+
+        let size = format!("B={b} D={d} H={h} C={k}");
+        group.bench_with_input(
+            BenchmarkId::new("generated loss_grad", &size),
+            &(),
+            |bn, _| {
+                bn.iter(|| loss_grad(black_box(&x), black_box(&w1), black_box(&w2), black_box(&y)))
+            },
+        );
+        group.bench_with_input(
+            BenchmarkId::new("hand-written, buffers", &size),
+            &(),
+            |bn, _| {
+                bn.iter(|| {
+                    hand_grad(
+                        black_box(&x),
+                        black_box(&w1),
+                        black_box(&w2),
+                        black_box(&y),
+                        &mut work,
+                    )
+                })
+            },
+        );
+        group.bench_with_input(
+            BenchmarkId::new("hand-written, allocating", &size),
+            &(),
+            |bn, _| {
+                bn.iter(|| {
+                    hand_grad_alloc(black_box(&x), black_box(&w1), black_box(&w2), black_box(&y))
+                })
+            },
+        );
+        group.bench_with_input(BenchmarkId::new("forward loss", &size), &(), |bn, _| {
+            bn.iter(|| loss(black_box(&x), black_box(&w1), black_box(&w2), black_box(&y)))
+        });
+    }
+    group.finish();
+}
+
+fn config() -> Criterion {
+    Criterion::default()
+        .sample_size(20)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(5))
+}
+
+criterion_group! {
+    name = benches;
+    config = config();
+    targets = network
+}
+criterion_main!(benches);
