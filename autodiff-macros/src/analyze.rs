@@ -19,8 +19,24 @@ pub struct Analysis {
     /// forward sweep pushes on the region's tape. Region 0 needs none: its bindings stay in
     /// scope.
     pub residuals: Vec<Vec<Slot>>,
+    /// Per region: literals its reverse code reads, written again instead of kept.
+    pub remat: Vec<Vec<ValueId>>,
     /// Per `if`/loop id: whether the reverse sweep replays it.
     pub live: Vec<bool>,
+}
+
+/// A value cheaper to write again than to keep: a literal.
+fn is_literal(def: &Def) -> bool {
+    match def {
+        Def::Expr(tokens) => {
+            let mut it = tokens.clone().into_iter();
+            matches!(
+                (it.next(), it.next()),
+                (Some(proc_macro2::TokenTree::Literal(_)), None)
+            )
+        }
+        _ => false,
+    }
 }
 
 /// Analyses `tape` with `active_param(i)` telling whether parameter `i` is active.
@@ -82,6 +98,7 @@ pub fn analyze(tape: &Tape, active_param: impl Fn(usize) -> bool) -> Analysis {
     });
 
     let mut residuals = vec![Vec::new(); regions];
+    let mut remat: Vec<Vec<ValueId>> = vec![Vec::new(); regions];
     for (id, node) in tape.nodes.iter().enumerate() {
         if !needs[id] {
             continue;
@@ -98,18 +115,27 @@ pub fn analyze(tape: &Tape, active_param: impl Fn(usize) -> bool) -> Analysis {
         for slot in reads {
             let (Slot::Value(v) | Slot::Pullback(v)) = slot;
             let region = tape.nodes[v].region;
-            if region != 0 && !residuals[region].contains(&slot) {
+            if region == 0 {
+                continue;
+            }
+            if is_literal(&tape.nodes[v].def) {
+                if !remat[region].contains(&v) {
+                    remat[region].push(v);
+                }
+            } else if !residuals[region].contains(&slot) {
                 residuals[region].push(slot);
             }
         }
     }
     residuals.iter_mut().for_each(|r| r.sort());
+    remat.iter_mut().for_each(|r| r.sort());
 
     let mut live = vec![false; tape.regions];
     mark_live(&tape.body, &needs, &mut live);
     Analysis {
         needs,
         residuals,
+        remat,
         live,
     }
 }

@@ -67,14 +67,10 @@ unary_rules! {
         |x, _, g| if x > Zero::zero() { g } else { Zero::zero() };
 }
 
-/// `1 / (1 + e^-x)` without overflow: `e^x / (1 + e^x)` for negative `x`.
+/// `1 / (1 + e^-x)`: finite for every `x` in IEEE arithmetic (`e^-x` overflows to `inf` for
+/// very negative `x`, giving exactly 0), and branch-free so it vectorises.
 fn stable_sigmoid<A: Scalar>(x: A) -> A {
-    if x >= A::zero() {
-        A::one() / (A::one() + (-x).exp())
-    } else {
-        let e = x.exp();
-        e / (A::one() + e)
-    }
+    A::one() / (A::one() + (-x).exp())
 }
 
 /// `x.powi(n)`: integer power, elementwise (`n` is data, not differentiated).

@@ -276,3 +276,13 @@ pub fn pop<T>(tape: &mut Vec<T>) -> T {
 pub fn zeros_like<T: Value>(value: &T) -> T::Owned {
     value.zeros_like()
 }
+
+/// An empty adjoint slot typed after `value` (so rustc knows its type from the start).
+///
+/// ```
+/// let d = autodiff_runtime::none_like(&2.0_f32);
+/// assert_eq!(d, None::<f32>);
+/// ```
+pub fn none_like<T: Value>(_value: &T) -> Option<T::Owned> {
+    None
+}

@@ -172,6 +172,13 @@ impl Emitter<'_> {
                 let i = name(format_args!("i"));
                 let index = value_ident(*index);
                 let body = self.forward(&l.body);
+                if !self.an.residuals[l.body.region].is_empty() {
+                    // One tape entry per iteration: reserve them up front.
+                    let tape = name(format_args!("tape{}", l.body.region));
+                    out.extend(
+                        quote!(#tape.reserve(::core::iter::Iterator::size_hint(&#range).0);),
+                    );
+                }
                 out.extend(quote! {
                     for #i in #range {
                         let #index = #i;

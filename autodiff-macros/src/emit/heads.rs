@@ -122,7 +122,7 @@ impl Heads {
             grad_doc,
         } = self;
         let vjp_doc = format!("{vjp_doc}{listing}");
-        let allow = quote!(#[allow(unused_mut, unused_variables, unused_assignments, clippy::all, clippy::pedantic)]);
+        let allow = quote!(#[allow(unused_mut, unused_variables, unused_assignments, unreachable_code, clippy::all, clippy::pedantic)]);
         let stub = quote!(::core::unreachable!(
             "#[differentiate] reported a compile error for this function"
         ));
@@ -143,6 +143,7 @@ impl Heads {
             quote! {
                 #[doc = #grad_doc]
                 #attrs
+                #allow
                 #[must_use]
                 #head {
                     #grad_body

@@ -23,6 +23,12 @@ pub struct Emitter<'a> {
     pub an: &'a Analysis,
 }
 
+impl<'a> Emitter<'a> {
+    pub fn new(sig: &'a Signature, tape: &'a Tape, an: &'a Analysis) -> Self {
+        Emitter { sig, tape, an }
+    }
+}
+
 /// The original function, `NAME_vjp`, `NAME_grad` (for a scalar output) and the hidden
 /// pullback companion that differentiated callers use.
 pub fn companions(func: &ItemFn, sig: &Signature, tape: &Tape) -> TokenStream {
@@ -34,7 +40,7 @@ pub fn companions(func: &ItemFn, sig: &Signature, tape: &Tape) -> TokenStream {
     // The pullback: every float parameter is active (a caller decides what it uses).
     let float = |i: usize| sig.params[i].kind != Kind::Data;
     let all = analyze(tape, float);
-    let e = Emitter { sig, tape, an: &all };
+    let e = Emitter::new(sig, tape, &all);
     let (tapes, forward, reverse) = (e.tapes(), e.forward(&tape.body), e.reverse(seed));
     let grads = e.grads(true, float);
     let ret = names::name(format_args!("ret"));
@@ -49,38 +55,22 @@ pub fn companions(func: &ItemFn, sig: &Signature, tape: &Tape) -> TokenStream {
         })
     };
 
-    // NAME_vjp: only the parameters of `wrt(..)` are active. When that is every float
-    // parameter and the output is a scalar, it runs the pullback (one copy of the code).
-    let every_float = sig.params.iter().all(|p| p.active == (p.kind != Kind::Data));
-    let vjp_body = if every_float && !sig.output_is_array {
-        let (y, pb, gs) = (ret, names::name(format_args!("pb")), names::name(format_args!("gs")));
-        let companion = crate::lower::pullback_name(original);
-        let args = sig.params.iter().map(|p| &p.ident);
-        let picks = sig.params.iter().enumerate().filter(|(_, p)| p.active).map(|(k, _)| syn::Index::from(k));
-        quote! {
-            // The original stays the reference implementation (and counts as used).
-            let _ = #original;
-            let (#y, #pb) = #companion(#(#args),*);
-            let #gs = #pb(#seed);
-            (#y, (#(#gs.#picks,)*))
-        }
-    } else {
-        let wrt = analyze(tape, |i| sig.params[i].active);
-        let e = Emitter { sig, tape, an: &wrt };
-        let (tapes, forward, reverse) = (e.tapes(), e.forward(&tape.body), e.reverse(seed));
-        let grads = e.grads(false, |i| sig.params[i].active);
-        quote! {
-            // The original stays the reference implementation (and counts as used).
-            let _ = #original;
-            #tapes
-            #forward
-            #reverse
-            (#out, (#(#grads,)*))
-        }
+    // NAME_vjp: only the parameters of `wrt(..)` are active; the reverse sweep is inline (no
+    // closure holding the forward values), so it runs as fast as hand-written code.
+    let wrt = analyze(tape, |i| sig.params[i].active);
+    let e = Emitter::new(sig, tape, &wrt);
+    let (tapes, forward, reverse) = (e.tapes(), e.forward(&tape.body), e.reverse(seed));
+    let grads = e.grads(false, |i| sig.params[i].active);
+    let vjp_body = quote! {
+        // The original stays the reference implementation (and counts as used).
+        let _ = #original;
+        #tapes
+        #forward
+        #reverse
+        (#out, (#(#grads,)*))
     };
     // The generated code is shown in rustdoc for functions of readable size.
     let listing = match tape.nodes.len() <= LISTING_LIMIT {
-        true if every_float && !sig.output_is_array => heads::listing(&heads.pullback, &pullback_body),
         true => heads::listing(&heads.vjp, &vjp_body),
         false => format!(
             "\n\n(The generated code of this {}-value tape is not shown; `AUTODIFF_DUMP` prints it.)",

@@ -17,9 +17,17 @@ impl Emitter<'_> {
                 continue;
             }
             let d = adjoint_ident(id);
+            // Typed after the value where its binding is in scope, so rustc knows the type
+            // at once (untyped slots make type checking of long bodies slow).
+            let in_scope =
+                region == 0 || self.an.residuals[region].contains(&crate::analyze::Slot::Value(id));
+            let v = value_ident(id);
             out.extend(match seeded {
                 Some((v, seed)) if v == id => {
                     quote!(let mut #d = ::core::option::Option::Some(#seed);)
+                }
+                _ if in_scope && self.tape.nodes[id].float => {
+                    quote!(let mut #d = ::autodiff::__private::none_like(&#v);)
                 }
                 _ => quote!(let mut #d = ::core::option::Option::None;),
             });
@@ -47,8 +55,18 @@ impl Emitter<'_> {
             let items = slots.iter().map(|&s| slot_ident(s));
             quote!(let (#(#items,)*) = ::autodiff::__private::pop(&mut #tape);)
         });
+        let remat =
+            self.an.remat[block.region]
+                .iter()
+                .filter_map(|&v| match &self.tape.nodes[v].def {
+                    Def::Expr(tokens) => {
+                        let b = value_ident(v);
+                        Some(quote!(let #b = #tokens;))
+                    }
+                    _ => None,
+                });
         let decls = self.decls(block.region, None);
-        quote!(#pop #decls)
+        quote!(#pop #(#remat)* #decls)
     }
 
     /// `if let Some(g) = dv.take() { accumulate(d_target, g) }`, if both ends need it.

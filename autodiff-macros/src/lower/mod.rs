@@ -20,7 +20,8 @@ use syn::{Block as SynBlock, Expr, Ident, Local, Pat, Stmt};
 
 /// A name in scope and the value it currently holds.
 struct Binding {
-    name: Ident,
+    /// The name as a string: compared in-process, not through the compiler's ident bridge.
+    name: String,
     value: ValueId,
 }
 
@@ -134,16 +135,20 @@ impl Lowerer<'_> {
 
     fn bind(&mut self, name: Ident, value: ValueId) {
         if let Some(scope) = self.scopes.last_mut() {
-            scope.push(Binding { name, value });
+            scope.push(Binding {
+                name: name.to_string(),
+                value,
+            });
         }
     }
 
     fn lookup(&mut self, name: &Ident) -> Option<&mut Binding> {
+        let name = name.to_string();
         self.scopes
             .iter_mut()
             .rev()
             .flat_map(|s| s.iter_mut().rev())
-            .find(|b| b.name == *name)
+            .find(|b| b.name == name)
     }
 
     /// The value a name holds now.
