@@ -25,7 +25,7 @@ pub enum Def {
     },
     /// A call to another differentiated function through its pullback companion.
     Call {
-        /// Path of the companion (`utils::__ad_pullback_helper`).
+        /// Path of the companion (`utils::__ad_annotate_with_differentiate_helper`).
         path: TokenStream,
         args: Vec<ValueId>,
         /// How each argument is passed (`&v`, a parameter's own name, a clone).

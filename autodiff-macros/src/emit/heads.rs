@@ -10,7 +10,7 @@ pub struct Heads {
     pub vjp: TokenStream,
     /// `fn NAME_grad(params..) -> (Out, (G..))`, if the output is a scalar.
     pub grad: Option<TokenStream>,
-    /// `fn __ad_pullback_NAME(params..) -> (Out, impl FnOnce(Out) -> (G or () per param))`.
+    /// `fn __ad_annotate_with_differentiate_NAME(params..) -> (Out, impl FnOnce(Out) -> (G or () per param))`.
     pub pullback: TokenStream,
     /// The seed parameter's name.
     pub seed: Ident,

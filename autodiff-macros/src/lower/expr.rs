@@ -404,9 +404,15 @@ impl Lowerer<'_> {
     }
 }
 
-/// The companion a caller uses: `__ad_pullback_NAME`.
+/// The pullback companion a caller uses. A proc macro cannot see whether the callee is
+/// differentiated; if it is not, rustc reports this name as missing at the call, so the name
+/// says the fix: "cannot find function `__ad_annotate_with_differentiate_NAME`".
 pub fn pullback_name(name: &Ident) -> Ident {
-    format_ident!("__ad_pullback_{}", name, span = name.span())
+    format_ident!(
+        "__ad_annotate_with_differentiate_{}",
+        name,
+        span = name.span()
+    )
 }
 
 pub(super) fn rule(syntax: Syntax, name: &str) -> &'static Rule {

@@ -23,7 +23,9 @@ fn network_backward_pass_has_three_matrix_products_and_none_for_x() {
     );
     // Only `loss_vjp` (the pullback companion differentiates every float parameter).
     let start = out.find("fn loss_vjp").unwrap_or(0);
-    let end = out.find("fn __ad_pullback_loss").unwrap_or(out.len());
+    let end = out
+        .find("fn __ad_annotate_with_differentiate_loss")
+        .unwrap_or(out.len());
     let out = &out[start..end];
     // forward: x·W1 and s·W2
     assert_eq!(count(out, ":: dot ("), 2, "{out}");
