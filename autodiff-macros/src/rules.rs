@@ -67,6 +67,8 @@ rules! {
     Method "powf" => "powf" (Diff("powf_vjp_base"), Diff("powf_vjp_exp"));
     Method "dot" => "dot" (Diff("dot_vjp_lhs"), Diff("dot_vjp_rhs"));
     Method "t" => "t" (Diff("t_vjp"));
+    Method "to_owned" => "to_owned" (Diff("to_owned_vjp"));
+    Method "clone" => "to_owned" (Diff("to_owned_vjp"));
     Method "sum" => "sum" (Diff("sum_vjp"));
     Method "mean" => "mean" (Diff("mean_vjp"));
     Method "sum_axis" => "sum_axis" (Diff("sum_axis_vjp"), Data);

@@ -42,6 +42,8 @@ fn two<A: Scalar>() -> A {
 }
 
 unary_rules! {
+    /// An owned copy (`x.to_owned()`, `x.clone()`).
+    to_owned, to_owned_vjp, "y = x; dx += g": |x| x, |_, _, g| g;
     /// Natural logarithm (f64 semantics: `ln 0 = -inf`, negative inputs give NaN).
     ln, ln_vjp, "y = ln x; dx += g / x": |x| x.ln(), |x, _, g| g / x;
     /// `e^x`.

@@ -262,7 +262,8 @@ impl Lowerer<'_> {
         let (block, flow) = self.region(|l| {
             start(l);
             for (n, &e) in names.iter().zip(&entries) {
-                let float = l.nodes[e].float;
+                // A name starting from a value of unknown kind may carry a float.
+                let float = l.nodes[e].float || l.opaque[e];
                 let phi = l.phi(n.span(), float);
                 phis.push(phi);
                 l.set(n, phi);
@@ -284,7 +285,10 @@ impl Lowerer<'_> {
         }
         let mut carried = Vec::new();
         for (k, name) in names.iter().enumerate() {
-            let exit = self.phi(name.span(), self.nodes[entries[k]].float);
+            let float = self.nodes[entries[k]].float
+                || self.opaque[entries[k]]
+                || self.nodes[nexts[k]].float;
+            let exit = self.phi(name.span(), float);
             self.set(name, exit);
             carried.push(Carry {
                 entry: entries[k],
@@ -362,6 +366,24 @@ pub(super) fn diverges(e: &Expr) -> bool {
     };
     f.visit_expr(e);
     f.found
+}
+
+/// Every plain name read or written in `parts`.
+pub(super) fn names_used(parts: &[&[Stmt]]) -> Vec<Ident> {
+    struct Names(Vec<Ident>);
+    impl<'ast> Visit<'ast> for Names {
+        fn visit_expr_path(&mut self, p: &'ast syn::ExprPath) {
+            if let Some(id) = p.path.get_ident() {
+                self.0.push(id.clone());
+            }
+        }
+    }
+    let mut names = Names(Vec::new());
+    parts
+        .iter()
+        .flat_map(|p| p.iter())
+        .for_each(|s| names.visit_stmt(s));
+    names.0
 }
 
 /// The plain names assigned (`x = ..`, `x += ..`) anywhere in the visited code.

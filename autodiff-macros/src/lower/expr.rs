@@ -98,7 +98,9 @@ impl Lowerer<'_> {
                     return Some(v);
                 }
                 // A constant (`PI`, `f64::EPSILON`): data, never differentiated.
-                Some(self.expr(p.to_token_stream(), span, false))
+                let v = self.expr(p.to_token_stream(), span, false);
+                self.opaque[v] = true;
+                Some(v)
             }
             Expr::Reference(r) => {
                 if let Some(m) = &r.mutability {
@@ -176,6 +178,11 @@ impl Lowerer<'_> {
 
     fn unary(&mut self, u: &syn::ExprUnary) -> Option<ValueId> {
         let span = u.span();
+        if let (UnOp::Neg(_), Expr::Lit(l)) = (&u.op, strip_parens(&u.expr)) {
+            // `-0.5` stays a literal, so rustc infers its type from its use.
+            let float = matches!(l.lit, Lit::Float(_));
+            return Some(self.expr(quote!(-#l), span, float));
+        }
         let v = self.value(&u.expr)?;
         let t = self.tokens(v);
         let float = self.nodes[v].float;
@@ -250,10 +257,7 @@ impl Lowerer<'_> {
             );
         }
         let recv = self.value(&m.receiver)?;
-        if matches!(name.as_str(), "clone" | "to_owned" | "view")
-            && m.args.is_empty()
-            && self.nodes[recv].float
-        {
+        if name == "view" && m.args.is_empty() && self.nodes[recv].float {
             return Some(recv);
         }
         if rules::SHAPE_METHODS.contains(&name.as_str()) && m.args.is_empty() {
@@ -322,7 +326,32 @@ impl Lowerer<'_> {
 
     fn index(&mut self, i: &syn::ExprIndex) -> Option<ValueId> {
         let base = self.value(&i.expr)?;
-        let idx = self.value(&i.index)?;
+        let idx = match strip_parens(&i.index) {
+            // Literal indices are `usize` (rustc may not know the array's type yet).
+            Expr::Lit(syn::ExprLit {
+                lit: Lit::Int(n), ..
+            }) => self.expr(usize_literal(n), i.index.span(), false),
+            Expr::Array(a)
+                if a.elems.iter().all(|e| {
+                    matches!(
+                        e,
+                        Expr::Lit(syn::ExprLit {
+                            lit: Lit::Int(_),
+                            ..
+                        })
+                    )
+                }) =>
+            {
+                let elems = a.elems.iter().filter_map(|e| match e {
+                    Expr::Lit(syn::ExprLit {
+                        lit: Lit::Int(n), ..
+                    }) => Some(usize_literal(n)),
+                    _ => None,
+                });
+                self.expr(quote!([#(#elems),*]), i.index.span(), false)
+            }
+            other => self.value(other)?,
+        };
         if self.maybe_active[idx] {
             return self.fail(
                 &i.index,
@@ -362,7 +391,9 @@ impl Lowerer<'_> {
         if !args.iter().any(|&a| self.maybe_active[a]) {
             // A call on data only (`Axis(1)`, `usize::min(a, b)`): data.
             let arg_tokens: Vec<TokenStream> = args.iter().map(|&a| self.tokens(a)).collect();
-            return Some(self.expr(quote!(#path(#(#arg_tokens),*)), span, false));
+            let v = self.expr(quote!(#path(#(#arg_tokens),*)), span, false);
+            self.opaque[v] = true;
+            return Some(v);
         }
         // A call to another #[differentiate] function, through its pullback companion.
         let passed = c
@@ -394,12 +425,14 @@ impl Lowerer<'_> {
     fn passed(&self, syntax: &Expr, v: ValueId) -> TokenStream {
         let by_ref = matches!(strip_parens(syntax), Expr::Reference(_));
         let t = self.tokens(v);
-        match (&self.nodes[v].def, by_ref) {
-            (Def::Param { index }, false) if !self.sig.params[*index].owned_array() => {
-                self.sig.params[*index].ident.to_token_stream()
+        match &self.nodes[v].def {
+            // A parameter by its own name, as the user passed it (deref coercion applies).
+            Def::Param { index } if !self.sig.params[*index].owned_array() => {
+                let p = &self.sig.params[*index].ident;
+                if by_ref { quote!(&#p) } else { quote!(#p) }
             }
-            (_, true) => quote!(&#t),
-            (_, false) => quote!(::core::clone::Clone::clone(&#t)),
+            _ if by_ref => quote!(&#t),
+            _ => quote!(::core::clone::Clone::clone(&#t)),
         }
     }
 }
@@ -413,6 +446,12 @@ pub fn pullback_name(name: &Ident) -> Ident {
         name,
         span = name.span()
     )
+}
+
+/// An integer literal with the `usize` suffix.
+fn usize_literal(n: &syn::LitInt) -> TokenStream {
+    let lit = syn::LitInt::new(&format!("{}usize", n.base10_digits()), n.span());
+    quote!(#lit)
 }
 
 pub(super) fn rule(syntax: Syntax, name: &str) -> &'static Rule {

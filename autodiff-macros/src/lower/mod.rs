@@ -44,6 +44,9 @@ pub(crate) struct Lowerer<'a> {
     /// Whether a value may depend on a float parameter (for errors only; the real activity is
     /// computed after lowering).
     maybe_active: Vec<bool>,
+    /// Whether a data value is of unknown kind (a constant, a call on data), so it may be a
+    /// float: a loop-carried name starting from it is treated as a float.
+    opaque: Vec<bool>,
     scopes: Vec<Vec<Binding>>,
     errors: &'a mut Errors,
     region: RegionId,
@@ -60,6 +63,7 @@ pub fn lower(block: &SynBlock, sig: &Signature, errors: &mut Errors) -> Option<T
         sig,
         nodes: Vec::new(),
         maybe_active: Vec::new(),
+        opaque: Vec::new(),
         scopes: vec![Vec::new()],
         errors,
         region: 0,
@@ -122,6 +126,7 @@ impl Lowerer<'_> {
             region: self.region,
         });
         self.maybe_active.push(maybe_active);
+        self.opaque.push(false);
         if !phi {
             self.stmts.push(IrStmt::Value(id));
         }
@@ -193,6 +198,9 @@ impl Lowerer<'_> {
     fn seq(&mut self, parts: &[&[Stmt]]) -> Flow {
         let mut flow = Flow::Unit;
         for (k, part) in parts.iter().enumerate() {
+            if k > 0 && self.declared_then_used(parts[k - 1], &parts[k..]) {
+                return Flow::Failed;
+            }
             for (idx, stmt) in part.iter().enumerate() {
                 let last = k + 1 == parts.len() && idx + 1 == part.len();
                 match stmt {
@@ -221,6 +229,11 @@ impl Lowerer<'_> {
                         {
                             // The rest of this block and the enclosing continuation run
                             // inside the branches that do not jump.
+                            if k + 1 < parts.len()
+                                && self.declared_then_used(&part[..idx], &parts[k + 1..])
+                            {
+                                return Flow::Failed;
+                            }
                             let mut rest: Vec<&[Stmt]> = vec![&part[idx + 1..]];
                             rest.extend_from_slice(&parts[k + 1..]);
                             return self.if_flow(if_expr, &rest);
@@ -269,5 +282,42 @@ impl Lowerer<'_> {
                 "destructuring `let` patterns are not supported in #[differentiate] bodies; bind one name per `let`",
             ),
         }
+    }
+
+    /// A `let` in a block that is followed by a continuation (the code after a `break`,
+    /// `continue` or `return` moved into a branch) would stay visible there: reject a name
+    /// declared in `block` and used in `rest` rather than resolve it wrongly.
+    fn declared_then_used(&mut self, block: &[Stmt], rest: &[&[Stmt]]) -> bool {
+        let declared: Vec<&Ident> = block
+            .iter()
+            .filter_map(|s| match s {
+                Stmt::Local(l) => match &l.pat {
+                    Pat::Ident(p) => Some(&p.ident),
+                    Pat::Type(t) => match &*t.pat {
+                        Pat::Ident(p) => Some(&p.ident),
+                        _ => None,
+                    },
+                    _ => None,
+                },
+                _ => None,
+            })
+            .collect();
+        if declared.is_empty() {
+            return false;
+        }
+        let used = control::names_used(rest);
+        let mut failed = false;
+        for name in declared {
+            if used.iter().any(|u| u == name) {
+                self.errors.at(
+                    name,
+                    format!(
+                        "`{name}` is declared in a block that can `break`, `continue` or `return` and then used after it; declare it before the `if` (this form is not supported yet)"
+                    ),
+                );
+                failed = true;
+            }
+        }
+        failed
     }
 }

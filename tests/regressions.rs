@@ -1,0 +1,92 @@
+//! Constructs that once failed to compile or could lose a gradient, found by generating
+//! random programs; each against finite differences of the original function.
+use autodiff::check::{max_relative_error, numeric_derivative, numeric_gradient};
+use autodiff::ndarray::{array, Array1};
+use autodiff::prelude::*;
+
+const H: f64 = 1e-6;
+
+#[differentiate]
+fn owned_copy_in_branches(x: &Array1<f64>, w: f64) -> f64 {
+    let mut a = x.to_owned();
+    if w > 0.0 {
+        a = x.exp() * w;
+    }
+    for _ in 0..2 {
+        a = a.clone() * w;
+    }
+    a.sum()
+}
+
+#[test]
+fn to_owned_of_a_reference_parameter_is_an_owned_array() {
+    let x = array![0.1, -0.4, 0.3];
+    for &w in &[0.7, -0.2] {
+        let (v, (dx, dw)) = owned_copy_in_branches_grad(&x, w);
+        assert!((v - owned_copy_in_branches(&x, w)).abs() < 1e-12);
+        let num = numeric_gradient(|x: &Array1<f64>| owned_copy_in_branches(x, w), &x, H);
+        assert!(max_relative_error(&dx, &num) < 1e-6);
+        let num_w = numeric_derivative(|w| owned_copy_in_branches(&x, w), w, H);
+        assert!((dw - num_w).abs() < 1e-6);
+    }
+}
+
+#[differentiate]
+fn negative_literals_and_literal_indices(x: &Array1<f64>, y: f64) -> f64 {
+    let t = x.exp() * -0.5;
+    let c = -2.0;
+    t[0] * y + t[2] * c + (-1.5) * y.sin()
+}
+
+#[test]
+fn negative_literals_and_literal_indices_infer_their_types() {
+    let x = array![0.2, 0.1, -0.3];
+    let (v, (dx, dy)) = negative_literals_and_literal_indices_grad(&x, 0.4);
+    assert!((v - negative_literals_and_literal_indices(&x, 0.4)).abs() < 1e-12);
+    let num = numeric_gradient(
+        |x: &Array1<f64>| negative_literals_and_literal_indices(x, 0.4),
+        &x,
+        H,
+    );
+    assert!(max_relative_error(&dx, &num) < 1e-6);
+    let num_y = numeric_derivative(|y| negative_literals_and_literal_indices(&x, y), 0.4, H);
+    assert!((dy - num_y).abs() < 1e-6);
+}
+
+#[differentiate]
+fn norm2(v: &Array1<f64>) -> f64 {
+    (v * v).sum()
+}
+
+#[differentiate]
+fn passes_its_parameter(x: &Array1<f64>, s: f64) -> f64 {
+    #[allow(clippy::needless_borrow)]
+    let a = norm2(&x);
+    a * s + norm2(x)
+}
+
+#[test]
+fn a_reference_parameter_passed_with_and_without_a_borrow() {
+    let x = array![1.0, 2.0];
+    let (v, (dx, ds)) = passes_its_parameter_grad(&x, 3.0);
+    assert!((v - 20.0).abs() < 1e-12);
+    assert!(max_relative_error(&dx, &array![8.0, 16.0]) < 1e-12);
+    assert!((ds - 5.0).abs() < 1e-12);
+}
+
+#[differentiate]
+fn carried_from_a_constant(x: f64) -> f64 {
+    let mut s = f64::from(1u8);
+    for _ in 0..3 {
+        s = s * x + 1.0;
+    }
+    s
+}
+
+#[test]
+fn a_loop_carried_value_starting_as_a_constant_carries_the_gradient() {
+    let (v, (dx,)) = carried_from_a_constant_grad(0.5);
+    assert!((v - carried_from_a_constant(0.5)).abs() < 1e-12);
+    assert!((dx - numeric_derivative(carried_from_a_constant, 0.5, H)).abs() < 1e-6);
+    assert!(dx > 0.5);
+}
