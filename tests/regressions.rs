@@ -90,3 +90,37 @@ fn a_loop_carried_value_starting_as_a_constant_carries_the_gradient() {
     assert!((dx - numeric_derivative(carried_from_a_constant, 0.5, H)).abs() < 1e-6);
     assert!(dx > 0.5);
 }
+
+#[differentiate]
+fn passes_a_local(x: &Array1<f64>) -> f64 {
+    let t = x * 2.0;
+    norm2(&t) + norm2(&t.exp())
+}
+
+#[test]
+fn a_local_array_passed_by_reference_to_a_differentiated_callee() {
+    let x = array![0.5, -0.25];
+    let (v, (dx,)) = passes_a_local_grad(&x);
+    assert!((v - passes_a_local(&x)).abs() < 1e-12);
+    let num = numeric_gradient(passes_a_local, &x, H);
+    assert!(max_relative_error(&dx, &num) < 1e-6);
+}
+
+#[differentiate]
+fn calls_in_a_loop_with_locals(x: &Array1<f64>) -> f64 {
+    let mut s = 0.0;
+    for i in 0..3 {
+        let t = x * (i as f64 + 1.0);
+        s += passes_a_local(&t);
+    }
+    s
+}
+
+#[test]
+fn locals_passed_from_inside_a_loop() {
+    let x = array![0.3, 0.1];
+    let (v, (dx,)) = calls_in_a_loop_with_locals_grad(&x);
+    assert!((v - calls_in_a_loop_with_locals(&x)).abs() < 1e-12);
+    let num = numeric_gradient(calls_in_a_loop_with_locals, &x, H);
+    assert!(max_relative_error(&dx, &num) < 1e-6);
+}

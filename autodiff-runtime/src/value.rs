@@ -68,6 +68,11 @@ pub trait Param {
     type Grad;
     /// The tape value for this parameter.
     fn into_value(self) -> Self::Value;
+    /// The tape value, owning its data (a borrowed array is copied): what a pullback closure
+    /// keeps, so it borrows nothing from its caller.
+    fn into_owned_value(self) -> Self::Owned;
+    /// The owned form of the tape value.
+    type Owned;
 }
 
 macro_rules! scalar_param {
@@ -75,14 +80,22 @@ macro_rules! scalar_param {
         impl Param for $t {
             type Value = $t;
             type Grad = $t;
+            type Owned = $t;
             fn into_value(self) -> $t {
+                self
+            }
+            fn into_owned_value(self) -> $t {
                 self
             }
         }
         impl Param for &$t {
             type Value = $t;
             type Grad = $t;
+            type Owned = $t;
             fn into_value(self) -> $t {
+                *self
+            }
+            fn into_owned_value(self) -> $t {
                 *self
             }
         }
@@ -93,16 +106,24 @@ scalar_param!(f32, f64);
 impl<A: Scalar, S: Data<Elem = A>, D: Dimension> Param for ArrayBase<S, D> {
     type Value = Self;
     type Grad = Array<A, D>;
+    type Owned = Array<A, D>;
     fn into_value(self) -> Self {
         self
+    }
+    fn into_owned_value(self) -> Array<A, D> {
+        self.into_owned()
     }
 }
 
 impl<'a, A: Scalar, S: Data<Elem = A>, D: Dimension> Param for &'a ArrayBase<S, D> {
     type Value = ArrayView<'a, A, D>;
     type Grad = Array<A, D>;
+    type Owned = Array<A, D>;
     fn into_value(self) -> ArrayView<'a, A, D> {
         self.view()
+    }
+    fn into_owned_value(self) -> Array<A, D> {
+        self.to_owned()
     }
 }
 

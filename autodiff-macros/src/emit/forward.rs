@@ -51,7 +51,11 @@ impl Emitter<'_> {
             Def::Param { index } => {
                 let p = &self.sig.params[*index].ident;
                 let param = private("Param", span);
-                quote_spanned!(span=> let #v = #param::into_value(#p);)
+                if self.owned_params {
+                    quote_spanned!(span=> let #v = #param::into_owned_value(#p);)
+                } else {
+                    quote_spanned!(span=> let #v = #param::into_value(#p);)
+                }
             }
             Def::DataParam { .. } | Def::Phi => TokenStream::new(),
             Def::Expr(tokens) => quote!(let #v = #tokens;),

@@ -21,11 +21,19 @@ pub struct Emitter<'a> {
     pub sig: &'a Signature,
     pub tape: &'a Tape,
     pub an: &'a Analysis,
+    /// Borrowed array parameters become owned copies (the pullback's closure then borrows
+    /// nothing from the caller's values, which it may hold on the caller's own tape).
+    pub owned_params: bool,
 }
 
 impl<'a> Emitter<'a> {
     pub fn new(sig: &'a Signature, tape: &'a Tape, an: &'a Analysis) -> Self {
-        Emitter { sig, tape, an }
+        Emitter {
+            sig,
+            tape,
+            an,
+            owned_params: false,
+        }
     }
 }
 
@@ -40,7 +48,10 @@ pub fn companions(func: &ItemFn, sig: &Signature, tape: &Tape) -> TokenStream {
     // The pullback: every float parameter is active (a caller decides what it uses).
     let float = |i: usize| sig.params[i].kind != Kind::Data;
     let all = analyze(tape, float);
-    let e = Emitter::new(sig, tape, &all);
+    let e = Emitter {
+        owned_params: true,
+        ..Emitter::new(sig, tape, &all)
+    };
     let (tapes, forward, reverse) = (e.tapes(), e.forward(&tape.body), e.reverse(seed));
     let grads = e.grads(true, float);
     let ret = names::name(format_args!("ret"));
