@@ -82,14 +82,9 @@ impl Heads {
             .params
             .iter()
             .any(|p| p.kind == crate::signature::Kind::Data && borrows(&p.ty));
-        let lifetimes = func
-            .sig
-            .generics
-            .params
-            .iter()
-            .any(|g| matches!(g, syn::GenericParam::Lifetime(_)));
+        let generic = !func.sig.generics.params.is_empty();
         let capture =
-            (!data_borrows && !lifetimes).then(|| quote_spanned!(Span::mixed_site()=> + use<>));
+            (!data_borrows && !generic).then(|| quote_spanned!(Span::mixed_site()=> + use<>));
         let pullback = quote!(#vis fn #pb_name #generics (#(#params),*) -> (#out, #opaque(#out) -> (#(#pb_grads,)*) #capture) #where_clause);
         let grad = (!sig.output_is_array)
             .then(|| quote!(#vis fn #grad_name #generics (#(#params),*) -> #ret #where_clause));
