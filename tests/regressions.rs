@@ -1,7 +1,7 @@
 //! Constructs that once failed to compile or could lose a gradient, found by generating
 //! random programs; each against finite differences of the original function.
 use autodiff::check::{max_relative_error, numeric_derivative, numeric_gradient};
-use autodiff::ndarray::{array, Array1};
+use autodiff::ndarray::{array, Array1, Array2};
 use autodiff::prelude::*;
 
 const H: f64 = 1e-6;
@@ -122,5 +122,78 @@ fn locals_passed_from_inside_a_loop() {
     let (v, (dx,)) = calls_in_a_loop_with_locals_grad(&x);
     assert!((v - calls_in_a_loop_with_locals(&x)).abs() < 1e-12);
     let num = numeric_gradient(calls_in_a_loop_with_locals, &x, H);
+    assert!(max_relative_error(&dx, &num) < 1e-6);
+}
+
+#[differentiate]
+fn literal_labels(w: &Array2<f64>) -> f64 {
+    let z = w * 2.0;
+    let mut s = cross_entropy(&z, &[1, 0]);
+    for k in 0..2 {
+        let labels = [k, 1 - k];
+        s += cross_entropy(&z.exp(), &labels);
+    }
+    s
+}
+
+#[differentiate]
+fn literal_labels_caller(w: &Array2<f64>) -> f64 {
+    let t = w.sin();
+    literal_labels(&t)
+}
+
+#[test]
+fn a_literal_label_array_also_in_a_loop_and_through_a_call() {
+    let w = array![[0.1, -0.4, 0.3], [0.2, 0.05, -0.1]];
+    let (v, (dw,)) = literal_labels_grad(&w);
+    assert!((v - literal_labels(&w)).abs() < 1e-12);
+    let num = numeric_gradient(literal_labels, &w, H);
+    assert!(max_relative_error(&dw, &num) < 1e-6);
+    let (v, (dw,)) = literal_labels_caller_grad(&w);
+    assert!((v - literal_labels_caller(&w)).abs() < 1e-12);
+    let num = numeric_gradient(literal_labels_caller, &w, H);
+    assert!(max_relative_error(&dw, &num) < 1e-6);
+}
+
+#[differentiate]
+fn scaled_sum_with_labels(a: f64, labels: &[usize], x: &Array1<f64>) -> f64 {
+    a * x.sum() + labels.len() as f64
+}
+
+#[differentiate]
+fn passes_a_local_next_to_labels(b: f64, labels: &[usize], y: &Array1<f64>) -> f64 {
+    let t = y * b;
+    let u = scaled_sum_with_labels(b, labels, &t);
+    u + scaled_sum_with_labels(b, labels, &(y * u))
+}
+
+#[test]
+fn a_local_array_passed_to_a_callee_that_also_borrows_labels() {
+    let (b, labels, y) = (0.7, [2, 0], array![0.3, -0.2, 0.5]);
+    let f = |b: f64, y: &Array1<f64>| passes_a_local_next_to_labels(b, &labels, y);
+    let (v, (db, dy)) = passes_a_local_next_to_labels_grad(b, &labels, &y);
+    assert!((v - f(b, &y)).abs() < 1e-12);
+    assert!((db - numeric_derivative(|b| f(b, &y), b, H)).abs() < 1e-6);
+    let num = numeric_gradient(|y: &Array1<f64>| f(b, y), &y, H);
+    assert!(max_relative_error(&dy, &num) < 1e-6);
+}
+
+#[differentiate]
+fn shape_of_a_local_from_a_typed_literal(x: &Array1<f64>) -> f64 {
+    let c: f64 = 0.5;
+    let v = x / c.exp();
+    let mut s = 0.0;
+    for i in 0..v.len() {
+        s += v[i] * v[i];
+    }
+    s
+}
+
+#[test]
+fn a_typed_literal_keeps_its_type_for_shape_reads() {
+    let x = array![0.3, -0.2, 0.5];
+    let (v, (dx,)) = shape_of_a_local_from_a_typed_literal_grad(&x);
+    assert!((v - shape_of_a_local_from_a_typed_literal(&x)).abs() < 1e-12);
+    let num = numeric_gradient(shape_of_a_local_from_a_typed_literal, &x, H);
     assert!(max_relative_error(&dx, &num) < 1e-6);
 }

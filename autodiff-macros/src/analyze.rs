@@ -9,6 +9,8 @@ use crate::rules::Arg;
 pub enum Slot {
     Value(ValueId),
     Pullback(ValueId),
+    /// What a fused rule's forward kept for its VJP (`Rule::saving`).
+    Saved(ValueId),
 }
 
 /// The result of the analysis for one choice of active parameters.
@@ -19,23 +21,71 @@ pub struct Analysis {
     /// forward sweep pushes on the region's tape. Region 0 needs none: its bindings stay in
     /// scope.
     pub residuals: Vec<Vec<Slot>>,
-    /// Per region: literals its reverse code reads, written again instead of kept.
+    /// Per region: values its reverse code reads that it computes again instead of keeping
+    /// (literals, data, cheap elementwise results; see `RECOMPUTED`), in tape order.
     pub remat: Vec<Vec<ValueId>>,
     /// Per `if`/loop id: whether the reverse sweep replays it.
     pub live: Vec<bool>,
 }
 
-/// A value cheaper to write again than to keep: a literal.
-fn is_literal(def: &Def) -> bool {
+/// Rules whose forward is one cheap pass (elementwise arithmetic and functions, an element
+/// read): in a branch or loop body the reverse sweep computes them again from their inputs
+/// rather than keeping them on the region's tape. For scalars, the compiler then drops what
+/// a VJP does not read; for arrays, one pass replaces the copy the tape would need.
+const RECOMPUTED: &[&str] = &[
+    "add", "sub", "mul", "div", "neg", "index", "ln", "exp", "sin", "cos", "tan", "tanh", "sqrt",
+    "abs", "powi", "powf", "sigmoid", "relu",
+];
+
+/// What the reverse sweep may compute again instead of keeping, and from which values.
+fn recompute_from(def: &Def) -> Option<&[ValueId]> {
     match def {
-        Def::Expr(tokens) => {
-            let mut it = tokens.clone().into_iter();
-            matches!(
-                (it.next(), it.next()),
-                (Some(proc_macro2::TokenTree::Literal(_)), None)
-            )
+        Def::Expr {
+            deps, pure: true, ..
+        } => Some(deps),
+        Def::Op { rule, args } if RECOMPUTED.contains(&rule.forward) => Some(args),
+        _ => None,
+    }
+}
+
+/// A reference to a local data value (`&[1, 0]` as labels): its binding cannot leave the
+/// scope of the value it borrows, so even in the function body the reverse sweep takes the
+/// reference again (in a pullback's closure, which owns the value).
+fn is_local_ref(tape: &Tape, def: &Def) -> bool {
+    match def {
+        Def::Expr { tokens, deps, .. } => {
+            matches!(tokens.clone().into_iter().next(), Some(proc_macro2::TokenTree::Punct(p)) if p.as_char() == '&')
+                && deps
+                    .iter()
+                    .all(|&d| !matches!(tape.nodes[d].def, Def::DataParam { .. }))
         }
         _ => false,
+    }
+}
+
+/// Records that the reverse code of `v`'s region reads `v`: kept on the region's tape, or
+/// computed again (after what it reads in turn).
+fn read(tape: &Tape, slot: Slot, residuals: &mut [Vec<Slot>], remat: &mut [Vec<ValueId>]) {
+    let (Slot::Value(v) | Slot::Pullback(v) | Slot::Saved(v)) = slot;
+    let node = &tape.nodes[v];
+    let region = node.region;
+    if remat[region].contains(&v) || residuals[region].contains(&slot) {
+        return;
+    }
+    let again = match slot {
+        Slot::Value(_) if region == 0 => is_local_ref(tape, &node.def).then_some(&[][..]),
+        Slot::Value(_) => recompute_from(&node.def),
+        Slot::Pullback(_) | Slot::Saved(_) => None,
+    };
+    match again {
+        Some(deps) => {
+            remat[region].push(v);
+            for &d in deps {
+                read(tape, Slot::Value(d), residuals, remat);
+            }
+        }
+        None if region == 0 => {}
+        None => residuals[region].push(slot),
     }
 }
 
@@ -52,7 +102,7 @@ pub fn analyze(tape: &Tape, active_param: impl Fn(usize) -> bool) -> Analysis {
         for (id, node) in tape.nodes.iter().enumerate() {
             let now = match &node.def {
                 Def::Param { index } => active_param(*index),
-                Def::DataParam { .. } | Def::Expr(_) => false,
+                Def::DataParam { .. } | Def::Expr { .. } => false,
                 Def::Op { rule, args } => args
                     .iter()
                     .zip(rule.args)
@@ -104,6 +154,7 @@ pub fn analyze(tape: &Tape, active_param: impl Fn(usize) -> bool) -> Analysis {
             continue;
         }
         let reads: Vec<Slot> = match &node.def {
+            Def::Op { rule, .. } if rule.saving.is_some() => vec![Slot::Saved(id)],
             Def::Op { args, .. } => args
                 .iter()
                 .map(|&a| Slot::Value(a))
@@ -113,18 +164,7 @@ pub fn analyze(tape: &Tape, active_param: impl Fn(usize) -> bool) -> Analysis {
             _ => Vec::new(),
         };
         for slot in reads {
-            let (Slot::Value(v) | Slot::Pullback(v)) = slot;
-            let region = tape.nodes[v].region;
-            if region == 0 {
-                continue;
-            }
-            if is_literal(&tape.nodes[v].def) {
-                if !remat[region].contains(&v) {
-                    remat[region].push(v);
-                }
-            } else if !residuals[region].contains(&slot) {
-                residuals[region].push(slot);
-            }
+            read(tape, slot, &mut residuals, &mut remat);
         }
     }
     residuals.iter_mut().for_each(|r| r.sort());

@@ -16,8 +16,15 @@ pub enum Def {
     /// A data parameter, referred to by its own name.
     DataParam { index: usize },
     /// Tokens computing an inactive value from earlier bindings: a literal, a constant, a cast,
-    /// integer arithmetic, a shape read, a comparison.
-    Expr(TokenStream),
+    /// integer arithmetic, a shape read, a comparison, a reference to a data value.
+    Expr {
+        tokens: TokenStream,
+        /// The values whose bindings `tokens` name.
+        deps: Vec<ValueId>,
+        /// Evaluating `tokens` again gives the same value and does nothing else (not a call
+        /// to a user function): the reverse sweep may recompute it instead of keeping it.
+        pure: bool,
+    },
     /// A rule applied to earlier values.
     Op {
         rule: &'static Rule,
@@ -45,6 +52,9 @@ pub struct Node {
     pub float: bool,
     /// The region whose code defines it.
     pub region: RegionId,
+    /// The user's type annotation (`let c: f64 = 0.0;`) of a data value or literal, kept on
+    /// its binding so that rustc knows the type where the generated code uses it.
+    pub ty: Option<syn::Type>,
 }
 
 /// A statement of a region, in program order.

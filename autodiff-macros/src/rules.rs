@@ -31,21 +31,29 @@ pub struct Rule {
     pub name: &'static str,
     pub forward: &'static str,
     pub args: &'static [Arg],
+    /// A fused pair, used where the value needs a gradient: a forward that also returns what
+    /// the VJP needs (computed in the same pass), and the VJP of the one differentiable
+    /// argument from that alone: `saving(args..) -> (y, saved)`, `saved_vjp(saved, &g)`.
+    pub saving: Option<(&'static str, &'static str)>,
 }
 
 use Arg::{Data, Diff};
 use Syntax::{Function, Method, Operator};
 
 macro_rules! rules {
-    ($($syntax:ident $name:literal => $forward:literal ($($arg:expr),*);)*) => {
+    ($($syntax:ident $name:literal => $forward:literal ($($arg:expr),*)
+        $(saving $saving:literal => $saved_vjp:literal)?;)*) => {
         /// Every rule, in one table.
         pub const RULES: &[Rule] = &[$(Rule {
             syntax: $syntax,
             name: $name,
             forward: $forward,
             args: &[$($arg),*],
+            saving: rules!(@saving $($saving => $saved_vjp)?),
         }),*];
     };
+    (@saving) => { None };
+    (@saving $saving:literal => $saved_vjp:literal) => { Some(($saving, $saved_vjp)) };
 }
 
 rules! {
@@ -77,7 +85,9 @@ rules! {
     Function "relu" => "relu" (Diff("relu_vjp"));
     Function "softmax" => "softmax" (Diff("softmax_vjp"));
     Function "log_softmax" => "log_softmax" (Diff("log_softmax_vjp"));
-    Function "cross_entropy" => "cross_entropy" (Diff("cross_entropy_vjp"), Data);
+    // Fused: softmax(z) - e_y comes from the forward pass's own `exp`s.
+    Function "cross_entropy" => "cross_entropy" (Diff("cross_entropy_vjp"), Data)
+        saving "cross_entropy_saving" => "cross_entropy_saved_vjp";
     Function "matmul" => "matmul" (Diff("matmul_vjp_lhs"), Diff("matmul_vjp_rhs"));
 }
 
@@ -101,4 +111,18 @@ pub fn names(syntax: Syntax) -> String {
         })
         .collect();
     names.join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A saved value is moved into the VJP: a fused rule has one differentiable argument.
+    #[test]
+    fn fused_rules_have_one_differentiable_argument() {
+        for rule in RULES.iter().filter(|r| r.saving.is_some()) {
+            let diff = rule.args.iter().filter(|a| matches!(a, Diff(_))).count();
+            assert_eq!(diff, 1, "{}", rule.name);
+        }
+    }
 }

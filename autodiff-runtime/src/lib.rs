@@ -27,6 +27,7 @@
 
 mod arith;
 mod broadcast;
+mod cross_entropy;
 pub mod check;
 pub mod datasets;
 mod dot;
@@ -40,6 +41,7 @@ mod value;
 
 pub use arith::*;
 pub use broadcast::{broadcast_shape, unbroadcast};
+pub use cross_entropy::*;
 pub use dot::*;
 pub use matmul::*;
 pub use nn::*;

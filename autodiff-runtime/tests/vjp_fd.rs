@@ -686,6 +686,59 @@ fn cross_entropy_gradients() {
     );
 }
 
+/// The fused pair the macro uses where the loss needs a gradient: the same loss, and the
+/// VJP from the kept probabilities, for every logit layout above.
+#[test]
+fn cross_entropy_saving_and_its_vjp() {
+    let rng = &mut rng();
+    let z = uniform(rng, (4, 5), -3.0, 3.0);
+    let labels = [0, 4, 2, 2];
+    check_unary(
+        "cross_entropy_saving",
+        &z,
+        |z| cross_entropy_saving(z, &labels).0,
+        |z, _, g| cross_entropy_saved_vjp(cross_entropy_saving(z, &labels).1, g),
+        rng,
+    );
+    let z = uniform(rng, 5, -3.0, 3.0);
+    check_unary(
+        "cross_entropy_saving",
+        &z,
+        |z| cross_entropy_saving(z, &[3]).0,
+        |z, _, g| cross_entropy_saved_vjp(cross_entropy_saving(z, &[3]).1, g),
+        rng,
+    );
+    let z = uniform(rng, (2, 3, 4), -3.0, 3.0);
+    let labels = [0, 1, 2, 3, 3, 0];
+    check_unary(
+        "cross_entropy_saving",
+        &z,
+        |z| cross_entropy_saving(z, &labels).0,
+        |z, _, g| cross_entropy_saved_vjp(cross_entropy_saving(z, &labels).1, g),
+        rng,
+    );
+    let z = uniform(rng, (4, 3), -3.0, 3.0);
+    let labels = [1, 0, 3];
+    check_unary(
+        "cross_entropy_saving(view)",
+        &z,
+        |z| cross_entropy_saving(&z.t(), &labels).0,
+        |z, _, g| {
+            cross_entropy_saved_vjp(cross_entropy_saving(&z.t(), &labels).1, g)
+                .t()
+                .to_owned()
+        },
+        rng,
+    );
+    // Both forwards give the same loss, finite for huge logits.
+    let z: ndarray::Array2<f64> = ndarray::array![[1e4, -1e4, 0.0], [0.0, 0.0, 0.0]];
+    let (loss, saved) = cross_entropy_saving(&z, &[1, 2]);
+    assert_eq!(loss, cross_entropy(&z, &[1, 2]));
+    let dz = cross_entropy_saved_vjp(saved, &1.0);
+    assert_eq!(dz, cross_entropy_vjp(&z, &[1, 2], &loss, &1.0));
+    assert!(dz.iter().all(|v| v.is_finite()));
+}
+
 // ---------------------------------------------------------------------------------------
 // matmul
 // ---------------------------------------------------------------------------------------

@@ -43,7 +43,8 @@ impl Emitter<'_> {
         }
     }
 
-    fn value_fwd(&self, id: ValueId) -> TokenStream {
+    /// The `let` computing one value (also used to compute it again in the reverse sweep).
+    pub(super) fn value_fwd(&self, id: ValueId) -> TokenStream {
         let node = &self.tape.nodes[id];
         let v = value_ident(id);
         let span = node.span;
@@ -58,7 +59,10 @@ impl Emitter<'_> {
                 }
             }
             Def::DataParam { .. } | Def::Phi => TokenStream::new(),
-            Def::Expr(tokens) => quote!(let #v = #tokens;),
+            Def::Expr { tokens, .. } => match &node.ty {
+                Some(ty) => quote!(let #v: #ty = #tokens;),
+                None => quote!(let #v = #tokens;),
+            },
             Def::Op { rule, args } => {
                 let f = private(rule.forward, span);
                 let args = args.iter().zip(rule.args).map(|(&a, kind)| {
@@ -68,7 +72,14 @@ impl Emitter<'_> {
                         Arg::Data => a,
                     }
                 });
-                quote_spanned!(span=> let #v = #f(#(#args),*);)
+                match rule.saving {
+                    Some((saving, _)) if self.an.needs[id] => {
+                        let f = private(saving, span);
+                        let s = super::names::saved_ident(id);
+                        quote_spanned!(span=> let (#v, #s) = #f(#(#args),*);)
+                    }
+                    _ => quote_spanned!(span=> let #v = #f(#(#args),*);),
+                }
             }
             Def::Call { path, passed, .. } => {
                 let pb = super::names::pullback_ident(id);

@@ -69,23 +69,9 @@ impl Heads {
         // `impl` with a mixed-site span: the opaque type follows this crate's edition (2024),
         // which captures every lifetime of the parameters.
         let opaque = quote_spanned!(Span::mixed_site()=> impl ::core::ops::FnOnce);
-        // The closure owns copies of the float parameters; when no data parameter borrows
-        // either, it captures no lifetime (`use<>`), so a caller may keep it on its own tape
-        // next to the local arrays it passed by reference.
-        let borrows = |ty: &syn::Type| {
-            ty.to_token_stream().into_iter().any(|t| match t {
-                proc_macro2::TokenTree::Punct(p) => p.as_char() == '&' || p.as_char() == '\'',
-                _ => false,
-            })
-        };
-        let data_borrows = sig
-            .params
-            .iter()
-            .any(|p| p.kind == crate::signature::Kind::Data && borrows(&p.ty));
-        let generic = !func.sig.generics.params.is_empty();
-        let capture =
-            (!data_borrows && !generic).then(|| quote_spanned!(Span::mixed_site()=> + use<>));
-        let pullback = quote!(#vis fn #pb_name #generics (#(#params),*) -> (#out, #opaque(#out) -> (#(#pb_grads,)*) #capture) #where_clause);
+        let cap = super::capture::capture(func, sig);
+        let (pb_generics, pb_params, capture) = (&cap.generics, &cap.params, &cap.clause);
+        let pullback = quote!(#vis fn #pb_name #pb_generics (#(#pb_params),*) -> (#out, #opaque(#out) -> (#(#pb_grads,)*) #capture) #where_clause);
         let grad = (!sig.output_is_array)
             .then(|| quote!(#vis fn #grad_name #generics (#(#params),*) -> #ret #where_clause));
         let wrt: Vec<String> = sig.active().map(|p| format!("`{}`", p.ident)).collect();

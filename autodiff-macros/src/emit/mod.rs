@@ -1,4 +1,5 @@
 //! Emission: the companions' signatures, the forward sweep, the reverse sweep.
+mod capture;
 mod forward;
 mod heads;
 pub mod names;

@@ -25,11 +25,17 @@ pub fn pullback_ident(id: usize) -> Ident {
     name(format_args!("p{id}"))
 }
 
+/// What the fused rule computing value `id` kept for its VJP.
+pub fn saved_ident(id: usize) -> Ident {
+    name(format_args!("s{id}"))
+}
+
 /// The binding a residual slot names.
 pub fn slot_ident(slot: Slot) -> Ident {
     match slot {
         Slot::Value(v) => value_ident(v),
         Slot::Pullback(v) => pullback_ident(v),
+        Slot::Saved(v) => saved_ident(v),
     }
 }
 

@@ -19,8 +19,9 @@ impl Emitter<'_> {
             let d = adjoint_ident(id);
             // Typed after the value where its binding is in scope, so rustc knows the type
             // at once (untyped slots make type checking of long bodies slow).
-            let in_scope =
-                region == 0 || self.an.residuals[region].contains(&crate::analyze::Slot::Value(id));
+            let in_scope = region == 0
+                || self.an.residuals[region].contains(&crate::analyze::Slot::Value(id))
+                || self.an.remat[region].contains(&id);
             let v = value_ident(id);
             out.extend(match seeded {
                 Some((v, seed)) if v == id => {
@@ -38,9 +39,18 @@ impl Emitter<'_> {
     /// The reverse sweep of the function body, seeded with `seed` at the output.
     pub fn reverse(&self, seed: &syn::Ident) -> TokenStream {
         let decls = self.decls(0, Some((self.tape.output, seed)));
+        let remat = self.remat(0);
         let body = self.reverse_stmts(&self.tape.body);
         let unused = (!self.an.needs[self.tape.output]).then(|| quote!(let _ = #seed;));
-        quote!(#unused #decls #body)
+        quote!(#unused #remat #decls #body)
+    }
+
+    /// The values of `region` its reverse code computes again instead of popping.
+    fn remat(&self, region: usize) -> TokenStream {
+        self.an.remat[region]
+            .iter()
+            .map(|&v| self.value_fwd(v))
+            .collect()
     }
 
     fn reverse_stmts(&self, block: &Block) -> TokenStream {
@@ -55,18 +65,9 @@ impl Emitter<'_> {
             let items = slots.iter().map(|&s| slot_ident(s));
             quote!(let (#(#items,)*) = ::autodiff::__private::pop(&mut #tape);)
         });
-        let remat =
-            self.an.remat[block.region]
-                .iter()
-                .filter_map(|&v| match &self.tape.nodes[v].def {
-                    Def::Expr(tokens) => {
-                        let b = value_ident(v);
-                        Some(quote!(let #b = #tokens;))
-                    }
-                    _ => None,
-                });
+        let remat = self.remat(block.region);
         let decls = self.decls(block.region, None);
-        quote!(#pop #(#remat)* #decls)
+        quote!(#pop #remat #decls)
     }
 
     /// `if let Some(g) = dv.take() { accumulate(d_target, g) }`, if both ends need it.
@@ -98,6 +99,24 @@ impl Emitter<'_> {
         let span = node.span;
         let (y, d, g) = (value_ident(id), adjoint_ident(id), name(format_args!("g")));
         match &node.def {
+            Def::Op { rule, args } if rule.saving.is_some() => {
+                let (_, saved_vjp) = rule.saving.unwrap_or_default();
+                let f = private(saved_vjp, span);
+                let s = super::names::saved_ident(id);
+                let acc = private("accumulate", span);
+                let contributions = args.iter().zip(rule.args).filter_map(|(&a, kind)| {
+                    if !matches!(kind, Arg::Diff(_)) || !self.an.needs[a] {
+                        return None;
+                    }
+                    let da = adjoint_ident(a);
+                    Some(quote_spanned!(span=> #acc(&mut #da, #f(#s, #g));))
+                });
+                quote! {
+                    if let ::core::option::Option::Some(#g) = &#d {
+                        #(#contributions)*
+                    }
+                }
+            }
             Def::Op { rule, args } => {
                 let call_args: Vec<TokenStream> = args
                     .iter()

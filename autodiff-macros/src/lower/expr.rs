@@ -14,9 +14,25 @@ const SUPPORTED: &str = "#[differentiate] bodies support `let`, `let mut` with `
                          calls to other #[differentiate] functions, and a final expression or `return`";
 
 impl Lowerer<'_> {
-    /// An inactive value computed by `tokens` from earlier bindings.
-    pub(super) fn expr(&mut self, tokens: TokenStream, span: Span, float: bool) -> ValueId {
-        self.push(Def::Expr(tokens), span, float, false)
+    /// An inactive value computed by `tokens` from the bindings of `deps`, with no effect.
+    pub(super) fn expr(
+        &mut self,
+        tokens: TokenStream,
+        deps: Vec<ValueId>,
+        span: Span,
+        float: bool,
+    ) -> ValueId {
+        let pure = true;
+        self.push(Def::Expr { tokens, deps, pure }, span, float, false)
+    }
+
+    /// An inactive value from tokens that may do more than compute it (a call): never
+    /// evaluated twice.
+    fn opaque_expr(&mut self, tokens: TokenStream, deps: Vec<ValueId>, span: Span) -> ValueId {
+        let pure = false;
+        let v = self.push(Def::Expr { tokens, deps, pure }, span, false, false);
+        self.opaque[v] = true;
+        v
     }
 
     pub(super) fn op(&mut self, rule: &'static Rule, args: Vec<ValueId>, span: Span) -> ValueId {
@@ -84,8 +100,10 @@ impl Lowerer<'_> {
             Expr::Paren(p) => self.value(&p.expr),
             Expr::Group(g) => self.value(&g.expr),
             Expr::Lit(l) => match &l.lit {
-                Lit::Float(_) => Some(self.expr(l.to_token_stream(), span, true)),
-                Lit::Int(_) | Lit::Bool(_) => Some(self.expr(l.to_token_stream(), span, false)),
+                Lit::Float(_) => Some(self.expr(l.to_token_stream(), vec![], span, true)),
+                Lit::Int(_) | Lit::Bool(_) => {
+                    Some(self.expr(l.to_token_stream(), vec![], span, false))
+                }
                 other => self.fail(
                     other,
                     "only numeric and `bool` literals are supported in #[differentiate] bodies",
@@ -98,7 +116,7 @@ impl Lowerer<'_> {
                     return Some(v);
                 }
                 // A constant (`PI`, `f64::EPSILON`): data, never differentiated.
-                let v = self.expr(p.to_token_stream(), span, false);
+                let v = self.expr(p.to_token_stream(), vec![], span, false);
                 self.opaque[v] = true;
                 Some(v)
             }
@@ -114,7 +132,7 @@ impl Lowerer<'_> {
                     Some(v)
                 } else {
                     let t = self.tokens(v);
-                    Some(self.expr(quote!(&#t), span, false))
+                    Some(self.expr(quote!(&#t), vec![v], span, false))
                 }
             }
             Expr::Unary(u) => self.unary(u),
@@ -138,21 +156,23 @@ impl Lowerer<'_> {
                 let t = self.tokens(v);
                 let ty = &c.ty;
                 let float = crate::signature::classify(ty) == Kind::Scalar;
-                Some(self.expr(quote!(#t as #ty), span, float))
+                Some(self.expr(quote!(#t as #ty), vec![v], span, float))
             }
             Expr::MethodCall(m) => self.method(m),
             Expr::Call(c) => self.call(c),
             Expr::Index(i) => self.index(i),
             Expr::Array(a) => {
                 let mut elems = Vec::new();
+                let mut deps = Vec::new();
                 for el in &a.elems {
                     let v = self.value(el)?;
                     if self.maybe_active[v] {
                         return self.fail(el, "array literals of differentiable values are not supported; use them for indices only");
                     }
                     elems.push(self.tokens(v));
+                    deps.push(v);
                 }
-                Some(self.expr(quote!([#(#elems),*]), span, false))
+                Some(self.expr(quote!([#(#elems),*]), deps, span, false))
             }
             Expr::If(i) => match self.if_flow(i, &[]) {
                 Flow::Value(v) => Some(v),
@@ -181,20 +201,20 @@ impl Lowerer<'_> {
         if let (UnOp::Neg(_), Expr::Lit(l)) = (&u.op, strip_parens(&u.expr)) {
             // `-0.5` stays a literal, so rustc infers its type from its use.
             let float = matches!(l.lit, Lit::Float(_));
-            return Some(self.expr(quote!(-#l), span, float));
+            return Some(self.expr(quote!(-#l), vec![], span, float));
         }
         let v = self.value(&u.expr)?;
         let t = self.tokens(v);
         let float = self.nodes[v].float;
         match u.op {
             UnOp::Neg(_) if float => Some(self.op(rule(Syntax::Operator, "neg"), vec![v], span)),
-            UnOp::Neg(_) => Some(self.expr(quote!(-#t), span, false)),
+            UnOp::Neg(_) => Some(self.expr(quote!(-#t), vec![v], span, false)),
             UnOp::Deref(_) if float => Some(v),
-            UnOp::Deref(_) => Some(self.expr(quote!(*#t), span, false)),
+            UnOp::Deref(_) => Some(self.expr(quote!(*#t), vec![v], span, false)),
             UnOp::Not(_) if self.maybe_active[v] => {
                 self.fail(u, "`!` cannot be applied to a differentiable value")
             }
-            _ => Some(self.expr(quote!(!#t), span, false)),
+            _ => Some(self.expr(quote!(!#t), vec![v], span, false)),
         }
     }
 
@@ -223,7 +243,12 @@ impl Lowerer<'_> {
                 let (a, b) = (self.tokens(lhs), self.tokens(rhs));
                 let op: TokenStream = syn::parse_str::<BinOp>(op).ok()?.to_token_stream();
                 // Comparisons give `bool` (never differentiated); arithmetic on data stays data.
-                Some(self.expr(quote_spanned!(span=> #a #op #b), span, false))
+                Some(self.expr(
+                    quote_spanned!(span=> #a #op #b),
+                    vec![lhs, rhs],
+                    span,
+                    false,
+                ))
             }
         }
     }
@@ -263,7 +288,7 @@ impl Lowerer<'_> {
         if rules::SHAPE_METHODS.contains(&name.as_str()) && m.args.is_empty() {
             let t = self.tokens(recv);
             let method = &m.method;
-            return Some(self.expr(quote!(#t.#method()), span, false));
+            return Some(self.expr(quote!(#t.#method()), vec![recv], span, false));
         }
         let Some(rule) = rules::find(Syntax::Method, &name) else {
             return self.fail(
@@ -301,7 +326,7 @@ impl Lowerer<'_> {
         }
         let tokens = self.resolve_names(mac.mac.tokens.clone());
         let path = &mac.mac.path;
-        Some(self.expr(quote!(#path![#tokens]), mac.span(), false))
+        Some(self.opaque_expr(quote!(#path![#tokens]), vec![], mac.span()))
     }
 
     /// Replaces the names of locals in `tokens` with their bindings.
@@ -330,7 +355,7 @@ impl Lowerer<'_> {
             // Literal indices are `usize` (rustc may not know the array's type yet).
             Expr::Lit(syn::ExprLit {
                 lit: Lit::Int(n), ..
-            }) => self.expr(usize_literal(n), i.index.span(), false),
+            }) => self.expr(usize_literal(n), vec![], i.index.span(), false),
             Expr::Array(a)
                 if a.elems.iter().all(|e| {
                     matches!(
@@ -348,7 +373,7 @@ impl Lowerer<'_> {
                     }) => Some(usize_literal(n)),
                     _ => None,
                 });
-                self.expr(quote!([#(#elems),*]), i.index.span(), false)
+                self.expr(quote!([#(#elems),*]), vec![], i.index.span(), false)
             }
             other => self.value(other)?,
         };
@@ -362,7 +387,7 @@ impl Lowerer<'_> {
             return Some(self.op(rule(Syntax::Operator, "[]"), vec![base, idx], i.span()));
         }
         let (b, x) = (self.tokens(base), self.tokens(idx));
-        Some(self.expr(quote!(#b[#x]), i.span(), false))
+        Some(self.expr(quote!(#b[#x]), vec![base, idx], i.span(), false))
     }
 
     fn call(&mut self, c: &syn::ExprCall) -> Option<ValueId> {
@@ -391,9 +416,7 @@ impl Lowerer<'_> {
         if !args.iter().any(|&a| self.maybe_active[a]) {
             // A call on data only (`Axis(1)`, `usize::min(a, b)`): data.
             let arg_tokens: Vec<TokenStream> = args.iter().map(|&a| self.tokens(a)).collect();
-            let v = self.expr(quote!(#path(#(#arg_tokens),*)), span, false);
-            self.opaque[v] = true;
-            return Some(v);
+            return Some(self.opaque_expr(quote!(#path(#(#arg_tokens),*)), args, span));
         }
         // A call to another #[differentiate] function, through its pullback companion.
         let passed = c

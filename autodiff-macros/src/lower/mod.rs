@@ -124,6 +124,7 @@ impl Lowerer<'_> {
             span,
             float,
             region: self.region,
+            ty: None,
         });
         self.maybe_active.push(maybe_active);
         self.opaque.push(false);
@@ -270,7 +271,15 @@ impl Lowerer<'_> {
         };
         match pat {
             Pat::Ident(pi) if pi.by_ref.is_none() && pi.subpat.is_none() => {
+                let fresh = self.nodes.len();
                 if let Some(v) = self.value(&init.expr) {
+                    // `let c: f64 = 0.0;`: the annotation types the binding of a new literal
+                    // or data value (rules' results keep the runtime's own types).
+                    if let (Pat::Type(t), true) = (&local.pat, v >= fresh)
+                        && matches!(self.nodes[v].def, Def::Expr { .. })
+                    {
+                        self.nodes[v].ty = Some((*t.ty).clone());
+                    }
                     self.bind(pi.ident.clone(), v);
                 }
             }

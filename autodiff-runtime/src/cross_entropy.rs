@@ -1,0 +1,152 @@
+//! The softmax cross-entropy loss over the last axis, max-shifted (finite for logits of any
+//! size), with its VJP: plain, or from the probabilities its forward pass kept.
+use crate::nn::{max_log_sum_exp, softmax_row};
+use crate::Scalar;
+use ndarray::{Array, Array2, ArrayBase, CowArray, Data, Dimension, Ix2};
+
+/// Logits as a `[rows, classes]` matrix, checked against the labels.
+#[track_caller]
+fn logit_rows<'a, A: Scalar, S: Data<Elem = A>, D: Dimension>(
+    z: &'a ArrayBase<S, D>,
+    labels: &[usize],
+) -> CowArray<'a, A, Ix2> {
+    let classes = z.shape().last().copied().unwrap_or(0);
+    assert!(
+        z.ndim() >= 1 && classes > 0,
+        "cross_entropy: logits need a non-empty class axis, got shape {:?}",
+        z.shape()
+    );
+    let rows = z.len() / classes;
+    assert!(
+        rows > 0,
+        "cross_entropy: empty batch (logits of shape {:?})",
+        z.shape()
+    );
+    assert!(
+        labels.len() == rows,
+        "cross_entropy: {} labels for logits of shape {:?} ({rows} rows)",
+        labels.len(),
+        z.shape()
+    );
+    if let Some((i, &l)) = labels.iter().enumerate().find(|(_, &l)| l >= classes) {
+        panic!("cross_entropy: label {l} at row {i} is out of range for {classes} classes (logits of shape {:?})", z.shape());
+    }
+    match z.to_shape((rows, classes)) {
+        Ok(m) => m,
+        Err(e) => panic!("cross_entropy: {e}"),
+    }
+}
+
+/// The logits as an owned `[rows, classes]` matrix in standard layout, so that a gradient
+/// computed in it reshapes back to the logits' shape (`to_shape` keeps the layout of, say, a
+/// transposed view).
+#[track_caller]
+fn owned_rows<A: Scalar, S: Data<Elem = A>, D: Dimension>(
+    z: &ArrayBase<S, D>,
+    labels: &[usize],
+) -> Array2<A> {
+    logit_rows(z, labels).as_standard_layout().into_owned()
+}
+
+/// `dz` of shape `[rows, classes]` back in the logits' shape.
+#[track_caller]
+fn reshaped<A: Scalar, D: Dimension>(dz: Array2<A>, dim: D) -> Array<A, D> {
+    match dz.into_shape_with_order(dim) {
+        Ok(dz) => dz,
+        Err(e) => panic!("cross_entropy: {e}"),
+    }
+}
+
+/// `cross_entropy(&logits, labels)`: the mean over the batch of `-log softmax(logits)[label]`,
+/// with the classes on the last axis (`[B, C]` logits and `B` labels; a `[C]` vector takes one
+/// label). Max-shifted: finite for logits of any size.
+///
+/// **Panics** naming the shapes on an empty batch, a label count that differs from the number
+/// of rows, or a label `>= C`.
+///
+/// ```
+/// let loss = autodiff_runtime::cross_entropy(&ndarray::array![[1e4, 0.0], [0.0, 0.0]], &[0, 1]);
+/// assert!((loss - 0.5 * 2f64.ln()).abs() < 1e-12);
+/// ```
+#[track_caller]
+pub fn cross_entropy<A: Scalar, S: Data<Elem = A>, D: Dimension>(
+    logits: &ArrayBase<S, D>,
+    labels: &[usize],
+) -> A {
+    let z = logit_rows(logits, labels);
+    let total = z
+        .outer_iter()
+        .zip(labels)
+        .fold(A::zero(), |acc, (row, &l)| {
+            let (m, ls) = max_log_sum_exp(row);
+            acc + ((m - row[l]) + ls)
+        });
+    total / A::of_f64(labels.len() as f64)
+}
+
+/// VJP of [`cross_entropy`]: L = mean_i(-log softmax(z_i)\[y_i\]); dz += g (softmax(z) - e_y) / B.
+#[track_caller]
+pub fn cross_entropy_vjp<A: Scalar, S: Data<Elem = A>, D: Dimension>(
+    logits: &ArrayBase<S, D>,
+    labels: &[usize],
+    _loss: &A,
+    g: &A,
+) -> Array<A, D> {
+    let mut dz = owned_rows(logits, labels);
+    let scale = *g / A::of_f64(labels.len() as f64);
+    for (mut row, &l) in dz.outer_iter_mut().zip(labels) {
+        softmax_row(row.view_mut());
+        row[l] -= A::one();
+        row.mapv_inplace(|p| p * scale);
+    }
+    reshaped(dz, logits.raw_dim())
+}
+
+/// What [`cross_entropy_saving`] keeps for the reverse sweep: `softmax(z) - e_y` per row, in
+/// the logits' shape (the gradient before the factor `g / B`).
+#[derive(Clone, Debug)]
+pub struct CrossEntropySaved<A, D: Dimension> {
+    unscaled: Array<A, D>,
+    rows: usize,
+}
+
+/// [`cross_entropy`] that also keeps what its VJP needs, from the same pass of `exp`: the
+/// macro calls this one where the loss needs a gradient, then [`cross_entropy_saved_vjp`].
+#[track_caller]
+pub fn cross_entropy_saving<A: Scalar, S: Data<Elem = A>, D: Dimension>(
+    logits: &ArrayBase<S, D>,
+    labels: &[usize],
+) -> (A, CrossEntropySaved<A, D>) {
+    let mut p = owned_rows(logits, labels);
+    let mut total = A::zero();
+    for (mut row, &l) in p.outer_iter_mut().zip(labels) {
+        let m = row.fold(A::neg_infinity(), |m, &x| m.max(x));
+        let zl = row[l];
+        let mut sum = A::zero();
+        row.mapv_inplace(|x| {
+            let e = (x - m).exp();
+            sum += e;
+            e
+        });
+        total += (m - zl) + sum.ln();
+        let inv = A::one() / sum;
+        row.mapv_inplace(|e| e * inv);
+        row[l] -= A::one();
+    }
+    let rows = labels.len();
+    let loss = total / A::of_f64(rows as f64);
+    let unscaled = reshaped(p, logits.raw_dim());
+    (loss, CrossEntropySaved { unscaled, rows })
+}
+
+/// VJP of [`cross_entropy`] from what [`cross_entropy_saving`] kept:
+/// dz += g (softmax(z) - e_y) / B, scaled in place.
+pub fn cross_entropy_saved_vjp<A: Scalar, D: Dimension>(
+    saved: CrossEntropySaved<A, D>,
+    g: &A,
+) -> Array<A, D> {
+    let scale = *g / A::of_f64(saved.rows as f64);
+    let mut dz = saved.unscaled;
+    dz.mapv_inplace(|p| p * scale);
+    dz
+}
