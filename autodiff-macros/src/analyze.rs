@@ -1,7 +1,7 @@
 //! Activity analysis: a value gets an adjoint only if it depends on an active parameter AND
 //! reaches the output. Then what each region must keep for the reverse sweep (its residuals)
 //! and which `if`s and loops the reverse sweep must replay at all.
-use crate::ir::{Block, Def, Stmt, Tape, ValueId};
+use crate::ir::{Block, Def, Loop, LoopKind, Stmt, Tape, ValueId};
 use crate::rules::Arg;
 
 /// A binding the reverse sweep reads: a value, or the pullback of a call.
@@ -63,29 +63,67 @@ fn is_local_ref(tape: &Tape, def: &Def) -> bool {
     }
 }
 
-/// Records that the reverse code of `v`'s region reads `v`: kept on the region's tape, or
-/// computed again (after what it reads in turn).
-fn read(tape: &Tape, slot: Slot, residuals: &mut [Vec<Slot>], remat: &mut [Vec<ValueId>]) {
-    let (Slot::Value(v) | Slot::Pullback(v) | Slot::Saved(v)) = slot;
-    let node = &tape.nodes[v];
-    let region = node.region;
-    if remat[region].contains(&v) || residuals[region].contains(&slot) {
-        return;
-    }
-    let again = match slot {
-        Slot::Value(_) if region == 0 => is_local_ref(tape, &node.def).then_some(&[][..]),
-        Slot::Value(_) => recompute_from(&node.def),
-        Slot::Pullback(_) | Slot::Saved(_) => None,
-    };
-    match again {
-        Some(deps) => {
-            remat[region].push(v);
-            for &d in deps {
-                read(tape, Slot::Value(d), residuals, remat);
+/// Whether the reverse sweep runs `l` by counting its range down again (a `for` over a range
+/// that never breaks early): it then needs no trip count, and binds the index itself.
+pub fn replays_range(l: &Loop) -> bool {
+    matches!(l.kind, LoopKind::Range { .. }) && !l.breaks
+}
+
+/// The loops of `block` (at any depth), in order.
+fn loops<'a>(block: &'a Block, out: &mut Vec<&'a Loop>) {
+    for stmt in &block.stmts {
+        match stmt {
+            Stmt::If(i) => {
+                loops(&i.then, out);
+                loops(&i.els, out);
             }
+            Stmt::Loop(l) => {
+                out.push(l);
+                loops(&l.body, out);
+            }
+            Stmt::Value(_) | Stmt::Break { .. } => {}
         }
-        None if region == 0 => {}
-        None => residuals[region].push(slot),
+    }
+}
+
+/// Where the reverse sweep keeps or recomputes what it reads.
+struct Reads<'a> {
+    tape: &'a Tape,
+    /// Indices of loops the reverse sweep replays (`replays_range`): bound by that loop.
+    replayed: Vec<bool>,
+    residuals: Vec<Vec<Slot>>,
+    remat: Vec<Vec<ValueId>>,
+}
+
+impl Reads<'_> {
+    /// Records that the reverse code of `v`'s region reads `v`: kept on the region's tape, or
+    /// computed again (after what it reads in turn).
+    fn read(&mut self, slot: Slot) {
+        let tape = self.tape;
+        let (Slot::Value(v) | Slot::Pullback(v) | Slot::Saved(v)) = slot;
+        let node = &tape.nodes[v];
+        let region = node.region;
+        if self.replayed[v]
+            || self.remat[region].contains(&v)
+            || self.residuals[region].contains(&slot)
+        {
+            return;
+        }
+        let again = match slot {
+            Slot::Value(_) if region == 0 => is_local_ref(tape, &node.def).then_some(&[][..]),
+            Slot::Value(_) => recompute_from(&node.def),
+            Slot::Pullback(_) | Slot::Saved(_) => None,
+        };
+        match again {
+            Some(deps) => {
+                self.remat[region].push(v);
+                for &d in deps {
+                    self.read(Slot::Value(d));
+                }
+            }
+            None if region == 0 => {}
+            None => self.residuals[region].push(slot),
+        }
     }
 }
 
@@ -147,13 +185,38 @@ pub fn analyze(tape: &Tape, active_param: impl Fn(usize) -> bool) -> Analysis {
         changed
     });
 
-    let mut residuals = vec![Vec::new(); regions];
-    let mut remat: Vec<Vec<ValueId>> = vec![Vec::new(); regions];
+    let mut live = vec![false; tape.regions];
+    mark_live(&tape.body, &needs, &mut live);
+
+    let mut all_loops = Vec::new();
+    loops(&tape.body, &mut all_loops);
+    let mut reads = Reads {
+        tape,
+        replayed: vec![false; n],
+        residuals: vec![Vec::new(); regions],
+        remat: vec![Vec::new(); regions],
+    };
+    for l in &all_loops {
+        if let (
+            true,
+            LoopKind::Range {
+                index, start, end, ..
+            },
+        ) = (replays_range(l), &l.kind)
+        {
+            reads.replayed[*index] = true;
+            // The reverse loop counts the range down again.
+            if live[l.id] {
+                reads.read(Slot::Value(*start));
+                reads.read(Slot::Value(*end));
+            }
+        }
+    }
     for (id, node) in tape.nodes.iter().enumerate() {
         if !needs[id] {
             continue;
         }
-        let reads: Vec<Slot> = match &node.def {
+        let slots: Vec<Slot> = match &node.def {
             Def::Op { rule, .. } if rule.saving.is_some() => vec![Slot::Saved(id)],
             Def::Op { args, .. } => args
                 .iter()
@@ -163,15 +226,18 @@ pub fn analyze(tape: &Tape, active_param: impl Fn(usize) -> bool) -> Analysis {
             Def::Call { .. } => vec![Slot::Pullback(id)],
             _ => Vec::new(),
         };
-        for slot in reads {
-            read(tape, slot, &mut residuals, &mut remat);
+        for slot in slots {
+            reads.read(slot);
         }
     }
+    let Reads {
+        mut residuals,
+        mut remat,
+        ..
+    } = reads;
     residuals.iter_mut().for_each(|r| r.sort());
     remat.iter_mut().for_each(|r| r.sort());
 
-    let mut live = vec![false; tape.regions];
-    mark_live(&tape.body, &needs, &mut live);
     Analysis {
         needs,
         residuals,

@@ -14,12 +14,24 @@ pub struct IndexGrad<A, D, I> {
 
 impl<A: Scalar, D: Dimension, I: NdIndex<D> + Copy> Contribution for IndexGrad<A, D, I> {
     type Adjoint = Array<A, D>;
+    // Inlined: an unrolled body scatters into the same adjoint dozens of times.
+    #[inline]
     fn add_to(self, adjoint: &mut Option<Array<A, D>>) {
-        let full = adjoint.get_or_insert_with(|| Array::zeros(self.dim.clone()));
+        let full = match adjoint {
+            Some(full) => full,
+            None => adjoint.insert(zeros(self.dim)),
+        };
         if let Some(slot) = full.get_mut(self.index) {
             *slot += self.value;
         }
     }
+}
+
+/// The first scatter's dense adjoint (out of the inlined path).
+#[cold]
+#[inline(never)]
+fn zeros<A: Scalar, D: Dimension>(dim: D) -> Array<A, D> {
+    Array::zeros(dim)
 }
 
 /// `x[i]` (1-D, `usize`) or `x[[i, j]]` (any `NdIndex`): one element.
@@ -31,6 +43,7 @@ impl<A: Scalar, D: Dimension, I: NdIndex<D> + Copy> Contribution for IndexGrad<A
 /// assert_eq!(autodiff_runtime::index(&x, [1, 0]), 3.0);
 /// ```
 #[track_caller]
+#[inline]
 pub fn index<A: Scalar, S: Data<Elem = A>, D: Dimension, I: NdIndex<D> + Copy>(
     x: &ArrayBase<S, D>,
     i: I,
@@ -45,6 +58,7 @@ pub fn index<A: Scalar, S: Data<Elem = A>, D: Dimension, I: NdIndex<D> + Copy>(
 }
 
 /// VJP of [`index`]: y = x\[i\]; dx\[i\] += g (a sparse contribution).
+#[inline]
 pub fn index_vjp<A: Scalar, S: Data<Elem = A>, D: Dimension, I: NdIndex<D> + Copy>(
     x: &ArrayBase<S, D>,
     i: I,

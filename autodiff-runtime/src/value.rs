@@ -243,6 +243,7 @@ pub trait Contribution {
 impl<T: Adjoint> Contribution for T {
     type Adjoint = T;
     #[track_caller]
+    #[inline]
     fn add_to(self, adjoint: &mut Option<T>) {
         match adjoint {
             Some(a) => a.accumulate(self),
@@ -261,6 +262,7 @@ impl<T: Adjoint> Contribution for T {
 /// assert_eq!(d, Some(3.5));
 /// ```
 #[track_caller]
+#[inline]
 pub fn accumulate<C: Contribution>(adjoint: &mut Option<C::Adjoint>, contribution: C) {
     contribution.add_to(adjoint);
 }
@@ -280,6 +282,7 @@ pub fn gradient<T: Value>(adjoint: Option<T::Owned>, value: &T) -> T::Owned {
 ///
 /// **Panics** on an empty tape, which would be a bug in the generated code.
 #[track_caller]
+#[inline]
 pub fn pop<T>(tape: &mut Vec<T>) -> T {
     match tape.pop() {
         Some(entry) => entry,

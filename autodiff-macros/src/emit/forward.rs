@@ -17,8 +17,8 @@ impl Emitter<'_> {
                 out.extend(quote!(let mut #t = ::std::vec::Vec::new();));
             }
         }
-        for (id, &live) in self.an.live.iter().enumerate() {
-            if live {
+        for (id, &stacked) in self.stacked.iter().enumerate() {
+            if stacked {
                 let t = name(format_args!("ctl{id}"));
                 out.extend(quote!(let mut #t = ::std::vec::Vec::new();));
             }
@@ -130,7 +130,7 @@ impl Emitter<'_> {
     fn if_fwd(&self, i: &If) -> TokenStream {
         let cond = self.operand(i.cond);
         let mut out = TokenStream::new();
-        if self.an.live[i.id] {
+        if self.stacked[i.id] {
             let ctl = name(format_args!("ctl{}", i.id));
             out.extend(quote!(#ctl.push(#cond);));
         }
@@ -224,7 +224,7 @@ impl Emitter<'_> {
                 });
             }
         }
-        if self.an.live[id] {
+        if self.stacked[id] {
             let ctl = name(format_args!("ctl{id}"));
             out.extend(quote!(#ctl.push(#count);));
         }

@@ -7,8 +7,8 @@ mod reverse;
 
 pub use heads::Heads;
 
-use crate::analyze::{Analysis, analyze};
-use crate::ir::Tape;
+use crate::analyze::{Analysis, analyze, replays_range};
+use crate::ir::{Block, Stmt, Tape};
 use crate::signature::{Kind, Signature};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -25,15 +25,47 @@ pub struct Emitter<'a> {
     /// Borrowed array parameters become owned copies (the pullback's closure then borrows
     /// nothing from the caller's values, which it may hold on the caller's own tape).
     pub owned_params: bool,
+    /// Per `if`/loop id: its branch flags or trip counts go on a stack (`__ad_ctl{id}`). Not
+    /// for those of the function body itself, which run once (the reverse sweep reads the
+    /// condition or the count directly), nor for replayed ranges (`replays_range`).
+    pub stacked: Vec<bool>,
 }
 
 impl<'a> Emitter<'a> {
     pub fn new(sig: &'a Signature, tape: &'a Tape, an: &'a Analysis) -> Self {
+        let mut stacked = an.live.clone();
+        for stmt in &tape.body.stmts {
+            match stmt {
+                Stmt::If(i) => stacked[i.id] = false,
+                Stmt::Loop(l) => stacked[l.id] = false,
+                Stmt::Value(_) | Stmt::Break { .. } => {}
+            }
+        }
+        unstack_replayed(&tape.body, &mut stacked);
         Emitter {
             sig,
             tape,
             an,
             owned_params: false,
+            stacked,
+        }
+    }
+}
+
+fn unstack_replayed(block: &Block, stacked: &mut [bool]) {
+    for stmt in &block.stmts {
+        match stmt {
+            Stmt::If(i) => {
+                unstack_replayed(&i.then, stacked);
+                unstack_replayed(&i.els, stacked);
+            }
+            Stmt::Loop(l) => {
+                if replays_range(l) {
+                    stacked[l.id] = false;
+                }
+                unstack_replayed(&l.body, stacked);
+            }
+            Stmt::Value(_) | Stmt::Break { .. } => {}
         }
     }
 }

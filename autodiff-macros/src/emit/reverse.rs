@@ -2,7 +2,8 @@
 //! an adjoint that is created on first write; only values that need an adjoint get code.
 use super::Emitter;
 use super::names::{adjoint_ident, name, private, pullback_ident, slot_ident, value_ident};
-use crate::ir::{Block, Def, If, Loop, Stmt, ValueId};
+use crate::analyze::replays_range;
+use crate::ir::{Block, Def, If, Loop, LoopKind, Stmt, ValueId};
 use crate::rules::Arg;
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
@@ -187,8 +188,13 @@ impl Emitter<'_> {
         };
         let then = branch(&i.then, &|p| p.then);
         let els = branch(&i.els, &|p| p.els);
+        let flag_value = if self.stacked[i.id] {
+            quote!(::autodiff::__private::pop(&mut #ctl))
+        } else {
+            self.operand(i.cond)
+        };
         quote! {
-            let #flag: bool = ::autodiff::__private::pop(&mut #ctl);
+            let #flag: bool = #flag_value;
             if #flag { #then } else { #els }
         }
     }
@@ -231,10 +237,37 @@ impl Emitter<'_> {
             .iter()
             .map(|(c, dc)| self.transfer(&quote!(#dc), c.entry))
             .collect();
+        let iterations = match &l.kind {
+            // The same indices again, last first.
+            LoopKind::Range {
+                index,
+                start,
+                end,
+                inclusive,
+                rev,
+            } if replays_range(l) => {
+                let (start, end) = (self.operand(*start), self.operand(*end));
+                let index = value_ident(*index);
+                let range = match inclusive {
+                    true => quote!((#start..=#end)),
+                    false => quote!((#start..#end)),
+                };
+                let range = match rev {
+                    true => range,
+                    false => quote!(#range.rev()),
+                };
+                quote!(for #index in #range)
+            }
+            _ if self.stacked[id] => quote! {
+                let #count: usize = ::autodiff::__private::pop(&mut #ctl);
+                for _ in 0..#count
+            },
+            // A loop of the function body: its count is still in scope.
+            _ => quote!(for _ in 0..#count),
+        };
         quote! {
-            let #count: usize = ::autodiff::__private::pop(&mut #ctl);
             #(#init)*
-            for _ in 0..#count {
+            #iterations {
                 #start
                 #into_next
                 #body

@@ -36,6 +36,16 @@ impl Lowerer<'_> {
     }
 
     pub(super) fn op(&mut self, rule: &'static Rule, args: Vec<ValueId>, span: Span) -> ValueId {
+        let key = (rule.forward, args.clone(), self.region);
+        if let Some(&v) = self.applied.get(&key) {
+            return v;
+        }
+        let v = self.new_op(rule, args, span);
+        self.applied.insert(key, v);
+        v
+    }
+
+    fn new_op(&mut self, rule: &'static Rule, args: Vec<ValueId>, span: Span) -> ValueId {
         let active = args
             .iter()
             .zip(rule.args)

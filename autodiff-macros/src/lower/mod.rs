@@ -55,6 +55,10 @@ pub(crate) struct Lowerer<'a> {
     /// Ids of the enclosing loops, innermost last.
     loops: Vec<usize>,
     controls: usize,
+    /// Rules already applied in a region, by (runtime function, arguments, region): the same
+    /// pure operation written twice (`x[i] * x[i]`) is one value, read and scattered once.
+    /// Looked up only, never iterated: the output does not depend on its order.
+    applied: std::collections::HashMap<(&'static str, Vec<ValueId>, RegionId), ValueId>,
 }
 
 /// Lowers a function body. Returns `None` if an error was reported.
@@ -71,6 +75,7 @@ pub fn lower(block: &SynBlock, sig: &Signature, errors: &mut Errors) -> Option<T
         stmts: Vec::new(),
         loops: Vec::new(),
         controls: 0,
+        applied: std::collections::HashMap::new(),
     };
     let params = l.bind_params();
     let flow = l.seq(&[&block.stmts]);
