@@ -1,0 +1,257 @@
+//! Control flow: `if`/`else` blocks, `for` and `while` loops, early `return`,
+//! `break`/`continue`, and the input-dependent conditions they test.
+use super::types::{bug, Branch, Gen, Idx, Ty, Var, E};
+
+impl Gen<'_> {
+    /// A comparison of values that depend on the inputs (so both branches run across inputs).
+    pub(crate) fn condition(&mut self) -> String {
+        let one = |g: &mut Self| -> String {
+            if !g.idx.is_empty() && g.rng.chance(0.15) {
+                let i = g.rng.pick(&g.idx).name.clone();
+                return match g.rng.below(2) {
+                    0 => format!("{i} % 2 == 0"),
+                    _ => format!("{i} > 1"),
+                };
+            }
+            let d = 1 + g.rng.below(2);
+            let a = g.gen_s(d, true);
+            let op = g.rng.pick(&["<", ">", "<=", ">="]).to_string();
+            // Against a threshold or, more often, an input of the same scale as most values,
+            // so that the outcome varies across inputs.
+            let b = match g.rng.weighted(&[1, 3, 1]) {
+                0 => {
+                    let t = g.rng.pick(&["0.0", "0.5", "-0.5", "1.0", "0.2", "-0.3"]);
+                    t.to_string()
+                }
+                1 => g.input_leaf().operand(),
+                _ => g.gen_s(1, false).operand(),
+            };
+            format!("{} {op} {b}", a.operand())
+        };
+        let first = one(self);
+        if self.rng.chance(0.15) {
+            let second = one(self);
+            let op = self.rng.pick(&["&&", "||"]);
+            format!("{first} {op} {second}")
+        } else {
+            first
+        }
+    }
+
+    /// A parameter or an element of one (a value that varies across inputs).
+    fn input_leaf(&mut self) -> E {
+        let params: Vec<Var> = self.visible().into_iter().filter(|v| v.param).collect();
+        if params.is_empty() {
+            return self.leaf_s(true);
+        }
+        let v = self.rng.pick(&params).clone();
+        let e = Self::var_expr(&v);
+        self.element_of(&e)
+    }
+
+    fn block(&mut self, count: usize, must_update: bool) {
+        let mark = (self.vars.len(), self.idx.len());
+        self.indent += 1;
+        let update_at = self.rng.below(count);
+        for k in 0..count {
+            if must_update && k == update_at && !self.mutables().is_empty() {
+                self.update();
+            } else {
+                self.statement();
+            }
+        }
+        self.indent -= 1;
+        self.vars.truncate(mark.0);
+        self.idx.truncate(mark.1);
+    }
+
+    pub(crate) fn if_stmt(&mut self) {
+        let outer = self.branch;
+        if outer == Branch::Free && !bug(5) {
+            self.branch = if self.rng.chance(0.5) {
+                Branch::NoShadow
+            } else {
+                Branch::NoJump
+            };
+        }
+        self.nesting += 1;
+        let c = self.condition();
+        self.line(&format!("if {c} {{"));
+        let n1 = 1 + self.rng.below(2);
+        self.block(n1, true);
+        if self.rng.chance(0.3) {
+            let c2 = self.condition();
+            self.line(&format!("}} else if {c2} {{"));
+            let n2 = 1 + self.rng.below(2);
+            self.block(n2, true);
+        }
+        if self.rng.chance(0.6) {
+            self.line("} else {");
+            let n3 = 1 + self.rng.below(2);
+            self.block(n3, true);
+        }
+        self.line("}");
+        self.nesting -= 1;
+        self.branch = outer;
+    }
+
+    fn ensure_mutable(&mut self) {
+        if self.mutables().is_empty() {
+            let name = self.fresh("acc");
+            let ty = if self.rng.chance(0.8) {
+                Ty::S
+            } else {
+                self.random_type()
+            };
+            self.declare_mut(name, ty);
+        }
+    }
+
+    pub(crate) fn for_stmt(&mut self) {
+        self.ensure_mutable();
+        let i = self.fresh("i");
+        let visible = self.shape_vars();
+        let vectors: Vec<Var> = visible
+            .iter()
+            .filter(|v| matches!(v.ty, Ty::V(_)))
+            .cloned()
+            .collect();
+        let matrices: Vec<Var> = visible
+            .iter()
+            .filter(|v| matches!(v.ty, Ty::M(..)))
+            .cloned()
+            .collect();
+        let mut forms: Vec<(String, usize, usize)> = Vec::new();
+        for v in &vectors {
+            let Ty::V(len) = v.ty else { unreachable!() };
+            forms.push((format!("0..{}.len()", v.name), 0, len));
+            forms.push((format!("(0..{}.len()).rev()", v.name), 0, len));
+            forms.push((format!("1..{}.len()", v.name), 1, len));
+            forms.push((format!("0..{}.len() - 1", v.name), 0, len - 1));
+            if self.has_k {
+                forms.push((format!("0..usize::min(k + 1, {}.len())", v.name), 0, len));
+            }
+        }
+        for w in &matrices {
+            let Ty::M(r, c) = w.ty else { unreachable!() };
+            forms.push((format!("0..{}.nrows()", w.name), 0, r));
+            forms.push((format!("0..{}.ncols()", w.name), 0, c));
+        }
+        if self.has_k {
+            forms.push(("0..k".to_string(), 0, 3));
+            forms.push(("(0..k).rev()".to_string(), 0, 3));
+            forms.push(("0..=k".to_string(), 0, 4));
+        }
+        forms.push(("0..3".to_string(), 0, 3));
+        forms.push(("2..5".to_string(), 2, 5));
+        let (range, lo, hi) = self.rng.pick(&forms).clone();
+        self.line(&format!("for {i} in {range} {{"));
+        self.idx.push(Idx {
+            name: i.clone(),
+            lo,
+            hi,
+            typed: !matches!(range.as_str(), "0..3" | "2..5"),
+        });
+        self.loops.push(true);
+        self.nesting += 1;
+        let outer = std::mem::replace(&mut self.branch, Branch::Free);
+        let count = 1 + self.rng.below(3);
+        self.block(count, true);
+        self.branch = outer;
+        self.nesting -= 1;
+        self.loops.pop();
+        self.idx.retain(|x| x.name != i);
+        self.line("}");
+    }
+
+    pub(crate) fn while_stmt(&mut self) {
+        self.ensure_mutable();
+        let c = self.fresh("n");
+        let vectors: Vec<Var> = self
+            .shape_vars()
+            .into_iter()
+            .filter(|v| matches!(v.ty, Ty::V(_)))
+            .collect();
+        let (bound, hi) = if !vectors.is_empty() && self.rng.chance(0.5) {
+            let v = self.rng.pick(&vectors).clone();
+            let Ty::V(len) = v.ty else { unreachable!() };
+            (format!("{}.len()", v.name), len)
+        } else {
+            let b = 2 + self.rng.below(4);
+            (b.to_string(), b)
+        };
+        // A typed counter: `s![n, ..]` needs the type of `n` early. Known bug 6: the
+        // generated code drops the annotation of `let mut n: usize = 0;`.
+        if bug(6) && self.rng.chance(0.5) {
+            self.line(&format!("let mut {c}: usize = 0;"));
+        } else {
+            self.line(&format!("let mut {c} = 0usize;"));
+        }
+        let cond = if self.rng.chance(0.6) {
+            // A data-dependent trip count: stop when an accumulator crosses a threshold.
+            let muts: Vec<Var> = self
+                .mutables()
+                .into_iter()
+                .filter(|v| v.ty == Ty::S)
+                .collect();
+            if let Some(v) = muts.first() {
+                let t = self.rng.pick(&["1.0", "0.5", "2.0", "-0.5"]);
+                let op = self.rng.pick(&["<", ">"]);
+                format!(" && {} {op} {t}", v.name)
+            } else {
+                format!(" && ({})", self.condition())
+            }
+        } else {
+            String::new()
+        };
+        self.line(&format!("while {c} < {bound}{cond} {{"));
+        self.idx.push(Idx {
+            name: c.clone(),
+            lo: 0,
+            hi,
+            typed: true,
+        });
+        self.loops.push(false);
+        self.nesting += 1;
+        let outer = std::mem::replace(&mut self.branch, Branch::Free);
+        let count = 1 + self.rng.below(3);
+        self.block(count, true);
+        self.branch = outer;
+        self.indent += 1;
+        self.line(&format!("{c} += 1;"));
+        self.indent -= 1;
+        self.nesting -= 1;
+        self.loops.pop();
+        self.idx.retain(|x| x.name != c);
+        self.line("}");
+    }
+
+    pub(crate) fn early_return(&mut self) {
+        let c = self.condition();
+        self.line(&format!("if {c} {{"));
+        self.indent += 1;
+        let d = self.expr_depth();
+        let e = self.gen_s(d, false);
+        self.line(&format!("return {};", e.code));
+        self.indent -= 1;
+        self.line("}");
+    }
+
+    /// `if cond { break; }` (or `continue;` in a `for` loop, where it cannot skip a counter).
+    pub(crate) fn jump(&mut self) {
+        let c = self.condition();
+        let word = if self.loops.last() == Some(&true) && self.rng.chance(0.3) {
+            "continue"
+        } else {
+            "break"
+        };
+        self.line(&format!("if {c} {{"));
+        self.indent += 1;
+        if self.rng.chance(0.3) && !self.mutables().is_empty() {
+            self.update();
+        }
+        self.line(&format!("{word};"));
+        self.indent -= 1;
+        self.line("}");
+    }
+}

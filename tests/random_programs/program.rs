@@ -1,0 +1,166 @@
+//! One generated function: its parameters, its body (statements, then the final scalar) and
+//! its signature.
+use super::types::{Branch, Gen, Param, Program, Rng, Ty, Var, E};
+
+/// Generates program number `id`, which may call the earlier `helpers`.
+pub fn program(rng: &mut Rng, id: usize, module: usize, helpers: &[Program]) -> Program {
+    let m = 2 + rng.below(3); // 2..=4 rows
+    let n = 3 + rng.below(3); // 3..=5 columns / vector length
+    let mut params: Vec<(String, Param)> = Vec::new();
+    let count = 1 + rng.below(4);
+    let (mut scalars, mut vectors, mut matrices) = (0, 0, 0);
+    for _ in 0..count {
+        let ty = match rng.weighted(&[4, 4, 2, 2]) {
+            0 => Ty::S,
+            1 => Ty::V(n),
+            2 => Ty::V(m),
+            _ => Ty::M(m, n),
+        };
+        let name = match ty {
+            Ty::S => {
+                scalars += 1;
+                ["a", "b", "c", "d"][scalars - 1].to_string()
+            }
+            Ty::V(_) => {
+                vectors += 1;
+                ["x", "y", "z", "u"][vectors - 1].to_string()
+            }
+            Ty::M(..) => {
+                matrices += 1;
+                ["w", "q", "r", "p"][matrices - 1].to_string()
+            }
+        };
+        params.push((name, Param::Float(ty)));
+    }
+    let has_k = rng.chance(0.25);
+    if has_k {
+        let at = rng.below(params.len() + 1);
+        params.insert(at, ("k".to_string(), Param::K));
+    }
+    let mut labels = Vec::new();
+    if matrices > 0 && rng.chance(0.5) {
+        labels = (0..m).map(|_| rng.below(n)).collect();
+        let at = rng.below(params.len() + 1);
+        params.insert(at, ("lab".to_string(), Param::Labels(m, n)));
+    }
+    let floats: Vec<usize> = (0..params.len())
+        .filter(|&i| params[i].1.is_float())
+        .collect();
+    let restrict = floats.len() >= 2 && rng.chance(0.15);
+    let active: Vec<usize> = if restrict {
+        let mut chosen: Vec<usize> = floats.iter().copied().filter(|_| rng.chance(0.5)).collect();
+        if chosen.is_empty() || chosen.len() == floats.len() {
+            chosen = vec![floats[rng.below(floats.len())]];
+        }
+        chosen
+    } else {
+        floats.clone()
+    };
+
+    let vars = params
+        .iter()
+        .filter_map(|(name, p)| match p {
+            Param::Float(ty) => Some(Var {
+                name: name.clone(),
+                ty: *ty,
+                mutable: false,
+                lit: false,
+                is_ref: *ty != Ty::S,
+                param: true,
+                view: false,
+                maybe_data: false,
+            }),
+            Param::K | Param::Labels(..) => None,
+        })
+        .collect::<Vec<_>>();
+    let mut g = Gen {
+        rng,
+        vars,
+        idx: Vec::new(),
+        helpers,
+        this_module: module,
+        m,
+        n,
+        avail: Vec::new(),
+        out: String::new(),
+        indent: 1,
+        fresh: 0,
+        loops: Vec::new(),
+        nesting: 0,
+        has_k,
+        labels: !labels.is_empty(),
+        depth: 0,
+        branch: Branch::Free,
+    };
+    g.avail = g.available_types();
+    let name = format!("p{id}");
+    let statements = 2 + g.rng.below(5);
+    for _ in 0..statements {
+        g.statement();
+    }
+    let fin = g.final_expr();
+    if g.rng.chance(0.2) {
+        g.line(&format!("return {};", fin.code));
+    } else {
+        g.line(&fin.code);
+    }
+
+    let attr = if restrict {
+        let names: Vec<&str> = active.iter().map(|&i| params[i].0.as_str()).collect();
+        format!("#[differentiate(wrt({}))]", names.join(", "))
+    } else {
+        "#[differentiate]".to_string()
+    };
+    let sig: Vec<String> = params
+        .iter()
+        .map(|(name, p)| {
+            let ty = match p {
+                Param::Float(Ty::S) => "f64",
+                Param::Float(Ty::V(_)) => "&Array1<f64>",
+                Param::Float(Ty::M(..)) => "&Array2<f64>",
+                Param::K => "usize",
+                Param::Labels(..) => "&[usize]",
+            };
+            format!("{name}: {ty}")
+        })
+        .collect();
+    let source = format!(
+        "{attr}\npub fn {name}({}) -> f64 {{\n{}}}\n",
+        sig.join(", "),
+        g.out
+    );
+    let depth = g.depth;
+    Program {
+        name,
+        module,
+        params,
+        active,
+        source,
+        depth,
+        labels,
+    }
+}
+
+impl Gen<'_> {
+    /// The final scalar: combines several variables in scope, so most of the body matters.
+    pub(crate) fn final_expr(&mut self) -> E {
+        let vars = self.visible();
+        let mut terms: Vec<String> = Vec::new();
+        for v in vars.iter().rev() {
+            if !v.param && (v.mutable || self.rng.chance(0.6)) && terms.len() < 5 {
+                let e = Self::var_expr(v);
+                terms.push(self.reduced(&e).operand());
+            }
+        }
+        if terms.is_empty() || self.rng.chance(0.3) {
+            let e = self.gen_s(2, false);
+            terms.push(e.operand());
+        }
+        let mut code = terms[0].clone();
+        for t in &terms[1..] {
+            let op = self.rng.pick(&["+", "+", "-", "*"]);
+            code = format!("{code} {op} {t}");
+        }
+        E::new(code, Ty::S)
+    }
+}
