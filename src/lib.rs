@@ -42,6 +42,10 @@
 //! ```
 //!
 //! See the README for the supported syntax and the derivative rules.
+//!
+//! Matrix products use ndarray's pure-Rust `matrixmultiply` by default; the cargo feature
+//! `blas` routes every `f32`/`f64` product through the system OpenBLAS (`libopenblas-dev` on
+//! Debian/Ubuntu). On the network shapes measured in BENCHMARKS.md neither is clearly faster.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 

@@ -22,13 +22,21 @@
 //! let d_bias = mul_vjp_rhs(&a, &bias, &y, &g); // summed back to the bias's shape
 //! assert_eq!(d_bias, array![4.0, 6.0]);
 //! ```
+//!
+//! Matrix products (`dot`, `matmul` and their VJPs) go through ndarray, by default to its
+//! pure-Rust `matrixmultiply`; the optional cargo feature `blas` sends the `f32`/`f64` ones to
+//! the system OpenBLAS instead (Debian/Ubuntu: `libopenblas-dev`).
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+// With the `blas` feature, ndarray calls cblas; this links the provider (the system OpenBLAS).
+#[cfg(feature = "blas")]
+extern crate blas_src;
+
 mod arith;
 mod broadcast;
-mod cross_entropy;
 pub mod check;
+mod cross_entropy;
 pub mod datasets;
 mod dot;
 mod matmul;
