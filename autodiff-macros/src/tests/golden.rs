@@ -108,3 +108,62 @@ fn every_error_of_a_function_is_reported() {
     );
     assert_eq!(count(&out, "compile_error"), 2, "{out}");
 }
+
+/// The looped Rosenbrock: the reverse sweep counts the range down (no index, no trip count
+/// kept), computes `x[i]`, `x[i + 1]` and the arithmetic again, and keeps only the
+/// loop-carried sum on the loop's tape; `x[i]` written three times is read once.
+#[test]
+fn a_range_loop_is_replayed_and_keeps_only_what_it_cannot_recompute() {
+    let out = expansion(
+        quote!(),
+        quote! {
+            fn rosen(x: &Array1<f64>) -> f64 {
+                let mut total = 0.0;
+                for i in 0..x.len() - 1 {
+                    let a = x[i + 1] - x[i] * x[i];
+                    let b = 1.0 - x[i];
+                    total += 100.0 * a * a + b * b;
+                }
+                total
+            }
+        },
+    );
+    let start = out.find("fn rosen_vjp").unwrap_or(0);
+    let end = out.find("fn rosen_grad").unwrap_or(out.len());
+    let out = &out[start..end];
+    // One tape (the loop body's), one value per iteration, nothing else pushed.
+    assert_eq!(count(out, ". push ("), 1, "{out}");
+    assert_eq!(count(out, "__ad_ctl"), 0, "{out}");
+    let push = out.find(". push ((").map_or("", |at| &out[at..]);
+    let entry = push.split(")").next().unwrap_or("");
+    assert_eq!(
+        count(entry, "__ad_v"),
+        1,
+        "one value per iteration: {entry}"
+    );
+    assert!(out.contains(". rev ()"), "the range is counted down: {out}");
+    // x[i + 1] and x[i], once each in the forward sweep and once each again in the reverse.
+    assert_eq!(count(out, ":: index ("), 4, "{out}");
+    assert_eq!(count(out, ":: index_vjp ("), 2, "{out}");
+}
+
+/// `cross_entropy` where the loss needs a gradient: the fused forward keeps what the VJP
+/// needs; where it does not, the plain forward.
+#[test]
+fn cross_entropy_uses_the_fused_pair_only_where_it_needs_a_gradient() {
+    let out = expansion(
+        quote!(wrt(w)),
+        quote! {
+            fn loss(z: &Array2<f64>, w: f64, y: &[usize]) -> f64 {
+                cross_entropy(z, y) + w * cross_entropy(&(z * w), y)
+            }
+        },
+    );
+    let start = out.find("fn loss_vjp").unwrap_or(0);
+    let end = out.find("fn loss_grad").unwrap_or(out.len());
+    let out = &out[start..end];
+    assert_eq!(count(out, ":: cross_entropy ("), 1, "{out}");
+    assert_eq!(count(out, ":: cross_entropy_saving ("), 1, "{out}");
+    assert_eq!(count(out, ":: cross_entropy_saved_vjp ("), 1, "{out}");
+    assert_eq!(count(out, ":: cross_entropy_vjp ("), 0, "{out}");
+}
