@@ -112,6 +112,19 @@ pub struct CrossEntropySaved<A, D: Dimension> {
 
 /// [`cross_entropy`] that also keeps what its VJP needs, from the same pass of `exp`: the
 /// macro calls this one where the loss needs a gradient, then [`cross_entropy_saved_vjp`].
+///
+/// **Panics** as [`cross_entropy`] does.
+///
+/// ```
+/// use autodiff_runtime::{cross_entropy, cross_entropy_saved_vjp, cross_entropy_saving};
+/// let z = ndarray::array![[2.0_f64, 0.0], [0.0, 0.0]];
+/// let (loss, saved) = cross_entropy_saving(&z, &[0, 1]);
+/// assert_eq!(loss, cross_entropy(&z, &[0, 1]));
+/// // dL/dz = (softmax(z) - e_y) / B: each row sums to zero.
+/// let dz = cross_entropy_saved_vjp(saved, &1.0);
+/// assert!(dz.rows().into_iter().all(|r| r.sum().abs() < 1e-15));
+/// assert!((dz[[1, 0]] - 0.25).abs() < 1e-15);
+/// ```
 #[track_caller]
 pub fn cross_entropy_saving<A: Scalar, S: Data<Elem = A>, D: Dimension>(
     logits: &ArrayBase<S, D>,
