@@ -11,6 +11,8 @@ pub enum Slot {
     Pullback(ValueId),
     /// What a fused rule's forward kept for its VJP (`Rule::saving`).
     Saved(ValueId),
+    /// The shape of a value whose VJPs read only that (`Arg::Shape`).
+    Shape(ValueId),
 }
 
 /// The result of the analysis for one choice of active parameters.
@@ -100,19 +102,20 @@ impl Reads<'_> {
     /// computed again (after what it reads in turn).
     fn read(&mut self, slot: Slot) {
         let tape = self.tape;
-        let (Slot::Value(v) | Slot::Pullback(v) | Slot::Saved(v)) = slot;
+        let (Slot::Value(v) | Slot::Pullback(v) | Slot::Saved(v) | Slot::Shape(v)) = slot;
         let node = &tape.nodes[v];
         let region = node.region;
         if self.replayed[v]
             || self.remat[region].contains(&v)
             || self.residuals[region].contains(&slot)
+            || (matches!(slot, Slot::Shape(_)) && self.residuals[region].contains(&Slot::Value(v)))
         {
             return;
         }
         let again = match slot {
             Slot::Value(_) if region == 0 => is_local_ref(tape, &node.def).then_some(&[][..]),
             Slot::Value(_) => recompute_from(&node.def),
-            Slot::Pullback(_) | Slot::Saved(_) => None,
+            Slot::Pullback(_) | Slot::Saved(_) | Slot::Shape(_) => None,
         };
         match again {
             Some(deps) => {
@@ -144,7 +147,7 @@ pub fn analyze(tape: &Tape, active_param: impl Fn(usize) -> bool) -> Analysis {
                 Def::Op { rule, args } => args
                     .iter()
                     .zip(rule.args)
-                    .any(|(&a, arg)| matches!(arg, Arg::Diff(_)) && active[a]),
+                    .any(|(&a, arg)| arg.is_diff() && active[a]),
                 Def::Call { args, .. } => args.iter().any(|&a| active[a]),
                 Def::Phi => sources[id].iter().any(|&s| active[s]),
             };
@@ -168,7 +171,7 @@ pub fn analyze(tape: &Tape, active_param: impl Fn(usize) -> bool) -> Analysis {
                 Def::Op { rule, args } => args
                     .iter()
                     .zip(rule.args)
-                    .filter(|(_, arg)| matches!(arg, Arg::Diff(_)))
+                    .filter(|(_, arg)| arg.is_diff())
                     .map(|(&a, _)| a)
                     .collect(),
                 Def::Call { args, .. } => args.clone(),
@@ -218,10 +221,20 @@ pub fn analyze(tape: &Tape, active_param: impl Fn(usize) -> bool) -> Analysis {
         }
         let slots: Vec<Slot> = match &node.def {
             Def::Op { rule, .. } if rule.saving.is_some() => vec![Slot::Saved(id)],
-            Def::Op { args, .. } => args
+            // A `Shape` argument is read for its shape only; the result only by `Diff` VJPs.
+            Def::Op { rule, args } => args
                 .iter()
-                .map(|&a| Slot::Value(a))
-                .chain([Slot::Value(id)])
+                .zip(rule.args)
+                .map(|(&a, arg)| match arg {
+                    Arg::Shape(_) => Slot::Shape(a),
+                    _ => Slot::Value(a),
+                })
+                .chain(
+                    rule.args
+                        .iter()
+                        .any(|a| matches!(a, Arg::Diff(_)))
+                        .then_some(Slot::Value(id)),
+                )
                 .collect(),
             Def::Call { .. } => vec![Slot::Pullback(id)],
             _ => Vec::new(),
@@ -235,6 +248,14 @@ pub fn analyze(tape: &Tape, active_param: impl Fn(usize) -> bool) -> Analysis {
         mut remat,
         ..
     } = reads;
+    // A shape kept where the value itself ends up kept or computed again: taken from that.
+    for (kept, again) in residuals.iter_mut().zip(&remat) {
+        let values: Vec<Slot> = kept.clone();
+        kept.retain(|s| match s {
+            Slot::Shape(v) => !again.contains(v) && !values.contains(&Slot::Value(*v)),
+            _ => true,
+        });
+    }
     residuals.iter_mut().for_each(|r| r.sort());
     remat.iter_mut().for_each(|r| r.sort());
 

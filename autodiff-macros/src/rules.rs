@@ -20,8 +20,18 @@ pub enum Syntax {
 pub enum Arg {
     /// A differentiable argument with the runtime VJP function for it.
     Diff(&'static str),
+    /// A differentiable argument whose VJP reads only its shape (`+`, `-`): called as
+    /// `vjp(&shape_of(&arg), &g)`, so the reverse sweep keeps the shape, not the value.
+    Shape(&'static str),
     /// A data argument (an exponent `n`, an `Axis`, labels): passed through, never differentiated.
     Data,
+}
+
+impl Arg {
+    /// Whether the argument is differentiated.
+    pub fn is_diff(self) -> bool {
+        matches!(self, Diff(_) | Shape(_))
+    }
 }
 
 /// A derivative rule.
@@ -37,7 +47,7 @@ pub struct Rule {
     pub saving: Option<(&'static str, &'static str)>,
 }
 
-use Arg::{Data, Diff};
+use Arg::{Data, Diff, Shape};
 use Syntax::{Function, Method, Operator};
 
 macro_rules! rules {
@@ -57,8 +67,9 @@ macro_rules! rules {
 }
 
 rules! {
-    Operator "+" => "add" (Diff("add_vjp_lhs"), Diff("add_vjp_rhs"));
-    Operator "-" => "sub" (Diff("sub_vjp_lhs"), Diff("sub_vjp_rhs"));
+    // y = a ± b: da += g, db += ±g, each summed to its operand's shape.
+    Operator "+" => "add" (Shape("sum_to"), Shape("sum_to"));
+    Operator "-" => "sub" (Shape("sum_to"), Shape("neg_sum_to"));
     Operator "*" => "mul" (Diff("mul_vjp_lhs"), Diff("mul_vjp_rhs"));
     Operator "/" => "div" (Diff("div_vjp_lhs"), Diff("div_vjp_rhs"));
     Operator "neg" => "neg" (Diff("neg_vjp"));
@@ -121,7 +132,7 @@ mod tests {
     #[test]
     fn fused_rules_have_one_differentiable_argument() {
         for rule in RULES.iter().filter(|r| r.saving.is_some()) {
-            let diff = rule.args.iter().filter(|a| matches!(a, Diff(_))).count();
+            let diff = rule.args.iter().filter(|a| a.is_diff()).count();
             assert_eq!(diff, 1, "{}", rule.name);
         }
     }

@@ -44,6 +44,7 @@ mod nn;
 pub mod optim;
 mod reduce;
 mod select;
+mod shape;
 mod unary;
 mod value;
 
@@ -55,5 +56,6 @@ pub use matmul::*;
 pub use nn::*;
 pub use reduce::*;
 pub use select::*;
+pub use shape::*;
 pub use unary::*;
 pub use value::*;

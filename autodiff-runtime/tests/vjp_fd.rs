@@ -232,6 +232,25 @@ macro_rules! check_arith {
             |a, b, y, g| sub_vjp_rhs(a, b, y, g),
             rng,
         );
+        // The VJPs the macro calls for `+` and `-`: from the operands' shapes only.
+        check_binary(
+            "add (from shapes)",
+            &sa,
+            &sb,
+            |a, b| add(a, b),
+            |a, _, _, g| sum_to(&shape_of(a), g),
+            |_, b, _, g| sum_to(&shape_of(b), g),
+            rng,
+        );
+        check_binary(
+            "sub (from shapes)",
+            &sa,
+            &sb,
+            |a, b| sub(a, b),
+            |a, _, _, g| sum_to(&shape_of(a), g),
+            |_, b, _, g| neg_sum_to(&shape_of(b), g),
+            rng,
+        );
         check_binary(
             "mul",
             &sa,

@@ -5,7 +5,7 @@ use super::names::{name, private, slot_ident, value_ident};
 use crate::ir::{Block, Def, If, Loop, LoopKind, Stmt, ValueId};
 use crate::rules::Arg;
 use proc_macro2::TokenStream;
-use quote::{quote, quote_spanned};
+use quote::{ToTokens, quote, quote_spanned};
 
 impl Emitter<'_> {
     /// The tapes, branch-flag and trip-count stacks, declared before the forward sweep.
@@ -68,7 +68,7 @@ impl Emitter<'_> {
                 let args = args.iter().zip(rule.args).map(|(&a, kind)| {
                     let a = self.operand(a);
                     match kind {
-                        Arg::Diff(_) => quote!(&#a),
+                        Arg::Diff(_) | Arg::Shape(_) => quote!(&#a),
                         Arg::Data => a,
                     }
                 });
@@ -121,7 +121,13 @@ impl Emitter<'_> {
         let mut code = quote!(let #out = (#(#values,)*););
         if !slots.is_empty() {
             let tape = name(format_args!("tape{}", block.region));
-            let items = slots.iter().map(|&s| slot_ident(s));
+            let items = slots.iter().map(|&s| match s {
+                crate::analyze::Slot::Shape(v) => {
+                    let v = value_ident(v);
+                    quote!(::autodiff::__private::shape_of(&#v))
+                }
+                _ => slot_ident(s).to_token_stream(),
+            });
             code.extend(quote!(#tape.push((#(#items,)*));));
         }
         quote!({ #code #out })

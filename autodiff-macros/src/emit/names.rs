@@ -36,6 +36,7 @@ pub fn slot_ident(slot: Slot) -> Ident {
         Slot::Value(v) => value_ident(v),
         Slot::Pullback(v) => pullback_ident(v),
         Slot::Saved(v) => saved_ident(v),
+        Slot::Shape(v) => name(format_args!("z{v}")),
     }
 }
 

@@ -6,7 +6,7 @@ use crate::analyze::replays_range;
 use crate::ir::{Block, Def, If, Loop, LoopKind, Stmt, ValueId};
 use crate::rules::Arg;
 use proc_macro2::TokenStream;
-use quote::{quote, quote_spanned};
+use quote::{ToTokens, quote, quote_spanned};
 use syn::Index;
 
 impl Emitter<'_> {
@@ -44,6 +44,17 @@ impl Emitter<'_> {
         let body = self.reverse_stmts(&self.tape.body);
         let unused = (!self.an.needs[self.tape.output]).then(|| quote!(let _ = #seed;));
         quote!(#unused #remat #decls #body)
+    }
+
+    /// The shape of value `v`: popped from its region's tape, or taken from the value.
+    fn shape(&self, v: ValueId) -> TokenStream {
+        let region = self.tape.nodes[v].region;
+        if self.an.residuals[region].contains(&crate::analyze::Slot::Shape(v)) {
+            slot_ident(crate::analyze::Slot::Shape(v)).to_token_stream()
+        } else {
+            let v = self.operand(v);
+            quote!(::autodiff::__private::shape_of(&#v))
+        }
     }
 
     /// The values of `region` its reverse code computes again instead of popping.
@@ -106,7 +117,7 @@ impl Emitter<'_> {
                 let s = super::names::saved_ident(id);
                 let acc = private("accumulate", span);
                 let contributions = args.iter().zip(rule.args).filter_map(|(&a, kind)| {
-                    if !matches!(kind, Arg::Diff(_)) || !self.an.needs[a] {
+                    if !kind.is_diff() || !self.an.needs[a] {
                         return None;
                     }
                     let da = adjoint_ident(a);
@@ -125,20 +136,31 @@ impl Emitter<'_> {
                     .map(|(&a, kind)| {
                         let a = self.operand(a);
                         match kind {
-                            Arg::Diff(_) => quote!(&#a),
+                            Arg::Diff(_) | Arg::Shape(_) => quote!(&#a),
                             Arg::Data => a,
                         }
                     })
                     .collect();
                 let acc = private("accumulate", span);
                 let contributions = args.iter().zip(rule.args).filter_map(|(&a, kind)| {
-                    let Arg::Diff(vjp) = kind else { return None };
                     if !self.an.needs[a] {
                         return None;
                     }
-                    let f = private(vjp, span);
                     let da = adjoint_ident(a);
-                    Some(quote_spanned!(span=> #acc(&mut #da, #f(#(#call_args,)* &#y, #g));))
+                    match kind {
+                        Arg::Diff(vjp) => {
+                            let f = private(vjp, span);
+                            Some(
+                                quote_spanned!(span=> #acc(&mut #da, #f(#(#call_args,)* &#y, #g));),
+                            )
+                        }
+                        Arg::Shape(vjp) => {
+                            let f = private(vjp, span);
+                            let shape = self.shape(a);
+                            Some(quote_spanned!(span=> #acc(&mut #da, #f(&#shape, #g));))
+                        }
+                        Arg::Data => None,
+                    }
                 });
                 quote! {
                     if let ::core::option::Option::Some(#g) = &#d {

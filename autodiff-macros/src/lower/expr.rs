@@ -2,7 +2,7 @@
 //! Rust computed from earlier bindings.
 use super::{Flow, Lowerer};
 use crate::ir::{Def, ValueId};
-use crate::rules::{self, Arg, Rule, Syntax};
+use crate::rules::{self, Rule, Syntax};
 use crate::signature::Kind;
 use proc_macro2::{Span, TokenStream, TokenTree};
 use quote::{ToTokens, format_ident, quote, quote_spanned};
@@ -49,7 +49,7 @@ impl Lowerer<'_> {
         let active = args
             .iter()
             .zip(rule.args)
-            .any(|(&a, arg)| matches!(arg, Arg::Diff(_)) && self.maybe_active[a]);
+            .any(|(&a, arg)| arg.is_diff() && self.maybe_active[a]);
         self.push(Def::Op { rule, args }, span, true, active)
     }
 

@@ -1,0 +1,116 @@
+//! An operand's shape, all that the VJPs of `+` and `-` read of it: the reverse sweep keeps
+//! (or takes) the shape instead of the value, and sums the output's adjoint back to it.
+use crate::broadcast::unbroadcast;
+use crate::Scalar;
+use ndarray::{Array, ArrayBase, Data, Dimension};
+
+/// The shape of a scalar operand.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ScalarShape;
+
+/// The shape of an array operand (its dimension).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ArrayShape<D>(pub D);
+
+/// A value whose shape can be kept apart from it.
+pub trait Shaped {
+    /// [`ScalarShape`] or [`ArrayShape`].
+    type Shape;
+    /// The shape of `self`.
+    fn shape_of(&self) -> Self::Shape;
+}
+
+macro_rules! scalar_shaped {
+    ($($t:ty),*) => {$(
+        impl Shaped for $t {
+            type Shape = ScalarShape;
+            #[inline]
+            fn shape_of(&self) -> ScalarShape {
+                ScalarShape
+            }
+        }
+    )*};
+}
+scalar_shaped!(f32, f64);
+
+impl<A, S: Data<Elem = A>, D: Dimension> Shaped for ArrayBase<S, D> {
+    type Shape = ArrayShape<D>;
+    #[inline]
+    fn shape_of(&self) -> ArrayShape<D> {
+        ArrayShape(self.raw_dim())
+    }
+}
+
+/// The shape of a value (what a `+`/`-` VJP keeps of its operands).
+///
+/// ```
+/// use autodiff_runtime::{shape_of, ArrayShape, ScalarShape};
+/// assert_eq!(shape_of(&2.0_f64), ScalarShape);
+/// assert_eq!(shape_of(&ndarray::array![1.0, 2.0]), ArrayShape(ndarray::Ix1(2)));
+/// ```
+#[inline]
+pub fn shape_of<T: Shaped>(value: &T) -> T::Shape {
+    value.shape_of()
+}
+
+/// An output adjoint `G` summed back to a shape (over the axes that were broadcast).
+pub trait SumTo<G> {
+    /// The gradient of an operand of this shape.
+    type Grad;
+    /// `g` summed to this shape.
+    fn sum_to(&self, g: &G) -> Self::Grad;
+}
+
+impl<A: Scalar> SumTo<A> for ScalarShape {
+    type Grad = A;
+    #[inline]
+    fn sum_to(&self, g: &A) -> A {
+        *g
+    }
+}
+
+impl<A: Scalar, E: Dimension> SumTo<Array<A, E>> for ScalarShape {
+    type Grad = A;
+    fn sum_to(&self, g: &Array<A, E>) -> A {
+        g.sum()
+    }
+}
+
+impl<A: Scalar, D: Dimension, E: Dimension> SumTo<Array<A, E>> for ArrayShape<D> {
+    type Grad = Array<A, D>;
+    #[track_caller]
+    fn sum_to(&self, g: &Array<A, E>) -> Array<A, D> {
+        unbroadcast(g.clone(), &self.0)
+    }
+}
+
+/// VJP of [`add`](crate::add) for either operand, and of [`sub`](crate::sub) for the left
+/// one, from the operand's shape: y = a ± b; da += g, summed over the broadcast axes.
+///
+/// ```
+/// use autodiff_runtime::{shape_of, sum_to};
+/// let bias = ndarray::array![0.5, -0.5];
+/// let g = ndarray::array![[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]];
+/// assert_eq!(sum_to(&shape_of(&bias), &g), ndarray::array![9.0, 12.0]);
+/// ```
+#[track_caller]
+#[inline]
+pub fn sum_to<S: SumTo<G>, G>(shape: &S, g: &G) -> S::Grad {
+    shape.sum_to(g)
+}
+
+/// VJP of [`sub`](crate::sub) for the right operand, from its shape: y = a - b;
+/// db += -g, summed over the broadcast axes.
+///
+/// ```
+/// use autodiff_runtime::{neg_sum_to, shape_of};
+/// assert_eq!(neg_sum_to(&shape_of(&1.0_f64), &ndarray::array![1.0, 2.0]), -3.0);
+/// ```
+#[track_caller]
+#[inline]
+pub fn neg_sum_to<S: SumTo<G>, G>(shape: &S, g: &G) -> S::Grad
+where
+    S::Grad: std::ops::Neg<Output = S::Grad>,
+{
+    -shape.sum_to(g)
+}
