@@ -5,11 +5,11 @@ use crate::Scalar;
 use ndarray::{Array, ArrayBase, Data, Dimension};
 
 /// The shape of a scalar operand.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct ScalarShape;
 
 /// The shape of an array operand (its dimension).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ArrayShape<D>(pub D);
 
 /// A value whose shape can be kept apart from it.
@@ -113,4 +113,35 @@ where
     S::Grad: std::ops::Neg<Output = S::Grad>,
 {
     -shape.sum_to(g)
+}
+
+/// Pushes an entry of shapes on a tape, unless it is zero-sized (only scalar shapes): the
+/// reverse sweep then makes it again with [`pop_shapes`], so a loop whose VJPs read only
+/// scalar shapes keeps no tape at all.
+///
+/// ```
+/// use autodiff_runtime::{pop_shapes, push_shapes, ScalarShape};
+/// let mut tape = Vec::new();
+/// push_shapes(&mut tape, (ScalarShape, ScalarShape));
+/// assert!(tape.is_empty());
+/// assert_eq!(pop_shapes(&mut tape), (ScalarShape, ScalarShape));
+/// ```
+#[inline]
+pub fn push_shapes<T>(tape: &mut Vec<T>, entry: T) {
+    if std::mem::size_of::<T>() != 0 {
+        tape.push(entry);
+    }
+}
+
+/// Takes the next entry of shapes off a tape written by [`push_shapes`].
+///
+/// **Panics** on an empty tape of sized entries, which would be a bug in the generated code.
+#[track_caller]
+#[inline]
+pub fn pop_shapes<T: Default>(tape: &mut Vec<T>) -> T {
+    if std::mem::size_of::<T>() == 0 {
+        T::default()
+    } else {
+        crate::pop(tape)
+    }
 }

@@ -88,6 +88,16 @@ impl Emitter<'_> {
         }
     }
 
+    /// Whether `region`'s tape holds only shapes (at most 12, a tuple with `Default`): then
+    /// an entry of scalar shapes is zero-sized and never stored (`push_shapes`).
+    pub(super) fn shapes_only(&self, region: usize) -> bool {
+        let slots = &self.an.residuals[region];
+        slots.len() <= 12
+            && slots
+                .iter()
+                .all(|s| matches!(s, crate::analyze::Slot::Shape(_)))
+    }
+
     /// The tokens naming a value: its binding, or a data parameter's own name.
     pub fn operand(&self, id: ValueId) -> TokenStream {
         match self.tape.nodes[id].def {
@@ -128,7 +138,10 @@ impl Emitter<'_> {
                 }
                 _ => slot_ident(s).to_token_stream(),
             });
-            code.extend(quote!(#tape.push((#(#items,)*));));
+            code.extend(match self.shapes_only(block.region) {
+                true => quote!(::autodiff::__private::push_shapes(&mut #tape, (#(#items,)*));),
+                false => quote!(#tape.push((#(#items,)*));),
+            });
         }
         quote!({ #code #out })
     }

@@ -75,7 +75,11 @@ impl Emitter<'_> {
         let pop = (!slots.is_empty()).then(|| {
             let tape = name(format_args!("tape{}", block.region));
             let items = slots.iter().map(|&s| slot_ident(s));
-            quote!(let (#(#items,)*) = ::autodiff::__private::pop(&mut #tape);)
+            let pop = match self.shapes_only(block.region) {
+                true => quote!(::autodiff::__private::pop_shapes),
+                false => quote!(::autodiff::__private::pop),
+            };
+            quote!(let (#(#items,)*) = #pop(&mut #tape);)
         });
         let remat = self.remat(block.region);
         let decls = self.decls(block.region, None);

@@ -110,8 +110,9 @@ fn every_error_of_a_function_is_reported() {
 }
 
 /// The looped Rosenbrock: the reverse sweep counts the range down (no index, no trip count
-/// kept), computes `x[i]`, `x[i + 1]` and the arithmetic again, and keeps only the
-/// loop-carried sum on the loop's tape; `x[i]` written three times is read once.
+/// kept), computes `x[i]`, `x[i + 1]` and the arithmetic again, and keeps only the shapes the
+/// VJPs of `+` read (zero-sized for scalars: `push_shapes` stores nothing); `x[i]` written
+/// three times is read once.
 #[test]
 fn a_range_loop_is_replayed_and_keeps_only_what_it_cannot_recompute() {
     let out = expansion(
@@ -131,15 +132,17 @@ fn a_range_loop_is_replayed_and_keeps_only_what_it_cannot_recompute() {
     let start = out.find("fn rosen_vjp").unwrap_or(0);
     let end = out.find("fn rosen_grad").unwrap_or(out.len());
     let out = &out[start..end];
-    // One tape (the loop body's), one value per iteration, nothing else pushed.
-    assert_eq!(count(out, ". push ("), 1, "{out}");
+    // One tape (the loop body's), holding shapes only; no trip count.
+    assert_eq!(count(out, ". push ("), 0, "{out}");
+    assert_eq!(count(out, ":: push_shapes ("), 1, "{out}");
+    assert_eq!(count(out, ":: pop_shapes ("), 1, "{out}");
     assert_eq!(count(out, "__ad_ctl"), 0, "{out}");
-    let push = out.find(". push ((").map_or("", |at| &out[at..]);
-    let entry = push.split(")").next().unwrap_or("");
+    let push = out.find(":: push_shapes (").map_or("", |at| &out[at..]);
+    let entry = push.split(';').next().unwrap_or("");
     assert_eq!(
         count(entry, "__ad_v"),
-        1,
-        "one value per iteration: {entry}"
+        count(entry, "shape_of"),
+        "shapes only: {entry}"
     );
     assert!(out.contains(". rev ()"), "the range is counted down: {out}");
     // x[i + 1] and x[i], once each in the forward sweep and once each again in the reverse.
