@@ -29,6 +29,9 @@ pub struct Emitter<'a> {
     /// for those of the function body itself, which run once (the reverse sweep reads the
     /// condition or the count directly), nor for replayed ranges (`replays_range`).
     pub stacked: Vec<bool>,
+    /// The values of each region, in tape order (each region's adjoint slots are declared
+    /// from its own list: linear in the tape, however many branches and loops it has).
+    pub by_region: Vec<Vec<usize>>,
 }
 
 impl<'a> Emitter<'a> {
@@ -42,12 +45,18 @@ impl<'a> Emitter<'a> {
             }
         }
         unstack_replayed(&tape.body, &mut stacked);
+        let regions = tape.nodes.iter().map(|n| n.region + 1).max().unwrap_or(0);
+        let mut by_region = vec![Vec::new(); regions.max(an.residuals.len())];
+        for (id, node) in tape.nodes.iter().enumerate() {
+            by_region[node.region].push(id);
+        }
         Emitter {
             sig,
             tape,
             an,
             owned_params: false,
             stacked,
+            by_region,
         }
     }
 }

@@ -13,8 +13,8 @@ impl Emitter<'_> {
     /// Adjoint slots (`None` until first written) for the values of `region` that need one.
     fn decls(&self, region: usize, seeded: Option<(ValueId, &syn::Ident)>) -> TokenStream {
         let mut out = TokenStream::new();
-        for (id, node) in self.tape.nodes.iter().enumerate() {
-            if node.region != region || !self.an.needs[id] {
+        for &id in &self.by_region[region] {
+            if !self.an.needs[id] {
                 continue;
             }
             let d = adjoint_ident(id);
