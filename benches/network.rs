@@ -6,87 +6,14 @@
 //! ```text
 //! CARGO_TARGET_DIR=... cargo bench --bench network
 //! ```
-use autodiff::ndarray::linalg::general_mat_mul;
 use autodiff::ndarray::{Array2, Zip};
-use autodiff::prelude::*;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use std::hint::black_box;
 use std::time::Duration;
 
-#[differentiate(wrt(w1, w2))]
-fn loss(x: &Array2<f32>, w1: &Array2<f32>, w2: &Array2<f32>, y: &[usize]) -> f32 {
-    let z = sigmoid(&x.dot(w1));
-    cross_entropy(&z.dot(w2), y)
-}
-
-/// Buffers for the hand-written gradient, allocated once per problem size.
-struct Work {
-    /// `X W1`, then `s = sigmoid(X W1)` in place.
-    s: Array2<f32>,
-    /// The logits `s W2`, then `dL/dlogits` in place.
-    z: Array2<f32>,
-    /// `dL/ds`, then `dL/d(X W1)` in place.
-    ds: Array2<f32>,
-    dw1: Array2<f32>,
-    dw2: Array2<f32>,
-}
-
-impl Work {
-    fn new(b: usize, d: usize, h: usize, c: usize) -> Self {
-        Work {
-            s: Array2::zeros((b, h)),
-            z: Array2::zeros((b, c)),
-            ds: Array2::zeros((b, h)),
-            dw1: Array2::zeros((d, h)),
-            dw2: Array2::zeros((h, c)),
-        }
-    }
-}
-
-/// Turns each row of logits into `(softmax - onehot) / B` in place; returns the mean loss.
-fn softmax_ce_backward(z: &mut Array2<f32>, y: &[usize]) -> f32 {
-    let scale = 1.0 / y.len() as f32;
-    let mut total = 0.0_f32;
-    for (mut row, &label) in z.outer_iter_mut().zip(y) {
-        let m = row.fold(f32::NEG_INFINITY, |m, &v| m.max(v));
-        let zl = row[label];
-        let mut sum = 0.0_f32;
-        row.mapv_inplace(|v| {
-            let e = (v - m).exp();
-            sum += e;
-            e
-        });
-        total += (m - zl) + sum.ln();
-        let k = scale / sum;
-        row.mapv_inplace(|e| e * k);
-        row[label] -= scale;
-    }
-    total * scale
-}
-
-/// The careful hand-written gradient: five matrix products into preallocated buffers, the
-/// sigmoid and the softmax done in place. The gradients land in `work.dw1`, `work.dw2`.
-#[inline(never)]
-fn hand_grad(
-    x: &Array2<f32>,
-    w1: &Array2<f32>,
-    w2: &Array2<f32>,
-    y: &[usize],
-    work: &mut Work,
-) -> f32 {
-    let Work { s, z, ds, dw1, dw2 } = work;
-    general_mat_mul(1.0, x, w1, 0.0, s);
-    s.mapv_inplace(|a| 1.0 / (1.0 + (-a).exp()));
-    general_mat_mul(1.0, s, w2, 0.0, z);
-    let l = softmax_ce_backward(z, y);
-    general_mat_mul(1.0, &s.t(), z, 0.0, dw2);
-    general_mat_mul(1.0, z, &w2.t(), 0.0, ds);
-    Zip::from(&mut *ds)
-        .and(&*s)
-        .for_each(|d, &s| *d *= s * (1.0 - s));
-    general_mat_mul(1.0, &x.t(), ds, 0.0, dw1);
-    l
-}
+#[path = "workloads/network.rs"]
+mod workloads;
+use workloads::*;
 
 /// The same gradient written as ordinary ndarray code: `.dot` and fresh arrays, returned
 /// owned like `loss_grad`'s.
@@ -107,20 +34,6 @@ fn hand_grad_alloc(
         .for_each(|d, &s| *d *= s * (1.0 - s));
     let dw1 = x.t().dot(&ds);
     (l, (dw1, dw2))
-}
-
-type Inputs = (Array2<f32>, Array2<f32>, Array2<f32>, Vec<usize>);
-
-fn inputs(b: usize, d: usize, h: usize, c: usize) -> Inputs {
-    let x = Array2::from_shape_fn((b, d), |(i, j)| (0.1 * i as f32 + 0.37 * j as f32).sin());
-    let w1 = Array2::from_shape_fn((d, h), |(i, j)| {
-        0.01 * (0.3 * i as f32 + 0.7 * j as f32).cos()
-    });
-    let w2 = Array2::from_shape_fn((h, c), |(i, j)| {
-        0.1 * (0.5 * i as f32 + 0.9 * j as f32).cos()
-    });
-    let y = (0..b).map(|i| i % c).collect();
-    (x, w1, w2, y)
 }
 
 /// Max |a - b| relative to the largest |b| (at least 1).
