@@ -115,24 +115,6 @@ impl Emitter<'_> {
         let span = node.span;
         let (y, d, g) = (value_ident(id), adjoint_ident(id), name(format_args!("g")));
         match &node.def {
-            Def::Op { rule, args } if rule.saving.is_some() => {
-                let (_, saved_vjp) = rule.saving.unwrap_or_default();
-                let f = private(saved_vjp, span);
-                let s = super::names::saved_ident(id);
-                let acc = private("accumulate", span);
-                let contributions = args.iter().zip(rule.args).filter_map(|(&a, kind)| {
-                    if !kind.is_diff() || !self.an.needs[a] {
-                        return None;
-                    }
-                    let da = adjoint_ident(a);
-                    Some(quote_spanned!(span=> #acc(&mut #da, #f(#s, #g));))
-                });
-                quote! {
-                    if let ::core::option::Option::Some(#g) = &#d {
-                        #(#contributions)*
-                    }
-                }
-            }
             Def::Op { rule, args } => {
                 let call_args: Vec<TokenStream> = args
                     .iter()
@@ -151,19 +133,25 @@ impl Emitter<'_> {
                         return None;
                     }
                     let da = adjoint_ident(a);
-                    match kind {
-                        Arg::Diff(vjp) => {
+                    match (kind, rule.saving) {
+                        // A fused rule: its VJP reads only what its forward kept.
+                        (Arg::Diff(_), Some((_, saved_vjp))) => {
+                            let f = private(saved_vjp, span);
+                            let s = super::names::saved_ident(id);
+                            Some(quote_spanned!(span=> #acc(&mut #da, #f(#s, #g));))
+                        }
+                        (Arg::Diff(vjp), None) => {
                             let f = private(vjp, span);
                             Some(
                                 quote_spanned!(span=> #acc(&mut #da, #f(#(#call_args,)* &#y, #g));),
                             )
                         }
-                        Arg::Shape(vjp) => {
+                        (Arg::Shape(vjp), _) => {
                             let f = private(vjp, span);
                             let shape = self.shape(a);
                             Some(quote_spanned!(span=> #acc(&mut #da, #f(&#shape, #g));))
                         }
-                        Arg::Data => None,
+                        (Arg::Data, _) => None,
                     }
                 });
                 quote! {
