@@ -50,11 +50,17 @@ pub fn index<A: Scalar, S: Data<Elem = A>, D: Dimension, I: NdIndex<D> + Copy>(
 ) -> A {
     match x.get(i) {
         Some(&v) => v,
-        None => panic!(
-            "index: index {i:?} is out of bounds for shape {:?}",
-            x.shape()
-        ),
+        None => out_of_bounds(i, x.shape()),
     }
+}
+
+/// The panic of an [`index`] out of bounds (out of the inlined path: a loop reading `x[i]`
+/// keeps its registers).
+#[cold]
+#[inline(never)]
+#[track_caller]
+fn out_of_bounds<I: std::fmt::Debug>(i: I, shape: &[usize]) -> ! {
+    panic!("index: index {i:?} is out of bounds for shape {shape:?}")
 }
 
 /// VJP of [`index`]: y = x\[i\]; dx\[i\] += g (a sparse contribution).

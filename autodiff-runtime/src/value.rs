@@ -191,6 +191,7 @@ impl<A: Scalar, S: Data<Elem = A>, D: Dimension> Value for ArrayBase<S, D> {
             .and(g)
             .map_collect(|&x, &y, &g| f(x, y, g))
     }
+    #[inline]
     fn zeros_like(&self) -> Array<A, D> {
         Array::zeros(self.raw_dim())
     }
@@ -297,6 +298,7 @@ pub fn pop<T>(tape: &mut Vec<T>) -> T {
 /// let z = autodiff_runtime::zeros_like(&Array2::<f32>::ones((2, 3)));
 /// assert_eq!(z.shape(), &[2, 3]);
 /// ```
+#[inline]
 pub fn zeros_like<T: Value>(value: &T) -> T::Owned {
     value.zeros_like()
 }
