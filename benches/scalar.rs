@@ -43,12 +43,17 @@ fn rosenbrock(c: &mut Criterion) {
     let (v1, (g1,)) = rosen_loop_grad(&x);
     let (v2, (g2,)) = rosen_unrolled_grad(&x);
     let (vh, gh) = rosen_hand(&x);
+    let (vu, gu) = rosen_hand_unrolled(&x);
     assert!(
-        (v1 - vh).abs() < 1e-9 && (v2 - vh).abs() < 1e-9,
-        "{v1} {v2} {vh}"
+        (v1 - vh).abs() < 1e-9 && (v2 - vh).abs() < 1e-9 && (vu - vh).abs() < 1e-9,
+        "{v1} {v2} {vh} {vu}"
     );
     assert!(max_abs_diff(&g1, &gh) < 1e-9, "loop gradient differs");
     assert!(max_abs_diff(&g2, &gh) < 1e-9, "unrolled gradient differs");
+    assert!(
+        max_abs_diff(&gu, &gh) < 1e-9,
+        "hand-written unrolled gradient differs"
+    );
 
     let mut group = c.benchmark_group("rosenbrock n=32");
     group.bench_function("generated loop _grad", |b| {
@@ -59,6 +64,9 @@ fn rosenbrock(c: &mut Criterion) {
     });
     group.bench_function("hand-written gradient", |b| {
         b.iter(|| rosen_hand(black_box(&x)))
+    });
+    group.bench_function("hand-written unrolled gradient", |b| {
+        b.iter(|| rosen_hand_unrolled(black_box(&x)))
     });
     group.bench_function("forward loop", |b| b.iter(|| rosen_loop(black_box(&x))));
     group.bench_function("forward unrolled", |b| {

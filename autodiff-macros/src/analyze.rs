@@ -28,13 +28,17 @@ pub struct Analysis {
     pub remat: Vec<Vec<ValueId>>,
     /// Per `if`/loop id: whether the reverse sweep replays it.
     pub live: Vec<bool>,
+    /// Per `if`/loop id: for a loop of the function body that only adds into one scalar
+    /// (`reduction`), the index of that carried value. Its reverse code runs inside the
+    /// forward loop with the seed `1`, and the reverse sweep scales the sums.
+    pub reductions: Vec<Option<usize>>,
 }
 
 /// Rules whose forward is one cheap pass (elementwise arithmetic and functions, an element
 /// read): in a branch or loop body the reverse sweep computes them again from their inputs
 /// rather than keeping them on the region's tape. For scalars, the compiler then drops what
 /// a VJP does not read; for arrays, one pass replaces the copy the tape would need.
-const RECOMPUTED: &[&str] = &[
+pub const RECOMPUTED: &[&str] = &[
     "add", "sub", "mul", "div", "neg", "index", "ln", "exp", "sin", "cos", "tan", "tanh", "sqrt",
     "abs", "powi", "powf", "sigmoid", "relu",
 ];
@@ -71,6 +75,72 @@ pub fn replays_range(l: &Loop) -> bool {
     matches!(l.kind, LoopKind::Range { .. }) && !l.breaks
 }
 
+/// Whether `v` is a scalar (a float literal, a value annotated `f32`/`f64`, a sum or a mean),
+/// so that the adjoint of a loop that adds into it is one number.
+fn is_scalar(tape: &Tape, v: ValueId) -> bool {
+    let node = &tape.nodes[v];
+    if let Some(syn::Type::Path(p)) = &node.ty {
+        return p.path.is_ident("f32") || p.path.is_ident("f64");
+    }
+    match &node.def {
+        Def::Expr { tokens, .. } => syn::parse2::<syn::LitFloat>(tokens.clone()).is_ok(),
+        Def::Op { rule, .. } => matches!(rule.forward, "sum" | "mean"),
+        _ => false,
+    }
+}
+
+/// A loop of the function body whose one active carried value `c` is a scalar that the body
+/// only adds to (`total += term`, `total -= term`, `total = term + total`), where nothing else
+/// in the body reads `c` and no nested `if`, loop, `break` or call is involved. Then the
+/// adjoint reaching every iteration is the adjoint `g` of the loop's exit value, and the
+/// reverse code of the body is linear in it: running it inside the forward loop with the
+/// seed `1` and scaling the sums by `g` afterwards gives the gradient in one pass, with
+/// nothing kept. Returns the index of `c` among the loop's carried values.
+fn reduction(tape: &Tape, l: &Loop, needs: &[bool]) -> Option<usize> {
+    if !replays_range(l) || !l.body.stmts.iter().all(|s| matches!(s, Stmt::Value(_))) {
+        return None;
+    }
+    let active: Vec<usize> = (0..l.carried.len())
+        .filter(|&k| needs[l.carried[k].phi] || needs[l.carried[k].exit])
+        .collect();
+    let [k] = active[..] else { return None };
+    let c = &l.carried[k];
+    if !needs[c.exit] || !is_scalar(tape, c.entry) {
+        return None;
+    }
+    let adds_to = match &tape.nodes[c.next].def {
+        Def::Op { rule, args } => match (rule.forward, &args[..]) {
+            ("add", &[a, b]) => (a == c.phi) != (b == c.phi),
+            ("sub", &[a, b]) => a == c.phi && b != c.phi,
+            _ => false,
+        },
+        _ => false,
+    };
+    if !adds_to || tape.nodes[c.next].region != l.body.region {
+        return None;
+    }
+    // Nothing but `next` reads `phi`, nothing in the body reads `next`, no calls.
+    for stmt in &l.body.stmts {
+        let Stmt::Value(v) = *stmt else { return None };
+        let reads: &[ValueId] = match &tape.nodes[v].def {
+            Def::Op { args, .. } => args,
+            Def::Call { .. } if needs[v] => return None,
+            Def::Call { args, .. } => args,
+            _ => &[],
+        };
+        if (v != c.next && reads.contains(&c.phi)) || reads.contains(&c.next) {
+            return None;
+        }
+    }
+    let others = l.carried.iter().enumerate().filter(|&(j, _)| j != k);
+    for (_, o) in others {
+        if o.next == c.phi || o.next == c.next {
+            return None;
+        }
+    }
+    Some(k)
+}
+
 /// The loops of `block` (at any depth), in order.
 fn loops<'a>(block: &'a Block, out: &mut Vec<&'a Loop>) {
     for stmt in &block.stmts {
@@ -93,6 +163,9 @@ struct Reads<'a> {
     tape: &'a Tape,
     /// Indices of loops the reverse sweep replays (`replays_range`): bound by that loop.
     replayed: Vec<bool>,
+    /// Per region: its reverse code runs where its forward code does (a `reduction` body),
+    /// so it reads every value it needs in place.
+    inline: Vec<bool>,
     residuals: Vec<Vec<Slot>>,
     remat: Vec<Vec<ValueId>>,
 }
@@ -106,6 +179,7 @@ impl Reads<'_> {
         let node = &tape.nodes[v];
         let region = node.region;
         if self.replayed[v]
+            || self.inline[region]
             || self.remat[region].contains(&v)
             || self.residuals[region].contains(&slot)
             || (matches!(slot, Slot::Shape(_)) && self.residuals[region].contains(&Slot::Value(v)))
@@ -191,11 +265,21 @@ pub fn analyze(tape: &Tape, active_param: impl Fn(usize) -> bool) -> Analysis {
     let mut live = vec![false; tape.regions];
     mark_live(&tape.body, &needs, &mut live);
 
+    let mut reductions = vec![None; tape.regions];
+    let mut inline = vec![false; regions];
+    for stmt in &tape.body.stmts {
+        if let Stmt::Loop(l) = stmt {
+            reductions[l.id] = reduction(tape, l, &needs);
+            inline[l.body.region] = reductions[l.id].is_some();
+        }
+    }
+
     let mut all_loops = Vec::new();
     loops(&tape.body, &mut all_loops);
     let mut reads = Reads {
         tape,
         replayed: vec![false; n],
+        inline,
         residuals: vec![Vec::new(); regions],
         remat: vec![Vec::new(); regions],
     };
@@ -209,7 +293,7 @@ pub fn analyze(tape: &Tape, active_param: impl Fn(usize) -> bool) -> Analysis {
         {
             reads.replayed[*index] = true;
             // The reverse loop counts the range down again.
-            if live[l.id] {
+            if live[l.id] && reductions[l.id].is_none() {
                 reads.read(Slot::Value(*start));
                 reads.read(Slot::Value(*end));
             }
@@ -264,6 +348,7 @@ pub fn analyze(tape: &Tape, active_param: impl Fn(usize) -> bool) -> Analysis {
         residuals,
         remat,
         live,
+        reductions,
     }
 }
 

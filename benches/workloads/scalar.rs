@@ -177,3 +177,23 @@ pub fn rosen_hand(x: &Array1<f64>) -> (f64, Array1<f64>) {
     }
     (total, g)
 }
+
+/// Value and gradient by hand, unrolled for n = 32 like [`rosen_unrolled`]: straight-line
+/// code, each term's value and its two gradient entries together (the reference for the
+/// generated unrolled gradient, which is straight-line code too).
+#[inline(never)]
+pub fn rosen_hand_unrolled(x: &Array1<f64>) -> (f64, Array1<f64>) {
+    let mut g = Array1::<f64>::zeros(x.len());
+    let mut total = 0.0;
+    macro_rules! terms {
+        ($($i:literal)*) => {$(
+            let a = x[$i + 1] - x[$i] * x[$i];
+            let b = 1.0 - x[$i];
+            total += 100.0 * a * a + b * b;
+            g[$i] += -400.0 * a * x[$i] - 2.0 * b;
+            g[$i + 1] += 200.0 * a;
+        )*};
+    }
+    terms!(0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30);
+    (total, g)
+}

@@ -150,6 +150,7 @@ fn rosenbrock(c: &mut Criterion) {
     let (v, (g,)) = rosen_loop_grad(&x);
     let (vu, (gu,)) = rosen_unrolled_grad(&x);
     let (vh, gh) = rosen_hand(&x);
+    let (vhu, ghu) = rosen_hand_unrolled(&x);
     let (vs, gs) = rosen_num_dual_static(&xs);
     let (vd, gd) = rosen_num_dual_dynamic(&xd);
     // Relative to the gradient's scale (|g| reaches ~100 here).
@@ -157,6 +158,7 @@ fn rosenbrock(c: &mut Criterion) {
     for (name, pv, e) in [
         ("ours unrolled", vu, max_abs_diff(&gu, &g)),
         ("hand-written", vh, max_abs_diff(&gh, &g)),
+        ("hand-written unrolled", vhu, max_abs_diff(&ghu, &g)),
         ("num-dual static", vs, max_abs_diff(gs.iter(), &g)),
         ("num-dual dynamic", vd, max_abs_diff(gd.iter(), &g)),
     ] {
@@ -174,6 +176,9 @@ fn rosenbrock(c: &mut Criterion) {
         b.iter(|| rosen_unrolled_grad(black_box(&x)))
     });
     group.bench_function("hand-written", |b| b.iter(|| rosen_hand(black_box(&x))));
+    group.bench_function("hand-written unrolled", |b| {
+        b.iter(|| rosen_hand_unrolled(black_box(&x)))
+    });
     group.bench_function("num-dual gradient SVector<DualSVec64<32>>", |b| {
         b.iter(|| rosen_num_dual_static(black_box(&xs)))
     });

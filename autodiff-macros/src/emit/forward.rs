@@ -174,10 +174,14 @@ impl Emitter<'_> {
         let entries = l.carried.iter().map(|c| self.operand(c.entry));
         let phis: Vec<_> = l.carried.iter().map(|c| value_ident(c.phi)).collect();
         let nexts: Vec<ValueId> = l.carried.iter().map(|c| c.next).collect();
+        let reduction = self.an.reductions[id];
         let mut out = quote! {
             #(let mut #holders = ::core::clone::Clone::clone(&#entries);)*
             let mut #count: usize = 0;
         };
+        if let Some(k) = reduction {
+            out.extend(self.sums(l, k));
+        }
         if l.breaks {
             out.extend(quote!(let mut #stop = false;));
         }
@@ -205,7 +209,10 @@ impl Emitter<'_> {
                 let range = if *rev { quote!(#range.rev()) } else { range };
                 let i = name(format_args!("i"));
                 let index = value_ident(*index);
-                let body = self.forward(&l.body);
+                let mut body = self.forward(&l.body);
+                if let Some(k) = reduction {
+                    body.extend(self.unit_sweep(l, k));
+                }
                 if !self.an.residuals[l.body.region].is_empty() {
                     // One tape entry per iteration: reserve them up front.
                     let tape = name(format_args!("tape{}", l.body.region));

@@ -2,14 +2,16 @@
 mod capture;
 mod forward;
 mod heads;
+mod interleave;
 pub mod names;
+mod reduction;
 mod reverse;
 
 pub use heads::Heads;
 
 use crate::analyze::{Analysis, analyze, replays_range};
 use crate::ir::{Block, Stmt, Tape};
-use crate::signature::{Kind, Signature};
+use crate::signature::{Kind, Signature, classify};
 use proc_macro2::TokenStream;
 use quote::quote;
 use syn::ItemFn;
@@ -18,6 +20,7 @@ use syn::ItemFn;
 const LISTING_LIMIT: usize = 400;
 
 /// What the forward and reverse code generators read.
+#[derive(Clone)]
 pub struct Emitter<'a> {
     pub sig: &'a Signature,
     pub tape: &'a Tape,
@@ -32,6 +35,19 @@ pub struct Emitter<'a> {
     /// The values of each region, in tape order (each region's adjoint slots are declared
     /// from its own list: linear in the tape, however many branches and loops it has).
     pub by_region: Vec<Vec<usize>>,
+    /// Set while emitting the reverse code of a `reduction` loop's body inside its forward
+    /// loop (`Emitter::unit_sweep`).
+    pub unit: Option<Unit>,
+}
+
+/// The reverse code of a `reduction` loop's body, run with the seed `1` in the forward loop:
+/// what it adds to values outside the body goes to the loop's sums (`__ad_u{loop}_{value}`),
+/// and nothing goes to the carried value.
+#[derive(Clone, Copy)]
+pub struct Unit {
+    pub loop_id: usize,
+    pub region: usize,
+    pub phi: usize,
 }
 
 impl<'a> Emitter<'a> {
@@ -57,6 +73,7 @@ impl<'a> Emitter<'a> {
             owned_params: false,
             stacked,
             by_region,
+            unit: None,
         }
     }
 }
@@ -112,14 +129,18 @@ pub fn companions(func: &ItemFn, sig: &Signature, tape: &Tape) -> TokenStream {
     // closure holding the forward values), so it runs as fast as hand-written code.
     let wrt = analyze(tape, |i| sig.params[i].active);
     let e = Emitter::new(sig, tape, &wrt);
-    let (tapes, forward, reverse) = (e.tapes(), e.forward(&tape.body), e.reverse(seed));
+    let sweeps = match e.straight_line() {
+        true => e.interleaved(seed, classify(&sig.output) == Kind::Scalar),
+        false => {
+            let (tapes, forward, reverse) = (e.tapes(), e.forward(&tape.body), e.reverse(seed));
+            quote!(#tapes #forward #reverse)
+        }
+    };
     let grads = e.grads(false, |i| sig.params[i].active);
     let vjp_body = quote! {
         // The original stays the reference implementation (and counts as used).
         let _ = #original;
-        #tapes
-        #forward
-        #reverse
+        #sweeps
         (#out, (#(#grads,)*))
     };
     // The generated code is shown in rustdoc for functions of readable size.

@@ -11,7 +11,11 @@ use syn::Index;
 
 impl Emitter<'_> {
     /// Adjoint slots (`None` until first written) for the values of `region` that need one.
-    fn decls(&self, region: usize, seeded: Option<(ValueId, &syn::Ident)>) -> TokenStream {
+    pub(super) fn decls(
+        &self,
+        region: usize,
+        seeded: Option<(ValueId, &syn::Ident)>,
+    ) -> TokenStream {
         let mut out = TokenStream::new();
         for &id in &self.by_region[region] {
             if !self.an.needs[id] {
@@ -21,6 +25,7 @@ impl Emitter<'_> {
             // Typed after the value where its binding is in scope, so rustc knows the type
             // at once (untyped slots make type checking of long bodies slow).
             let in_scope = region == 0
+                || self.unit.is_some()
                 || self.an.residuals[region].contains(&crate::analyze::Slot::Value(id))
                 || self.an.remat[region].contains(&id);
             let v = value_ident(id);
@@ -65,7 +70,7 @@ impl Emitter<'_> {
             .collect()
     }
 
-    fn reverse_stmts(&self, block: &Block) -> TokenStream {
+    pub(super) fn reverse_stmts(&self, block: &Block) -> TokenStream {
         block.stmts.iter().rev().map(|s| self.stmt_rev(s)).collect()
     }
 
@@ -87,7 +92,7 @@ impl Emitter<'_> {
     }
 
     /// `if let Some(g) = dv.take() { accumulate(d_target, g) }`, if both ends need it.
-    fn transfer(&self, from: &TokenStream, target: ValueId) -> TokenStream {
+    pub(super) fn transfer(&self, from: &TokenStream, target: ValueId) -> TokenStream {
         if !self.an.needs[target] {
             return TokenStream::new();
         }
@@ -110,7 +115,7 @@ impl Emitter<'_> {
         }
     }
 
-    fn value_rev(&self, id: ValueId) -> TokenStream {
+    pub(super) fn value_rev(&self, id: ValueId) -> TokenStream {
         let node = &self.tape.nodes[id];
         let span = node.span;
         let (y, d, g) = (value_ident(id), adjoint_ident(id), name(format_args!("g")));
@@ -132,7 +137,7 @@ impl Emitter<'_> {
                     if !self.an.needs[a] {
                         return None;
                     }
-                    let da = adjoint_ident(a);
+                    let da = self.adjoint_slot(a)?;
                     match (kind, rule.saving) {
                         // A fused rule: its VJP reads only what its forward kept.
                         (Arg::Diff(_), Some((_, saved_vjp))) => {
@@ -215,6 +220,9 @@ impl Emitter<'_> {
 
     fn loop_rev(&self, l: &Loop) -> TokenStream {
         let id = l.id;
+        if let Some(k) = self.an.reductions[id] {
+            return self.reduction_rev(l, k);
+        }
         let ctl = name(format_args!("ctl{id}"));
         let count = name(format_args!("n{id}"));
         // Adjoints flowing backwards along the loop-carried values that need them.

@@ -35,6 +35,17 @@ impl Lowerer<'_> {
         v
     }
 
+    /// A literal index (typed `usize`, so one binding serves every read), bound once per region.
+    fn literal_index(&mut self, tokens: TokenStream, span: Span) -> ValueId {
+        let key = (tokens.to_string(), self.region);
+        if let Some(&v) = self.indices.get(&key) {
+            return v;
+        }
+        let v = self.expr(tokens, vec![], span, false);
+        self.indices.insert(key, v);
+        v
+    }
+
     pub(super) fn op(&mut self, rule: &'static Rule, args: Vec<ValueId>, span: Span) -> ValueId {
         let key = (rule.forward, args.clone(), self.region);
         if let Some(&v) = self.applied.get(&key) {
@@ -365,7 +376,7 @@ impl Lowerer<'_> {
             // Literal indices are `usize` (rustc may not know the array's type yet).
             Expr::Lit(syn::ExprLit {
                 lit: Lit::Int(n), ..
-            }) => self.expr(usize_literal(n), vec![], i.index.span(), false),
+            }) => self.literal_index(usize_literal(n), i.index.span()),
             Expr::Array(a)
                 if a.elems.iter().all(|e| {
                     matches!(
@@ -383,7 +394,7 @@ impl Lowerer<'_> {
                     }) => Some(usize_literal(n)),
                     _ => None,
                 });
-                self.expr(quote!([#(#elems),*]), vec![], i.index.span(), false)
+                self.literal_index(quote!([#(#elems),*]), i.index.span())
             }
             other => self.value(other)?,
         };

@@ -59,6 +59,9 @@ pub(crate) struct Lowerer<'a> {
     /// pure operation written twice (`x[i] * x[i]`) is one value, read and scattered once.
     /// Looked up only, never iterated: the output does not depend on its order.
     applied: std::collections::HashMap<(&'static str, Vec<ValueId>, RegionId), ValueId>,
+    /// Literal indices already bound in a region (`1usize`, `[0usize, 2usize]`), by their
+    /// text: `x[1]` written three times is then one element read, one scatter.
+    indices: std::collections::HashMap<(String, RegionId), ValueId>,
 }
 
 /// Lowers a function body. Returns `None` if an error was reported.
@@ -76,6 +79,7 @@ pub fn lower(block: &SynBlock, sig: &Signature, errors: &mut Errors) -> Option<T
         loops: Vec::new(),
         controls: 0,
         applied: std::collections::HashMap::new(),
+        indices: std::collections::HashMap::new(),
     };
     let params = l.bind_params();
     let flow = l.seq(&[&block.stmts]);

@@ -109,12 +109,55 @@ fn every_error_of_a_function_is_reported() {
     assert_eq!(count(&out, "compile_error"), 2, "{out}");
 }
 
-/// The looped Rosenbrock: the reverse sweep counts the range down (no index, no trip count
-/// kept), computes `x[i]`, `x[i + 1]` and the arithmetic again, and keeps only the shapes the
-/// VJPs of `+` read (zero-sized for scalars: `push_shapes` stores nothing); `x[i]` written
-/// three times is read once.
+/// A loop with two sums (not a `reduction`): the reverse sweep counts the range down (no
+/// index, no trip count kept), computes `x[i]`, `x[i + 1]` and the arithmetic again, and keeps
+/// only the shapes the VJPs of `+` read (zero-sized for scalars: `push_shapes` stores
+/// nothing); `x[i]` written four times is read once.
 #[test]
 fn a_range_loop_is_replayed_and_keeps_only_what_it_cannot_recompute() {
+    let out = expansion(
+        quote!(),
+        quote! {
+            fn rosen(x: &Array1<f64>) -> f64 {
+                let mut total = 0.0;
+                let mut s = 0.0;
+                for i in 0..x.len() - 1 {
+                    let a = x[i + 1] - x[i] * x[i];
+                    let b = 1.0 - x[i];
+                    total += 100.0 * a * a + b * b;
+                    s += x[i];
+                }
+                total * s
+            }
+        },
+    );
+    let start = out.find("fn rosen_vjp").unwrap_or(0);
+    let end = out.find("fn rosen_grad").unwrap_or(out.len());
+    let out = &out[start..end];
+    // One tape (the loop body's), holding shapes only; no trip count.
+    assert_eq!(count(out, ". push ("), 0, "{out}");
+    assert_eq!(count(out, ":: push_shapes ("), 1, "{out}");
+    assert_eq!(count(out, ":: pop_shapes ("), 1, "{out}");
+    assert_eq!(count(out, "__ad_ctl"), 0, "{out}");
+    assert_eq!(count(out, ":: one_like ("), 0, "not a reduction: {out}");
+    let push = out.find(":: push_shapes (").map_or("", |at| &out[at..]);
+    let entry = push.split(';').next().unwrap_or("");
+    assert_eq!(
+        count(entry, "__ad_v"),
+        count(entry, "shape_of"),
+        "shapes only: {entry}"
+    );
+    assert!(out.contains(". rev ()"), "the range is counted down: {out}");
+    // x[i + 1] and x[i], once each in the forward sweep and once each again in the reverse.
+    assert_eq!(count(out, ":: index ("), 4, "{out}");
+    assert_eq!(count(out, ":: index_vjp ("), 2, "{out}");
+}
+
+/// The looped Rosenbrock only adds into `total`: its VJPs run inside the forward loop with
+/// the seed 1, and the reverse sweep scales their sum by the adjoint of `total`. One pass,
+/// no tape, no second loop.
+#[test]
+fn a_loop_that_only_adds_into_a_scalar_is_differentiated_in_one_pass() {
     let out = expansion(
         quote!(),
         quote! {
@@ -129,25 +172,46 @@ fn a_range_loop_is_replayed_and_keeps_only_what_it_cannot_recompute() {
             }
         },
     );
-    let start = out.find("fn rosen_vjp").unwrap_or(0);
+    let start = out.find("fn rosen_vjp (").unwrap_or(0);
     let end = out.find("fn rosen_grad").unwrap_or(out.len());
     let out = &out[start..end];
-    // One tape (the loop body's), holding shapes only; no trip count.
-    assert_eq!(count(out, ". push ("), 0, "{out}");
-    assert_eq!(count(out, ":: push_shapes ("), 1, "{out}");
-    assert_eq!(count(out, ":: pop_shapes ("), 1, "{out}");
-    assert_eq!(count(out, "__ad_ctl"), 0, "{out}");
-    let push = out.find(":: push_shapes (").map_or("", |at| &out[at..]);
-    let entry = push.split(';').next().unwrap_or("");
-    assert_eq!(
-        count(entry, "__ad_v"),
-        count(entry, "shape_of"),
-        "shapes only: {entry}"
-    );
-    assert!(out.contains(". rev ()"), "the range is counted down: {out}");
-    // x[i + 1] and x[i], once each in the forward sweep and once each again in the reverse.
-    assert_eq!(count(out, ":: index ("), 4, "{out}");
+    assert_eq!(count(out, "for __ad_"), 1, "{out}");
+    assert_eq!(count(out, "__ad_tape"), 0, "{out}");
+    assert_eq!(count(out, ":: one_like ("), 1, "{out}");
+    assert_eq!(count(out, ":: scaled ("), 1, "{out}");
+    assert_eq!(count(out, ":: index ("), 2, "{out}");
     assert_eq!(count(out, ":: index_vjp ("), 2, "{out}");
+    // The VJPs come before the loop ends, the scaling after it.
+    let (vjp, scaled) = (out.find(":: index_vjp ("), out.find(":: scaled ("));
+    assert!(vjp < scaled, "{out}");
+}
+
+/// A scalar function that is a sum of terms: each term gets `±seed` at once, so its VJP
+/// follows its forward code instead of waiting for the whole forward sweep.
+#[test]
+fn the_terms_of_a_sum_at_the_output_are_differentiated_where_they_are_computed() {
+    let out = expansion(
+        quote!(),
+        quote! {
+            fn f(x1: f64, x2: f64) -> f64 {
+                x1.ln() + x1 * x2 - x2.sin()
+            }
+        },
+    );
+    let start = out.find("fn f_vjp (").unwrap_or(0);
+    let end = out.find("fn f_grad").unwrap_or(out.len());
+    let out = &out[start..end];
+    assert_eq!(
+        count(out, "Neg :: neg (seed)"),
+        1,
+        "the subtracted term: {out}"
+    );
+    let at = |s: &str| out.find(s).unwrap_or(usize::MAX);
+    assert!(at(":: ln_vjp (") < at(":: mul ("), "{out}");
+    assert!(at(":: mul_vjp_rhs (") < at(":: sin ("), "{out}");
+    assert!(at(":: sin_vjp (") < at(":: sub ("), "{out}");
+    // No adjoint for the sum's own nodes.
+    assert_eq!(count(out, ":: sum_to ("), 0, "{out}");
 }
 
 /// `cross_entropy` where the loss needs a gradient: the fused forward keeps what the VJP
