@@ -25,6 +25,18 @@ impl<A: Scalar, D: Dimension, I: NdIndex<D> + Copy> Contribution for IndexGrad<A
             *slot += self.value;
         }
     }
+    #[inline]
+    fn into_adjoint(self) -> Array<A, D> {
+        let mut full = Array::zeros(self.dim.clone());
+        self.add_into(&mut full);
+        full
+    }
+    #[inline]
+    fn add_into(self, full: &mut Array<A, D>) {
+        if let Some(slot) = full.get_mut(self.index) {
+            *slot += self.value;
+        }
+    }
 }
 
 /// The first scatter's dense adjoint (out of the inlined path).

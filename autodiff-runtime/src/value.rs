@@ -239,6 +239,10 @@ pub trait Contribution {
     type Adjoint;
     /// Adds `self` into `adjoint`, creating it on first write.
     fn add_to(self, adjoint: &mut Option<Self::Adjoint>);
+    /// The full adjoint holding `self` alone (the first write to a slot).
+    fn into_adjoint(self) -> Self::Adjoint;
+    /// Adds `self` into an adjoint that exists.
+    fn add_into(self, adjoint: &mut Self::Adjoint);
 }
 
 impl<T: Adjoint> Contribution for T {
@@ -250,6 +254,15 @@ impl<T: Adjoint> Contribution for T {
             Some(a) => a.accumulate(self),
             None => *adjoint = Some(self),
         }
+    }
+    #[inline]
+    fn into_adjoint(self) -> T {
+        self
+    }
+    #[track_caller]
+    #[inline]
+    fn add_into(self, adjoint: &mut T) {
+        adjoint.accumulate(self);
     }
 }
 
@@ -266,6 +279,26 @@ impl<T: Adjoint> Contribution for T {
 #[inline]
 pub fn accumulate<C: Contribution>(adjoint: &mut Option<C::Adjoint>, contribution: C) {
     contribution.add_to(adjoint);
+}
+
+/// The adjoint of a value from its first contribution (straight-line code, where the
+/// generated code knows which write comes first: no `Option`).
+///
+/// ```
+/// let mut d = autodiff_runtime::adjoint_from(1.5_f64);
+/// autodiff_runtime::add_into(&mut d, 2.0);
+/// assert_eq!(d, 3.5);
+/// ```
+#[inline]
+pub fn adjoint_from<C: Contribution>(contribution: C) -> C::Adjoint {
+    contribution.into_adjoint()
+}
+
+/// Adds a further contribution into a value's adjoint (see [`adjoint_from`]).
+#[track_caller]
+#[inline]
+pub fn add_into<C: Contribution>(adjoint: &mut C::Adjoint, contribution: C) {
+    contribution.add_into(adjoint);
 }
 
 /// A value's gradient: its adjoint, or zeros of its shape if nothing reached it.

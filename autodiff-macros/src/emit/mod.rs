@@ -2,10 +2,10 @@
 mod capture;
 mod forward;
 mod heads;
-mod interleave;
 pub mod names;
 mod reduction;
 mod reverse;
+mod straight;
 
 pub use heads::Heads;
 
@@ -104,6 +104,9 @@ pub fn companions(func: &ItemFn, sig: &Signature, tape: &Tape) -> TokenStream {
     let out = names::value_ident(tape.output);
     let original = &func.sig.ident;
 
+    let scalar_output = classify(&sig.output) == Kind::Scalar;
+    let runtime = names::runtime_alias();
+
     // The pullback: every float parameter is active (a caller decides what it uses).
     let float = |i: usize| sig.params[i].kind != Kind::Data;
     let all = analyze(tape, float);
@@ -111,12 +114,21 @@ pub fn companions(func: &ItemFn, sig: &Signature, tape: &Tape) -> TokenStream {
         owned_params: true,
         ..Emitter::new(sig, tape, &all)
     };
-    let (tapes, forward, reverse) = (e.tapes(), e.forward(&tape.body), e.reverse(seed));
-    let grads = e.grads(true, float);
+    let (forward, reverse, grads) = match e.straight_line() {
+        true => e.straight_pullback(seed, scalar_output, float),
+        false => {
+            let (tapes, forward) = (e.tapes(), e.forward(&tape.body));
+            (
+                quote!(#tapes #forward),
+                e.reverse(seed),
+                e.grads(true, float),
+            )
+        }
+    };
     let ret = names::name(format_args!("ret"));
     let keep = quote!(::core::clone::Clone::clone(&#out));
     let pullback_body = quote! {
-        #tapes
+        #runtime
         #forward
         let #ret = #keep;
         (#ret, move |#seed| {
@@ -129,17 +141,18 @@ pub fn companions(func: &ItemFn, sig: &Signature, tape: &Tape) -> TokenStream {
     // closure holding the forward values), so it runs as fast as hand-written code.
     let wrt = analyze(tape, |i| sig.params[i].active);
     let e = Emitter::new(sig, tape, &wrt);
-    let sweeps = match e.straight_line() {
-        true => e.interleaved(seed, classify(&sig.output) == Kind::Scalar),
+    let active = |i: usize| sig.params[i].active;
+    let (sweeps, grads) = match e.straight_line() {
+        true => e.interleaved(seed, scalar_output, active),
         false => {
             let (tapes, forward, reverse) = (e.tapes(), e.forward(&tape.body), e.reverse(seed));
-            quote!(#tapes #forward #reverse)
+            (quote!(#tapes #forward #reverse), e.grads(false, active))
         }
     };
-    let grads = e.grads(false, |i| sig.params[i].active);
     let vjp_body = quote! {
         // The original stays the reference implementation (and counts as used).
         let _ = #original;
+        #runtime
         #sweeps
         (#out, (#(#grads,)*))
     };

@@ -2,7 +2,7 @@
 //! absolute path to the runtime.
 use crate::analyze::Slot;
 use proc_macro2::{Span, TokenStream};
-use quote::{format_ident, quote_spanned};
+use quote::{quote, quote_spanned};
 use syn::Ident;
 
 /// A generated name, invisible to the user's code.
@@ -40,8 +40,20 @@ pub fn slot_ident(slot: Slot) -> Ident {
     }
 }
 
-/// `::autodiff::__private::NAME`, spanned at the user's expression so rustc points there.
+/// The runtime's alias inside a generated function: `::autodiff::__private` under the
+/// reserved prefix (a quarter of the tokens of the absolute path at every use).
+const RUNTIME: &str = "__ad_rt";
+
+/// `use ::autodiff::__private as __ad_rt;`: the first statement of a generated body.
+pub fn runtime_alias() -> TokenStream {
+    let alias = Ident::new(RUNTIME, Span::call_site());
+    quote!(use ::autodiff::__private as #alias;)
+}
+
+/// `__ad_rt::NAME` (the runtime function `::autodiff::__private::NAME`), spanned at the
+/// user's expression so rustc points there.
 pub fn private(name: &str, span: Span) -> TokenStream {
-    let name = format_ident!("{}", name, span = span);
-    quote_spanned!(span=> ::autodiff::__private::#name)
+    let alias = Ident::new(RUNTIME, span);
+    let name = Ident::new(name, span);
+    quote_spanned!(span=> #alias::#name)
 }

@@ -63,7 +63,7 @@ impl Emitter<'_> {
     }
 
     /// The values of `region` its reverse code computes again instead of popping.
-    fn remat(&self, region: usize) -> TokenStream {
+    pub(super) fn remat(&self, region: usize) -> TokenStream {
         self.an.remat[region]
             .iter()
             .map(|&v| self.value_fwd(v))

@@ -1,0 +1,419 @@
+//! Straight-line bodies (no `if`, loop or `break`): every adjoint write is unconditional, so
+//! the generator knows which write to a slot comes first. A slot is a plain `let` made by its
+//! first contribution (`adjoint_from`) and added to by the others (`add_into`): no `Option`,
+//! no empty slots, no checks at run time, and about half the tokens of the general sweep.
+//!
+//! `NAME_vjp` knows its seed from the start, so it interleaves the sweeps: each VJP is emitted
+//! as soon as its value's adjoint is complete (every consumer's VJP done). A scalar output that
+//! is a sum of terms, `t0 + t1 - t2 ..`, gives each term the adjoint `±seed` at once, and pure
+//! values wait for their first use: a term's forward and reverse code come together and its
+//! values die there, as in a hand-written gradient (the unrolled Rosenbrock function). The
+//! pullback's closure gets its seed later: it runs the VJPs in reverse order.
+use super::Emitter;
+use super::names::{adjoint_ident, name, private, pullback_ident, saved_ident, value_ident};
+use crate::ir::{Def, Stmt, ValueId};
+use crate::rules::Arg;
+use proc_macro2::TokenStream;
+use quote::{quote, quote_spanned};
+use syn::{Ident, Index};
+
+/// What the straight-line emission has done so far.
+struct State {
+    /// Per value: the VJPs still to run that add into its adjoint.
+    pending: Vec<usize>,
+    /// The `+`/`-` nodes of the sum at the output (no adjoint of their own).
+    in_sum: Vec<bool>,
+    /// The sum's terms and signs, sorted.
+    terms: Vec<(ValueId, bool)>,
+    /// Per value: its VJP is emitted.
+    done: Vec<bool>,
+    /// Per value: its forward code is emitted.
+    placed: Vec<bool>,
+    /// Per value: its adjoint slot exists (its first contribution is emitted).
+    declared: Vec<bool>,
+}
+
+impl Emitter<'_> {
+    /// Whether the body is straight-line code (no `if`, loop or `break` at the top level).
+    pub fn straight_line(&self) -> bool {
+        self.tape
+            .body
+            .stmts
+            .iter()
+            .all(|s| matches!(s, Stmt::Value(_)))
+    }
+
+    /// The needed values the VJPs of `id` add into, once per argument.
+    fn diff_args(&self, id: ValueId) -> Vec<ValueId> {
+        let args: Vec<ValueId> = match &self.tape.nodes[id].def {
+            Def::Op { rule, args } => args
+                .iter()
+                .zip(rule.args)
+                .filter(|(_, a)| a.is_diff())
+                .map(|(&a, _)| a)
+                .collect(),
+            Def::Call { args, .. } => args.clone(),
+            _ => Vec::new(),
+        };
+        args.into_iter().filter(|&a| self.an.needs[a]).collect()
+    }
+
+    /// The counts of pending VJPs, and the sum at the output of a scalar function.
+    fn state(&self, scalar_output: bool) -> State {
+        let n = self.tape.nodes.len();
+        let mut pending = vec![0usize; n];
+        for v in (0..n).filter(|&v| self.an.needs[v]) {
+            for a in self.diff_args(v) {
+                pending[a] += 1;
+            }
+        }
+        let (in_sum, terms) = match scalar_output {
+            true => self.output_sum(&pending),
+            false => (vec![false; n], Vec::new()),
+        };
+        for &(t, _) in &terms {
+            pending[t] -= 1;
+        }
+        State {
+            pending,
+            in_sum,
+            terms,
+            done: vec![false; n],
+            placed: vec![false; n],
+            declared: vec![false; n],
+        }
+    }
+
+    /// The sum at the output of a scalar function: the `+`/`-` nodes whose adjoint is `±seed`
+    /// (the output, and each such node's operands used by it alone), and their other
+    /// operands, the terms, each with the sign of its `seed`. Every node of such a sum is a
+    /// scalar (only scalar operands give a scalar), so a term's adjoint is `±seed` itself.
+    fn output_sum(&self, pending: &[usize]) -> (Vec<bool>, Vec<(ValueId, bool)>) {
+        let nodes = &self.tape.nodes;
+        let mut in_sum = vec![false; nodes.len()];
+        let mut terms = Vec::new();
+        let is_sum = |v: ValueId| match &nodes[v].def {
+            Def::Op { rule, .. } => matches!(rule.forward, "add" | "sub"),
+            _ => false,
+        };
+        let out = self.tape.output;
+        if !self.an.needs[out] || !is_sum(out) {
+            return (in_sum, terms);
+        }
+        in_sum[out] = true;
+        let mut stack = vec![(out, true)];
+        while let Some((v, positive)) = stack.pop() {
+            let Def::Op { rule, args } = &nodes[v].def else {
+                continue;
+            };
+            for (k, &a) in args.iter().enumerate() {
+                if !self.an.needs[a] {
+                    continue;
+                }
+                let sign = positive == (k == 0 || rule.forward == "add");
+                if is_sum(a) && pending[a] == 1 && !in_sum[a] {
+                    in_sum[a] = true;
+                    stack.push((a, sign));
+                } else {
+                    terms.push((a, sign));
+                }
+            }
+        }
+        terms.sort_unstable();
+        (in_sum, terms)
+    }
+
+    /// `NAME_vjp`'s sweeps, interleaved, and the gradients (see the module doc).
+    /// `scalar_output`: the declared output is `f32`/`f64`.
+    pub fn interleaved(
+        &self,
+        seed: &Ident,
+        scalar_output: bool,
+        active: impl Fn(usize) -> bool,
+    ) -> (TokenStream, Vec<TokenStream>) {
+        let n = self.tape.nodes.len();
+        let out = self.tape.output;
+        let mut st = self.state(scalar_output);
+        let mut code = TokenStream::new();
+        if !self.an.needs[out] {
+            code.extend(quote!(let _ = #seed;));
+        }
+        // With a sum at the output, pure values wait for their first use (a `let` at the top
+        // of the body is computed where its term needs it); the sum's nodes and terms keep
+        // their place, so each term's code, forward and reverse, comes together.
+        let sinks = !st.terms.is_empty();
+        let deferred: Vec<bool> = (0..n)
+            .map(|v| {
+                sinks
+                    && v != out
+                    && !st.in_sum[v]
+                    && st.terms.binary_search_by_key(&v, |&(t, _)| t).is_err()
+                    && self.pure(v)
+            })
+            .collect();
+        let order = self.order();
+        for &v in order.iter().filter(|&&v| !deferred[v]) {
+            self.place(v, seed, &deferred, &mut st, &mut code);
+        }
+        for &v in &order {
+            self.place(v, seed, &deferred, &mut st, &mut code);
+        }
+        let grads = self.straight_grads(&st, false, active);
+        (code, grads)
+    }
+
+    /// The pullback's forward code, its closure's reverse code (for the seed `seed`), and
+    /// the gradients (`()` for data parameters).
+    pub fn straight_pullback(
+        &self,
+        seed: &Ident,
+        scalar_output: bool,
+        active: impl Fn(usize) -> bool,
+    ) -> (TokenStream, TokenStream, Vec<TokenStream>) {
+        let out = self.tape.output;
+        let mut st = self.state(scalar_output);
+        let forward: TokenStream = self
+            .order()
+            .into_iter()
+            .map(|v| self.value_fwd(v))
+            .collect();
+        let mut code = self.remat(0);
+        if !self.an.needs[out] {
+            code.extend(quote!(let _ = #seed;));
+        }
+        let terms = st.terms.clone();
+        for (t, positive) in terms {
+            self.seed_term(t, positive, seed, &mut st, &mut code);
+        }
+        for v in (0..self.tape.nodes.len()).rev() {
+            if !self.an.needs[v] || st.in_sum[v] {
+                continue;
+            }
+            if v == out {
+                let d = adjoint_ident(v);
+                code.extend(quote!(let mut #d = #seed;));
+                st.declared[v] = true;
+            }
+            self.task(v, &mut st, &mut code);
+        }
+        let grads = self.straight_grads(&st, true, active);
+        (forward, code, grads)
+    }
+
+    /// The values of the body, in program order.
+    fn order(&self) -> Vec<ValueId> {
+        self.tape
+            .body
+            .stmts
+            .iter()
+            .filter_map(|s| match s {
+                Stmt::Value(v) => Some(*v),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Whether computing `v` later changes nothing but when it is computed: a pure rule or
+    /// expression (not a call, not a parameter).
+    fn pure(&self, v: ValueId) -> bool {
+        match &self.tape.nodes[v].def {
+            Def::Expr { pure, .. } => *pure,
+            Def::Op { rule, .. } => crate::analyze::RECOMPUTED.contains(&rule.forward),
+            _ => false,
+        }
+    }
+
+    /// The values `v` reads.
+    fn deps(&self, v: ValueId) -> &[ValueId] {
+        match &self.tape.nodes[v].def {
+            Def::Expr { deps, .. } => deps,
+            Def::Op { args, .. } | Def::Call { args, .. } => args,
+            _ => &[],
+        }
+    }
+
+    /// Emits `v` after the deferred values it reads (depth first, without recursion): its
+    /// forward code, the output's seed or its terms' `±seed`, then every VJP this completes.
+    fn place(
+        &self,
+        v: ValueId,
+        seed: &Ident,
+        deferred: &[bool],
+        st: &mut State,
+        code: &mut TokenStream,
+    ) {
+        let mut stack = vec![(v, false)];
+        while let Some((w, expanded)) = stack.pop() {
+            if st.placed[w] {
+                continue;
+            }
+            if !expanded {
+                stack.push((w, true));
+                for &d in self.deps(w).iter().rev() {
+                    if deferred[d] && !st.placed[d] {
+                        stack.push((d, false));
+                    }
+                }
+                continue;
+            }
+            st.placed[w] = true;
+            code.extend(self.value_fwd(w));
+            if !self.an.needs[w] || st.in_sum[w] {
+                continue;
+            }
+            if w == self.tape.output {
+                let d = adjoint_ident(w);
+                code.extend(quote!(let mut #d = #seed;));
+                st.declared[w] = true;
+            }
+            let lo = st.terms.partition_point(|&(t, _)| t < w);
+            let signs: Vec<bool> = st.terms[lo..]
+                .iter()
+                .take_while(|&&(t, _)| t == w)
+                .map(|&(_, s)| s)
+                .collect();
+            for positive in signs {
+                self.seed_term(w, positive, seed, st, code);
+            }
+            // This VJP, and those it completes in turn (their values are all computed).
+            let mut ready = vec![w];
+            while let Some(r) = ready.pop() {
+                if st.pending[r] != 0 || st.done[r] {
+                    continue;
+                }
+                st.done[r] = true;
+                self.task(r, st, code);
+                for a in self.diff_args(r) {
+                    st.pending[a] -= 1;
+                    if st.pending[a] == 0 {
+                        ready.push(a);
+                    }
+                }
+            }
+        }
+    }
+
+    /// A term of the output's sum receives `±seed`.
+    fn seed_term(
+        &self,
+        t: ValueId,
+        positive: bool,
+        seed: &Ident,
+        st: &mut State,
+        code: &mut TokenStream,
+    ) {
+        let g = match positive {
+            true => quote!(#seed),
+            false => quote!(::core::ops::Neg::neg(#seed)),
+        };
+        self.contribute(t, g, self.tape.nodes[t].span, st, code);
+    }
+
+    /// Adds `contribution` into `a`'s adjoint: its first write makes the slot.
+    fn contribute(
+        &self,
+        a: ValueId,
+        contribution: TokenStream,
+        span: proc_macro2::Span,
+        st: &mut State,
+        code: &mut TokenStream,
+    ) {
+        let da = adjoint_ident(a);
+        code.extend(match st.declared[a] {
+            true => {
+                let add = private("add_into", span);
+                quote_spanned!(span=> #add(&mut #da, #contribution);)
+            }
+            false => {
+                let first = private("adjoint_from", span);
+                quote_spanned!(span=> let mut #da = #first(#contribution);)
+            }
+        });
+        st.declared[a] = true;
+    }
+
+    /// The VJPs of `v`, its adjoint complete, into its arguments' adjoints.
+    fn task(&self, v: ValueId, st: &mut State, code: &mut TokenStream) {
+        let node = &self.tape.nodes[v];
+        let span = node.span;
+        let (y, d) = (value_ident(v), adjoint_ident(v));
+        match &node.def {
+            Def::Op { rule, args } => {
+                let call_args: Vec<TokenStream> = args
+                    .iter()
+                    .zip(rule.args)
+                    .map(|(&a, kind)| {
+                        let a = self.operand(a);
+                        match kind {
+                            Arg::Diff(_) | Arg::Shape(_) => quote!(&#a),
+                            Arg::Data => a,
+                        }
+                    })
+                    .collect();
+                for (&a, kind) in args.iter().zip(rule.args) {
+                    if !self.an.needs[a] {
+                        continue;
+                    }
+                    let contribution = match (kind, rule.saving) {
+                        // A fused rule: its VJP reads only what its forward kept.
+                        (Arg::Diff(_), Some((_, saved_vjp))) => {
+                            let f = private(saved_vjp, span);
+                            let s = saved_ident(v);
+                            quote_spanned!(span=> #f(#s, &#d))
+                        }
+                        (Arg::Diff(vjp), None) => {
+                            let f = private(vjp, span);
+                            quote_spanned!(span=> #f(#(#call_args,)* &#y, &#d))
+                        }
+                        (Arg::Shape(vjp), _) => {
+                            let f = private(vjp, span);
+                            let shape = private("shape_of", span);
+                            let a = self.operand(a);
+                            quote_spanned!(span=> #f(&#shape(&#a), &#d))
+                        }
+                        (Arg::Data, _) => continue,
+                    };
+                    self.contribute(a, contribution, span, st, code);
+                }
+            }
+            Def::Call { args, .. } => {
+                let pb = pullback_ident(v);
+                let gs = name(format_args!("gs"));
+                code.extend(quote!(let #gs = #pb(#d);));
+                for (k, &a) in args.iter().enumerate() {
+                    if self.an.needs[a] {
+                        let k = Index::from(k);
+                        self.contribute(a, quote!(#gs.#k), span, st, code);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Each parameter's gradient: active ones as their adjoint (or zeros if nothing reached
+    /// them), others as `()` when `all_positions` (the pullback's convention), else left out.
+    fn straight_grads(
+        &self,
+        st: &State,
+        all_positions: bool,
+        active: impl Fn(usize) -> bool,
+    ) -> Vec<TokenStream> {
+        (0..self.sig.params.len())
+            .filter_map(|index| {
+                if !active(index) {
+                    return all_positions.then(|| quote!(()));
+                }
+                let v = self.tape.params[index];
+                let value = value_ident(v);
+                Some(match st.declared[v] {
+                    true => {
+                        let d = adjoint_ident(v);
+                        quote!(#d)
+                    }
+                    false => quote!(::autodiff::__private::zeros_like(&#value)),
+                })
+            })
+            .collect()
+    }
+}
