@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Macro expansion time of `#[differentiate]` against function size. Results and their
-# reading: BENCHMARKS.md. A 10,000-op run takes several minutes (rustc type-checking the
-# generated code dominates).
+# reading: BENCHMARKS.md. A 10,000-op run takes a few minutes with the default REPEAT
+# (rustc type-checking the generated code dominates).
 #
 #   bash benches/expansion.sh [SIZES...]        (default: 10 100 1000 10000)
 #

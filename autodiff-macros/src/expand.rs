@@ -26,7 +26,7 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     let sig = signature::analyze(&func, &args, &mut errors);
     let tape = lower::lower(&func.block, &sig, &mut errors);
     let out = match (errors.finish(), tape) {
-        (None, Some(tape)) => emit::companions(&func, &sig, &tape),
+        (None, Some(tape)) => emit::companions(&func, &item, &sig, &tape),
         (Some(error), _) => fallback::emit(&func, &sig, error),
         (None, None) => fallback::emit(
             &func,

@@ -13,7 +13,7 @@ pub fn emit(func: &ItemFn, sig: &Signature, error: syn::Error) -> TokenStream {
     let body = quote!(::core::unreachable!(
         "#[differentiate] reported a compile error for this function"
     ));
-    let companions = heads.emit(func, &body, "", None);
+    let companions = heads.emit(&quote::ToTokens::to_token_stream(func), &body, "", None);
     quote! {
         #error
         #companions

@@ -21,7 +21,8 @@ pub enum Arg {
     /// A differentiable argument with the runtime VJP function for it.
     Diff(&'static str),
     /// A differentiable argument whose VJP reads only its shape (`+`, `-`): called as
-    /// `vjp(&shape_of(&arg), &g)`, so the reverse sweep keeps the shape, not the value.
+    /// `vjp(&shape_of(&arg), &g)`, so the reverse sweep keeps the shape, not the value (or
+    /// as `vjp(&arg, &g)` where the operand is in scope: a value gives its own shape).
     Shape(&'static str),
     /// A data argument (an exponent `n`, an `Axis`, labels): passed through, never differentiated.
     Data,

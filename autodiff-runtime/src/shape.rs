@@ -41,6 +41,23 @@ impl<A, S: Data<Elem = A>, D: Dimension> Shaped for ArrayBase<S, D> {
     }
 }
 
+// A shape is its own shape: `sum_to` takes a kept shape or the operand itself.
+impl Shaped for ScalarShape {
+    type Shape = ScalarShape;
+    #[inline]
+    fn shape_of(&self) -> ScalarShape {
+        ScalarShape
+    }
+}
+
+impl<D: Dimension> Shaped for ArrayShape<D> {
+    type Shape = ArrayShape<D>;
+    #[inline]
+    fn shape_of(&self) -> ArrayShape<D> {
+        self.clone()
+    }
+}
+
 /// The shape of a value (what a `+`/`-` VJP keeps of its operands).
 ///
 /// ```
@@ -85,34 +102,41 @@ impl<A: Scalar, D: Dimension, E: Dimension> SumTo<Array<A, E>> for ArrayShape<D>
 }
 
 /// VJP of [`add`](crate::add) for either operand, and of [`sub`](crate::sub) for the left
-/// one, from the operand's shape: y = a ± b; da += g, summed over the broadcast axes.
+/// one, from the operand's shape (kept, or read off the operand itself): y = a ± b; da += g,
+/// summed over the broadcast axes.
 ///
 /// ```
 /// use autodiff_runtime::{shape_of, sum_to};
 /// let bias = ndarray::array![0.5, -0.5];
 /// let g = ndarray::array![[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]];
 /// assert_eq!(sum_to(&shape_of(&bias), &g), ndarray::array![9.0, 12.0]);
+/// assert_eq!(sum_to(&bias, &g), ndarray::array![9.0, 12.0]);
 /// ```
 #[track_caller]
 #[inline]
-pub fn sum_to<S: SumTo<G>, G>(shape: &S, g: &G) -> S::Grad {
-    shape.sum_to(g)
+pub fn sum_to<T: Shaped, G>(of: &T, g: &G) -> <T::Shape as SumTo<G>>::Grad
+where
+    T::Shape: SumTo<G>,
+{
+    of.shape_of().sum_to(g)
 }
 
-/// VJP of [`sub`](crate::sub) for the right operand, from its shape: y = a - b;
-/// db += -g, summed over the broadcast axes.
+/// VJP of [`sub`](crate::sub) for the right operand, from its shape (kept, or read off the
+/// operand): y = a - b; db += -g, summed over the broadcast axes.
 ///
 /// ```
 /// use autodiff_runtime::{neg_sum_to, shape_of};
 /// assert_eq!(neg_sum_to(&shape_of(&1.0_f64), &ndarray::array![1.0, 2.0]), -3.0);
+/// assert_eq!(neg_sum_to(&1.0_f64, &ndarray::array![1.0, 2.0]), -3.0);
 /// ```
 #[track_caller]
 #[inline]
-pub fn neg_sum_to<S: SumTo<G>, G>(shape: &S, g: &G) -> S::Grad
+pub fn neg_sum_to<T: Shaped, G>(of: &T, g: &G) -> <T::Shape as SumTo<G>>::Grad
 where
-    S::Grad: std::ops::Neg<Output = S::Grad>,
+    T::Shape: SumTo<G>,
+    <T::Shape as SumTo<G>>::Grad: std::ops::Neg<Output = <T::Shape as SumTo<G>>::Grad>,
 {
-    -shape.sum_to(g)
+    -of.shape_of().sum_to(g)
 }
 
 /// Pushes an entry of shapes on a tape, unless it is zero-sized (only scalar shapes): the

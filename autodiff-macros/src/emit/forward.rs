@@ -1,7 +1,7 @@
 //! The forward sweep: one `let` per tape value, the user's control flow with the values each
 //! region's reverse code needs pushed on that region's tape.
 use super::Emitter;
-use super::names::{name, private, slot_ident, value_ident};
+use super::names::{name, private, slot_ident};
 use crate::ir::{Block, Def, If, Loop, LoopKind, Stmt, ValueId};
 use crate::rules::Arg;
 use proc_macro2::TokenStream;
@@ -46,7 +46,7 @@ impl Emitter<'_> {
     /// The `let` computing one value (also used to compute it again in the reverse sweep).
     pub(super) fn value_fwd(&self, id: ValueId) -> TokenStream {
         let node = &self.tape.nodes[id];
-        let v = value_ident(id);
+        let v = self.val(id);
         let span = node.span;
         match &node.def {
             Def::Param { index } => {
@@ -106,7 +106,7 @@ impl Emitter<'_> {
                 quote!(#p)
             }
             _ => {
-                let v = value_ident(id);
+                let v = self.val(id);
                 quote!(#v)
             }
         }
@@ -133,7 +133,7 @@ impl Emitter<'_> {
             let tape = name(format_args!("tape{}", block.region));
             let items = slots.iter().map(|&s| match s {
                 crate::analyze::Slot::Shape(v) => {
-                    let v = value_ident(v);
+                    let v = self.val(v);
                     quote!(::autodiff::__private::shape_of(&#v))
                 }
                 _ => slot_ident(s).to_token_stream(),
@@ -157,7 +157,7 @@ impl Emitter<'_> {
         let else_out: Vec<ValueId> = i.phis.iter().map(|p| p.els).collect();
         let (then_code, then_end) = (self.forward(&i.then), self.region_end(&i.then, &then_out));
         let (else_code, else_end) = (self.forward(&i.els), self.region_end(&i.els, &else_out));
-        let outs = i.phis.iter().map(|p| value_ident(p.out));
+        let outs = i.phis.iter().map(|p| self.val(p.out));
         out.extend(quote! {
             let (#(#outs,)*) = if #cond { #then_code #then_end } else { #else_code #else_end };
         });
@@ -172,7 +172,7 @@ impl Emitter<'_> {
         let count = name(format_args!("n{id}"));
         let stop = name(format_args!("stop{id}"));
         let entries = l.carried.iter().map(|c| self.operand(c.entry));
-        let phis: Vec<_> = l.carried.iter().map(|c| value_ident(c.phi)).collect();
+        let phis: Vec<_> = l.carried.iter().map(|c| self.val(c.phi)).collect();
         let nexts: Vec<ValueId> = l.carried.iter().map(|c| c.next).collect();
         let reduction = self.an.reductions[id];
         let mut out = quote! {
@@ -208,7 +208,7 @@ impl Emitter<'_> {
                 };
                 let range = if *rev { quote!(#range.rev()) } else { range };
                 let i = name(format_args!("i"));
-                let index = value_ident(*index);
+                let index = self.val(*index);
                 let mut body = self.forward(&l.body);
                 if let Some(k) = reduction {
                     body.extend(self.unit_sweep(l, k));
@@ -254,7 +254,7 @@ impl Emitter<'_> {
             let ctl = name(format_args!("ctl{id}"));
             out.extend(quote!(#ctl.push(#count);));
         }
-        let exits = l.carried.iter().map(|c| value_ident(c.exit));
+        let exits = l.carried.iter().map(|c| self.val(c.exit));
         out.extend(quote!(#(let #exits = #holders;)*));
         out
     }

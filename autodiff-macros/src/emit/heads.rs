@@ -104,9 +104,10 @@ impl Heads {
 
     /// The original function followed by the companions with these bodies (`None`: the
     /// fallback's stubs, never run since the crate does not compile).
+    /// The original function (`func`, its tokens) followed by the companions.
     pub fn emit(
         &self,
-        func: &ItemFn,
+        func: &TokenStream,
         vjp_body: &TokenStream,
         listing: &str,
         pullback_body: Option<&TokenStream>,

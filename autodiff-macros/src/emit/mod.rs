@@ -19,6 +19,12 @@ use syn::ItemFn;
 /// Tapes up to this many values get their generated code in rustdoc.
 const LISTING_LIMIT: usize = 400;
 
+/// Tapes up to this many values get `NAME_vjp` sweeps of their own; larger ones call the
+/// pullback companion (the gradients of every float parameter, the owned copies of array
+/// parameters), which halves the code rustc expands and checks: a 10,000-operation function
+/// is about 20,000 values.
+const OWN_SWEEPS_LIMIT: usize = 4_000;
+
 /// What the forward and reverse code generators read.
 #[derive(Clone)]
 pub struct Emitter<'a> {
@@ -38,6 +44,9 @@ pub struct Emitter<'a> {
     /// Set while emitting the reverse code of a `reduction` loop's body inside its forward
     /// loop (`Emitter::unit_sweep`).
     pub unit: Option<Unit>,
+    /// Each value's binding and adjoint names, made once (`names::value_ident`,
+    /// `names::adjoint_ident`): a large body names each many times.
+    idents: std::rc::Rc<(Vec<syn::Ident>, Vec<syn::Ident>)>,
 }
 
 /// The reverse code of a `reduction` loop's body, run with the seed `1` in the forward loop:
@@ -74,7 +83,23 @@ impl<'a> Emitter<'a> {
             stacked,
             by_region,
             unit: None,
+            idents: std::rc::Rc::new((
+                (0..tape.nodes.len()).map(names::value_ident).collect(),
+                (0..tape.nodes.len()).map(names::adjoint_ident).collect(),
+            )),
         }
+    }
+}
+
+impl Emitter<'_> {
+    /// The binding of value `id` (`names::value_ident`).
+    pub fn val(&self, id: usize) -> syn::Ident {
+        self.idents.0[id].clone()
+    }
+
+    /// The adjoint of value `id` (`names::adjoint_ident`).
+    pub fn adj(&self, id: usize) -> syn::Ident {
+        self.idents.1[id].clone()
     }
 }
 
@@ -98,7 +123,8 @@ fn unstack_replayed(block: &Block, stacked: &mut [bool]) {
 
 /// The original function, `NAME_vjp`, `NAME_grad` (for a scalar output) and the hidden
 /// pullback companion that differentiated callers use.
-pub fn companions(func: &ItemFn, sig: &Signature, tape: &Tape) -> TokenStream {
+/// `item` is the function as written (emitted as is: no second serialisation of `func`).
+pub fn companions(func: &ItemFn, item: &TokenStream, sig: &Signature, tape: &Tape) -> TokenStream {
     let heads = Heads::new(func, sig);
     let seed = &heads.seed;
     let out = names::value_ident(tape.output);
@@ -138,23 +164,47 @@ pub fn companions(func: &ItemFn, sig: &Signature, tape: &Tape) -> TokenStream {
     };
 
     // NAME_vjp: only the parameters of `wrt(..)` are active; the reverse sweep is inline (no
-    // closure holding the forward values), so it runs as fast as hand-written code.
-    let wrt = analyze(tape, |i| sig.params[i].active);
-    let e = Emitter::new(sig, tape, &wrt);
-    let active = |i: usize| sig.params[i].active;
-    let (sweeps, grads) = match e.straight_line() {
-        true => e.interleaved(seed, scalar_output, active),
-        false => {
-            let (tapes, forward, reverse) = (e.tapes(), e.forward(&tape.body), e.reverse(seed));
-            (quote!(#tapes #forward #reverse), e.grads(false, active))
+    // closure holding the forward values), so it runs as fast as hand-written code. Past
+    // `OWN_SWEEPS_LIMIT` values it calls the pullback instead: half the generated code.
+    let vjp_body = match tape.nodes.len() <= OWN_SWEEPS_LIMIT {
+        true => {
+            let wrt = analyze(tape, |i| sig.params[i].active);
+            let e = Emitter::new(sig, tape, &wrt);
+            let active = |i: usize| sig.params[i].active;
+            let (sweeps, grads) = match e.straight_line() {
+                true => e.interleaved(seed, scalar_output, active),
+                false => {
+                    let (tapes, forward) = (e.tapes(), e.forward(&tape.body));
+                    let reverse = e.reverse(seed);
+                    (quote!(#tapes #forward #reverse), e.grads(false, active))
+                }
+            };
+            quote! {
+                // The original stays the reference implementation (and counts as used).
+                let _ = #original;
+                #runtime
+                #sweeps
+                (#out, (#(#grads,)*))
+            }
         }
-    };
-    let vjp_body = quote! {
-        // The original stays the reference implementation (and counts as used).
-        let _ = #original;
-        #runtime
-        #sweeps
-        (#out, (#(#grads,)*))
+        false => {
+            let pullback = crate::lower::pullback_name(original);
+            let args = sig.params.iter().map(|p| &p.ident);
+            let (value, pb, gs) = (
+                names::name(format_args!("value")),
+                names::name(format_args!("pb")),
+                names::name(format_args!("gs")),
+            );
+            let grads = (0..sig.params.len())
+                .filter(|&i| sig.params[i].active)
+                .map(syn::Index::from);
+            quote! {
+                let _ = #original;
+                let (#value, #pb) = #pullback(#(#args),*);
+                let #gs = #pb(#seed);
+                (#value, (#(#gs.#grads,)*))
+            }
+        }
     };
     // The generated code is shown in rustdoc for functions of readable size.
     let listing = match tape.nodes.len() <= LISTING_LIMIT {
@@ -164,5 +214,5 @@ pub fn companions(func: &ItemFn, sig: &Signature, tape: &Tape) -> TokenStream {
             tape.nodes.len()
         ),
     };
-    heads.emit(func, &vjp_body, &listing, Some(&pullback_body))
+    heads.emit(item, &vjp_body, &listing, Some(&pullback_body))
 }

@@ -1,7 +1,7 @@
 //! Loops that only add into one scalar (`analyze::reduction`): the reverse code of the body
 //! runs inside the forward loop with the seed `1`, summing what it adds to outer values; the
 //! reverse sweep then scales those sums by the adjoint of the loop's result. One pass, no tape.
-use super::names::{adjoint_ident, name, value_ident};
+use super::names::name;
 use super::{Emitter, Unit};
 use crate::ir::{Def, Loop, Stmt, ValueId};
 use proc_macro2::TokenStream;
@@ -15,7 +15,7 @@ impl Emitter<'_> {
         match self.unit {
             Some(u) if a == u.phi => None,
             Some(u) if self.tape.nodes[a].region != u.region => Some(sum_ident(u.loop_id, a)),
-            _ => Some(adjoint_ident(a)),
+            _ => Some(self.adj(a)),
         }
     }
 
@@ -51,7 +51,7 @@ impl Emitter<'_> {
             .into_iter()
             .map(|a| {
                 let u = sum_ident(l.id, a);
-                let v = value_ident(a);
+                let v = self.val(a);
                 match self.tape.nodes[a].float {
                     true => quote!(let mut #u = ::autodiff::__private::none_like(&#v);),
                     false => quote!(let mut #u = ::core::option::Option::None;),
@@ -73,7 +73,7 @@ impl Emitter<'_> {
             ..self.clone()
         };
         let one = name(format_args!("one"));
-        let next = value_ident(c.next);
+        let next = self.val(c.next);
         let decls = unit.decls(l.body.region, Some((c.next, &one)));
         let body = unit.reverse_stmts(&l.body);
         quote! {{
@@ -87,11 +87,11 @@ impl Emitter<'_> {
     /// result, which also reaches the carried value's entry unchanged.
     pub(super) fn reduction_rev(&self, l: &Loop, k: usize) -> TokenStream {
         let c = &l.carried[k];
-        let d_exit = adjoint_ident(c.exit);
+        let d_exit = self.adj(c.exit);
         let g = name(format_args!("g"));
         let s = name(format_args!("s"));
         let scaled = self.sum_targets(l, c.phi).into_iter().map(|a| {
-            let (u, d) = (sum_ident(l.id, a), adjoint_ident(a));
+            let (u, d) = (sum_ident(l.id, a), self.adj(a));
             quote! {
                 if let ::core::option::Option::Some(#s) = #u.take() {
                     ::autodiff::__private::accumulate(&mut #d, ::autodiff::__private::scaled(#s, #g));

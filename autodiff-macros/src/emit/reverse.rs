@@ -1,7 +1,7 @@
 //! The reverse sweep: the regions replayed backwards, each VJP's contribution accumulated into
 //! an adjoint that is created on first write; only values that need an adjoint get code.
 use super::Emitter;
-use super::names::{adjoint_ident, name, private, pullback_ident, slot_ident, value_ident};
+use super::names::{name, private, pullback_ident, slot_ident};
 use crate::analyze::replays_range;
 use crate::ir::{Block, Def, If, Loop, LoopKind, Stmt, ValueId};
 use crate::rules::Arg;
@@ -21,14 +21,14 @@ impl Emitter<'_> {
             if !self.an.needs[id] {
                 continue;
             }
-            let d = adjoint_ident(id);
+            let d = self.adj(id);
             // Typed after the value where its binding is in scope, so rustc knows the type
             // at once (untyped slots make type checking of long bodies slow).
             let in_scope = region == 0
                 || self.unit.is_some()
                 || self.an.residuals[region].contains(&crate::analyze::Slot::Value(id))
                 || self.an.remat[region].contains(&id);
-            let v = value_ident(id);
+            let v = self.val(id);
             out.extend(match seeded {
                 Some((v, seed)) if v == id => {
                     quote!(let mut #d = ::core::option::Option::Some(#seed);)
@@ -96,7 +96,7 @@ impl Emitter<'_> {
         if !self.an.needs[target] {
             return TokenStream::new();
         }
-        let d = adjoint_ident(target);
+        let d = self.adj(target);
         let g = name(format_args!("g"));
         quote! {
             if let ::core::option::Option::Some(#g) = #from.take() {
@@ -118,7 +118,7 @@ impl Emitter<'_> {
     pub(super) fn value_rev(&self, id: ValueId) -> TokenStream {
         let node = &self.tape.nodes[id];
         let span = node.span;
-        let (y, d, g) = (value_ident(id), adjoint_ident(id), name(format_args!("g")));
+        let (y, d, g) = (self.val(id), self.adj(id), name(format_args!("g")));
         match &node.def {
             Def::Op { rule, args } => {
                 let call_args: Vec<TokenStream> = args
@@ -173,7 +173,7 @@ impl Emitter<'_> {
                     .enumerate()
                     .filter(|&(_, &a)| self.an.needs[a])
                     .map(|(k, &a)| {
-                        let da = adjoint_ident(a);
+                        let da = self.adj(a);
                         let k = Index::from(k);
                         quote!(::autodiff::__private::accumulate(&mut #da, #gs.#k);)
                     });
@@ -198,7 +198,7 @@ impl Emitter<'_> {
                 .iter()
                 .filter(|p| self.an.needs[p.out])
                 .map(|p| {
-                    let d = adjoint_ident(p.out);
+                    let d = self.adj(p.out);
                     self.transfer(&quote!(#d), src(p))
                 })
                 .collect();
@@ -235,7 +235,7 @@ impl Emitter<'_> {
             .collect();
         let init = carried.iter().map(|(c, dc)| {
             if self.an.needs[c.exit] {
-                let d = adjoint_ident(c.exit);
+                let d = self.adj(c.exit);
                 quote!(let mut #dc = #d.take();)
             } else {
                 quote!(let mut #dc = ::core::option::Option::None;)
@@ -249,7 +249,7 @@ impl Emitter<'_> {
         let body = self.reverse_stmts(&l.body);
         let to_prev = carried.iter().map(|(c, dc)| {
             if self.an.needs[c.phi] {
-                let d = adjoint_ident(c.phi);
+                let d = self.adj(c.phi);
                 quote!(#dc = #d.take();)
             } else {
                 quote!(#dc = ::core::option::Option::None;)
@@ -269,7 +269,7 @@ impl Emitter<'_> {
                 rev,
             } if replays_range(l) => {
                 let (start, end) = (self.operand(*start), self.operand(*end));
-                let index = value_ident(*index);
+                let index = self.val(*index);
                 let range = match inclusive {
                     true => quote!((#start..=#end)),
                     false => quote!((#start..#end)),
@@ -311,9 +311,9 @@ impl Emitter<'_> {
                 if !active(index) {
                     return all_positions.then(|| quote!(()));
                 }
-                let value = value_ident(v);
+                let value = self.val(v);
                 Some(if self.an.needs[v] {
-                    let d = adjoint_ident(v);
+                    let d = self.adj(v);
                     quote!(::autodiff::__private::gradient(#d, &#value))
                 } else {
                     quote!(::autodiff::__private::zeros_like(&#value))

@@ -10,7 +10,7 @@
 //! values die there, as in a hand-written gradient (the unrolled Rosenbrock function). The
 //! pullback's closure gets its seed later: it runs the VJPs in reverse order.
 use super::Emitter;
-use super::names::{adjoint_ident, name, private, pullback_ident, saved_ident, value_ident};
+use super::names::{name, private, pullback_ident, saved_ident};
 use crate::ir::{Def, Stmt, ValueId};
 use crate::rules::Arg;
 use proc_macro2::TokenStream;
@@ -190,7 +190,7 @@ impl Emitter<'_> {
                 continue;
             }
             if v == out {
-                let d = adjoint_ident(v);
+                let d = self.adj(v);
                 code.extend(quote!(let mut #d = #seed;));
                 st.declared[v] = true;
             }
@@ -262,7 +262,7 @@ impl Emitter<'_> {
                 continue;
             }
             if w == self.tape.output {
-                let d = adjoint_ident(w);
+                let d = self.adj(w);
                 code.extend(quote!(let mut #d = #seed;));
                 st.declared[w] = true;
             }
@@ -306,28 +306,31 @@ impl Emitter<'_> {
             true => quote!(#seed),
             false => quote!(::core::ops::Neg::neg(#seed)),
         };
-        self.contribute(t, g, self.tape.nodes[t].span, st, code);
+        self.contribute(t, g, false, self.tape.nodes[t].span, st, code);
     }
 
-    /// Adds `contribution` into `a`'s adjoint: its first write makes the slot.
+    /// Adds `contribution` into `a`'s adjoint: its first write makes the slot (a dense
+    /// contribution is the adjoint itself; an element read's makes the zeros, `sparse`).
     fn contribute(
         &self,
         a: ValueId,
         contribution: TokenStream,
+        sparse: bool,
         span: proc_macro2::Span,
         st: &mut State,
         code: &mut TokenStream,
     ) {
-        let da = adjoint_ident(a);
-        code.extend(match st.declared[a] {
-            true => {
+        let da = self.adj(a);
+        code.extend(match (st.declared[a], sparse) {
+            (true, _) => {
                 let add = private("add_into", span);
                 quote_spanned!(span=> #add(&mut #da, #contribution);)
             }
-            false => {
+            (false, true) => {
                 let first = private("adjoint_from", span);
                 quote_spanned!(span=> let mut #da = #first(#contribution);)
             }
+            (false, false) => quote_spanned!(span=> let mut #da = #contribution;),
         });
         st.declared[a] = true;
     }
@@ -336,7 +339,7 @@ impl Emitter<'_> {
     fn task(&self, v: ValueId, st: &mut State, code: &mut TokenStream) {
         let node = &self.tape.nodes[v];
         let span = node.span;
-        let (y, d) = (value_ident(v), adjoint_ident(v));
+        let (y, d) = (self.val(v), self.adj(v));
         match &node.def {
             Def::Op { rule, args } => {
                 let call_args: Vec<TokenStream> = args
@@ -365,15 +368,16 @@ impl Emitter<'_> {
                             let f = private(vjp, span);
                             quote_spanned!(span=> #f(#(#call_args,)* &#y, &#d))
                         }
+                        // In scope: the operand gives its shape itself.
                         (Arg::Shape(vjp), _) => {
                             let f = private(vjp, span);
-                            let shape = private("shape_of", span);
                             let a = self.operand(a);
-                            quote_spanned!(span=> #f(&#shape(&#a), &#d))
+                            quote_spanned!(span=> #f(&#a, &#d))
                         }
                         (Arg::Data, _) => continue,
                     };
-                    self.contribute(a, contribution, span, st, code);
+                    let sparse = rule.forward == "index";
+                    self.contribute(a, contribution, sparse, span, st, code);
                 }
             }
             Def::Call { args, .. } => {
@@ -383,7 +387,7 @@ impl Emitter<'_> {
                 for (k, &a) in args.iter().enumerate() {
                     if self.an.needs[a] {
                         let k = Index::from(k);
-                        self.contribute(a, quote!(#gs.#k), span, st, code);
+                        self.contribute(a, quote!(#gs.#k), false, span, st, code);
                     }
                 }
             }
@@ -405,10 +409,10 @@ impl Emitter<'_> {
                     return all_positions.then(|| quote!(()));
                 }
                 let v = self.tape.params[index];
-                let value = value_ident(v);
+                let value = self.val(v);
                 Some(match st.declared[v] {
                     true => {
-                        let d = adjoint_ident(v);
+                        let d = self.adj(v);
                         quote!(#d)
                     }
                     false => quote!(::autodiff::__private::zeros_like(&#value)),

@@ -204,9 +204,9 @@ impl Lowerer<'_> {
                 ),
             },
             Expr::Block(b) if b.label.is_none() => {
-                self.scopes.push(Vec::new());
+                self.push_scope();
                 let flow = self.seq(&[&b.block.stmts]);
-                self.scopes.pop();
+                self.pop_scope();
                 match flow {
                     Flow::Value(v) => Some(v),
                     Flow::Failed => None,

@@ -48,6 +48,9 @@ pub(crate) struct Lowerer<'a> {
     /// float: a loop-carried name starting from it is treated as a float.
     opaque: Vec<bool>,
     scopes: Vec<Vec<Binding>>,
+    /// Per name, where its visible bindings are (scope, position), innermost last: a lookup
+    /// is one hash probe however many `let`s precede it. Looked up only, never iterated.
+    visible: std::collections::HashMap<String, Vec<(usize, usize)>>,
     errors: &'a mut Errors,
     region: RegionId,
     regions: usize,
@@ -72,6 +75,7 @@ pub fn lower(block: &SynBlock, sig: &Signature, errors: &mut Errors) -> Option<T
         maybe_active: Vec::new(),
         opaque: Vec::new(),
         scopes: vec![Vec::new()],
+        visible: std::collections::HashMap::new(),
         errors,
         region: 0,
         regions: 1,
@@ -149,21 +153,33 @@ impl Lowerer<'_> {
     }
 
     fn bind(&mut self, name: Ident, value: ValueId) {
+        let depth = self.scopes.len().saturating_sub(1);
         if let Some(scope) = self.scopes.last_mut() {
-            scope.push(Binding {
-                name: name.to_string(),
-                value,
-            });
+            let name = name.to_string();
+            self.visible
+                .entry(name.clone())
+                .or_default()
+                .push((depth, scope.len()));
+            scope.push(Binding { name, value });
         }
     }
 
     fn lookup(&mut self, name: &Ident) -> Option<&mut Binding> {
-        let name = name.to_string();
-        self.scopes
-            .iter_mut()
-            .rev()
-            .flat_map(|s| s.iter_mut().rev())
-            .find(|b| b.name == name)
+        let &(depth, at) = self.visible.get(&name.to_string())?.last()?;
+        self.scopes.get_mut(depth)?.get_mut(at)
+    }
+
+    fn push_scope(&mut self) {
+        self.scopes.push(Vec::new());
+    }
+
+    /// Leaves the innermost scope: its names show the bindings they shadowed again.
+    fn pop_scope(&mut self) {
+        for b in self.scopes.pop().unwrap_or_default().iter().rev() {
+            if let Some(places) = self.visible.get_mut(&b.name) {
+                places.pop();
+            }
+        }
     }
 
     /// The value a name holds now.
@@ -196,9 +212,9 @@ impl Lowerer<'_> {
         self.regions += 1;
         let outer_region = std::mem::replace(&mut self.region, region);
         let outer_stmts = std::mem::take(&mut self.stmts);
-        self.scopes.push(Vec::new());
+        self.push_scope();
         let flow = f(self);
-        self.scopes.pop();
+        self.pop_scope();
         self.region = outer_region;
         let stmts = std::mem::replace(&mut self.stmts, outer_stmts);
         (Block { region, stmts }, flow)

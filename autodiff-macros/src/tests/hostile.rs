@@ -52,6 +52,12 @@ fn ten_thousand_lets_expand_in_linear_time() {
         assert!(!out_small.contains("compile_error"));
         assert!(!out_large.contains("compile_error"));
         assert!(out_large.contains("fn f_grad"));
+        // Past `OWN_SWEEPS_LIMIT` values, `f_vjp` calls the pullback (one copy of the sweeps).
+        assert!(
+            out_large.contains("let (__ad_value , __ad_pb) = __ad_annotate_with_differentiate_f ("),
+            "f_vjp calls the pullback"
+        );
+        assert!(!out_small.contains("let (__ad_value , __ad_pb)"));
         eprintln!("expansion: 1,000 lets in {small:?}, 10,000 lets in {large:?}");
         // Linear: 10x the size may cost at most ~25x (a generous bound for noise).
         assert!(
