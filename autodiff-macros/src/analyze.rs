@@ -242,15 +242,8 @@ pub fn analyze(tape: &Tape, active_param: impl Fn(usize) -> bool) -> Analysis {
                 continue;
             }
             let inputs: Vec<ValueId> = match &tape.nodes[id].def {
-                Def::Op { rule, args } => args
-                    .iter()
-                    .zip(rule.args)
-                    .filter(|(_, arg)| arg.is_diff())
-                    .map(|(&a, _)| a)
-                    .collect(),
-                Def::Call { args, .. } => args.clone(),
                 Def::Phi => sources[id].clone(),
-                _ => Vec::new(),
+                def => def.differentiated(),
             };
             for a in inputs {
                 if active[a] && !needs[a] {

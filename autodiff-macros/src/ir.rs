@@ -43,6 +43,23 @@ pub enum Def {
     Phi,
 }
 
+impl Def {
+    /// The arguments the VJPs of this value add into, once per use: an op's differentiable
+    /// arguments, every argument of a call; none for anything else.
+    pub fn differentiated(&self) -> Vec<ValueId> {
+        match self {
+            Def::Op { rule, args } => args
+                .iter()
+                .zip(rule.args)
+                .filter(|(_, arg)| arg.is_diff())
+                .map(|(&a, _)| a)
+                .collect(),
+            Def::Call { args, .. } => args.clone(),
+            _ => Vec::new(),
+        }
+    }
+}
+
 /// One value on the tape.
 pub struct Node {
     pub def: Def,

@@ -3,7 +3,7 @@
 use super::Emitter;
 use super::names::{name, private, slot_ident};
 use crate::ir::{Block, Def, If, Loop, LoopKind, Stmt, ValueId};
-use crate::rules::Arg;
+use crate::rules::{Arg, Rule};
 use proc_macro2::TokenStream;
 use quote::{ToTokens, quote, quote_spanned};
 
@@ -65,13 +65,7 @@ impl Emitter<'_> {
             },
             Def::Op { rule, args } => {
                 let f = private(rule.forward, span);
-                let args = args.iter().zip(rule.args).map(|(&a, kind)| {
-                    let a = self.operand(a);
-                    match kind {
-                        Arg::Diff(_) | Arg::Shape(_) => quote!(&#a),
-                        Arg::Data => a,
-                    }
-                });
+                let args = self.call_args(rule, args);
                 match rule.saving {
                     Some((saving, _)) if self.an.needs[id] => {
                         let f = private(saving, span);
@@ -96,6 +90,21 @@ impl Emitter<'_> {
             && slots
                 .iter()
                 .all(|s| matches!(s, crate::analyze::Slot::Shape(_)))
+    }
+
+    /// A rule's arguments as its runtime functions take them: differentiable ones by
+    /// reference, data by value.
+    pub(super) fn call_args(&self, rule: &Rule, args: &[ValueId]) -> Vec<TokenStream> {
+        args.iter()
+            .zip(rule.args)
+            .map(|(&a, kind)| {
+                let a = self.operand(a);
+                match kind {
+                    Arg::Diff(_) | Arg::Shape(_) => quote!(&#a),
+                    Arg::Data => a,
+                }
+            })
+            .collect()
     }
 
     /// The tokens naming a value: its binding, or a data parameter's own name.

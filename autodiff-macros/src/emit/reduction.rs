@@ -3,7 +3,7 @@
 //! reverse sweep then scales those sums by the adjoint of the loop's result. One pass, no tape.
 use super::names::name;
 use super::{Emitter, Unit};
-use crate::ir::{Def, Loop, Stmt, ValueId};
+use crate::ir::{Loop, Stmt, ValueId};
 use proc_macro2::TokenStream;
 use quote::quote;
 use syn::Ident;
@@ -29,15 +29,7 @@ impl Emitter<'_> {
                 Stmt::Value(v) if self.an.needs[*v] => Some(*v),
                 _ => None,
             })
-            .flat_map(|v| match &self.tape.nodes[v].def {
-                Def::Op { rule, args } => args
-                    .iter()
-                    .zip(rule.args)
-                    .filter(|(_, arg)| arg.is_diff())
-                    .map(|(&a, _)| a)
-                    .collect(),
-                _ => Vec::new(),
-            })
+            .flat_map(|v| self.tape.nodes[v].def.differentiated())
             .filter(|&a| self.an.needs[a] && a != phi && self.tape.nodes[a].region != l.body.region)
             .collect();
         targets.sort_unstable();

@@ -121,17 +121,7 @@ impl Emitter<'_> {
         let (y, d, g) = (self.val(id), self.adj(id), name(format_args!("g")));
         match &node.def {
             Def::Op { rule, args } => {
-                let call_args: Vec<TokenStream> = args
-                    .iter()
-                    .zip(rule.args)
-                    .map(|(&a, kind)| {
-                        let a = self.operand(a);
-                        match kind {
-                            Arg::Diff(_) | Arg::Shape(_) => quote!(&#a),
-                            Arg::Data => a,
-                        }
-                    })
-                    .collect();
+                let call_args = self.call_args(rule, args);
                 let acc = private("accumulate", span);
                 let contributions = args.iter().zip(rule.args).filter_map(|(&a, kind)| {
                     if !self.an.needs[a] {

@@ -45,17 +45,9 @@ impl Emitter<'_> {
 
     /// The needed values the VJPs of `id` add into, once per argument.
     fn diff_args(&self, id: ValueId) -> Vec<ValueId> {
-        let args: Vec<ValueId> = match &self.tape.nodes[id].def {
-            Def::Op { rule, args } => args
-                .iter()
-                .zip(rule.args)
-                .filter(|(_, a)| a.is_diff())
-                .map(|(&a, _)| a)
-                .collect(),
-            Def::Call { args, .. } => args.clone(),
-            _ => Vec::new(),
-        };
-        args.into_iter().filter(|&a| self.an.needs[a]).collect()
+        let mut args = self.tape.nodes[id].def.differentiated();
+        args.retain(|&a| self.an.needs[a]);
+        args
     }
 
     /// The counts of pending VJPs, and the sum at the output of a scalar function.
@@ -342,17 +334,7 @@ impl Emitter<'_> {
         let (y, d) = (self.val(v), self.adj(v));
         match &node.def {
             Def::Op { rule, args } => {
-                let call_args: Vec<TokenStream> = args
-                    .iter()
-                    .zip(rule.args)
-                    .map(|(&a, kind)| {
-                        let a = self.operand(a);
-                        match kind {
-                            Arg::Diff(_) | Arg::Shape(_) => quote!(&#a),
-                            Arg::Data => a,
-                        }
-                    })
-                    .collect();
+                let call_args = self.call_args(rule, args);
                 for (&a, kind) in args.iter().zip(rule.args) {
                     if !self.an.needs[a] {
                         continue;
