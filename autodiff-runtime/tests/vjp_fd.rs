@@ -199,6 +199,12 @@ where
     }
 }
 
+/// `x`, after asserting that `y` is the same (two spellings of one VJP).
+fn same<T: PartialEq + std::fmt::Debug>(x: T, y: T) -> T {
+    assert_eq!(x, y, "the two forms of a VJP differ");
+    x
+}
+
 fn pos_scalar(rng: &mut StdRng) -> f64 {
     rng.random_range(0.5..2.0)
 }
@@ -232,14 +238,15 @@ macro_rules! check_arith {
             |a, b, y, g| sub_vjp_rhs(a, b, y, g),
             rng,
         );
-        // The VJPs the macro calls for `+` and `-`: from the operands' shapes only.
+        // The VJPs the macro calls for `+` and `-`: from an operand's kept shape (loops) or
+        // from the operand itself (straight-line code); both forms agree exactly.
         check_binary(
             "add (from shapes)",
             &sa,
             &sb,
             |a, b| add(a, b),
-            |a, _, _, g| sum_to(&shape_of(a), g),
-            |_, b, _, g| sum_to(&shape_of(b), g),
+            |a, _, _, g| same(sum_to(&shape_of(a), g), sum_to(a, g)),
+            |_, b, _, g| same(sum_to(&shape_of(b), g), sum_to(b, g)),
             rng,
         );
         check_binary(
@@ -247,8 +254,8 @@ macro_rules! check_arith {
             &sa,
             &sb,
             |a, b| sub(a, b),
-            |a, _, _, g| sum_to(&shape_of(a), g),
-            |_, b, _, g| neg_sum_to(&shape_of(b), g),
+            |a, _, _, g| same(sum_to(&shape_of(a), g), sum_to(a, g)),
+            |_, b, _, g| same(neg_sum_to(&shape_of(b), g), neg_sum_to(b, g)),
             rng,
         );
         check_binary(

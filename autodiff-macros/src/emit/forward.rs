@@ -107,6 +107,25 @@ impl Emitter<'_> {
             .collect()
     }
 
+    /// `(start..end)` or `(start..=end)`, counted down if `down`.
+    pub(super) fn range(
+        &self,
+        start: ValueId,
+        end: ValueId,
+        inclusive: bool,
+        down: bool,
+    ) -> TokenStream {
+        let (start, end) = (self.operand(start), self.operand(end));
+        let range = match inclusive {
+            true => quote!((#start..=#end)),
+            false => quote!((#start..#end)),
+        };
+        match down {
+            true => quote!(#range.rev()),
+            false => range,
+        }
+    }
+
     /// The tokens naming a value: its binding, or a data parameter's own name.
     pub fn operand(&self, id: ValueId) -> TokenStream {
         match self.tape.nodes[id].def {
@@ -184,10 +203,12 @@ impl Emitter<'_> {
         let phis: Vec<_> = l.carried.iter().map(|c| self.val(c.phi)).collect();
         let nexts: Vec<ValueId> = l.carried.iter().map(|c| c.next).collect();
         let reduction = self.an.reductions[id];
-        let mut out = quote! {
-            #(let mut #holders = ::core::clone::Clone::clone(&#entries);)*
-            let mut #count: usize = 0;
-        };
+        // The trip count, for a reverse sweep that cannot count the range down again.
+        let counted = !crate::analyze::replays_range(l);
+        let mut out = quote!(#(let mut #holders = ::core::clone::Clone::clone(&#entries);)*);
+        if counted {
+            out.extend(quote!(let mut #count: usize = 0;));
+        }
         if let Some(k) = reduction {
             out.extend(self.sums(l, k));
         }
@@ -195,9 +216,10 @@ impl Emitter<'_> {
             out.extend(quote!(let mut #stop = false;));
         }
         let end = self.region_end(&l.body, &nexts);
+        let increment = counted.then(|| quote!(#count += 1;));
         let finish = quote! {
             (#(#holders,)*) = #end;
-            #count += 1;
+            #increment
         };
         let stop_check = l.breaks.then(|| quote!(if #stop { break; }));
         let take_phis = quote!(#(let #phis = #holders;)*);
@@ -209,13 +231,7 @@ impl Emitter<'_> {
                 inclusive,
                 rev,
             } => {
-                let (start, end) = (self.operand(*start), self.operand(*end));
-                let range = if *inclusive {
-                    quote!((#start..=#end))
-                } else {
-                    quote!((#start..#end))
-                };
-                let range = if *rev { quote!(#range.rev()) } else { range };
+                let range = self.range(*start, *end, *inclusive, *rev);
                 let i = name(format_args!("i"));
                 let index = self.val(*index);
                 let mut body = self.forward(&l.body);

@@ -4,7 +4,7 @@ use super::Emitter;
 use super::names::{name, private, pullback_ident, slot_ident};
 use crate::analyze::replays_range;
 use crate::ir::{Block, Def, If, Loop, LoopKind, Stmt, ValueId};
-use crate::rules::Arg;
+use crate::rules::{Arg, Rule};
 use proc_macro2::TokenStream;
 use quote::{ToTokens, quote, quote_spanned};
 use syn::Index;
@@ -52,14 +52,47 @@ impl Emitter<'_> {
     }
 
     /// The shape of value `v`: popped from its region's tape, or taken from the value.
+    /// (A `Shape` VJP takes a kept shape or the operand itself: a value gives its own shape.)
     fn shape(&self, v: ValueId) -> TokenStream {
         let region = self.tape.nodes[v].region;
         if self.an.residuals[region].contains(&crate::analyze::Slot::Shape(v)) {
             slot_ident(crate::analyze::Slot::Shape(v)).to_token_stream()
         } else {
-            let v = self.operand(v);
-            quote!(::autodiff::__private::shape_of(&#v))
+            self.operand(v)
         }
+    }
+
+    /// What the VJP of op `id` adds to its argument `a` (of kind `kind`) when the output's
+    /// adjoint, by reference, is `g`; `None` for a data argument. Shared by the general sweep
+    /// and the straight-line one.
+    pub(super) fn contribution(
+        &self,
+        id: ValueId,
+        rule: &Rule,
+        call_args: &[TokenStream],
+        (a, kind): (ValueId, &Arg),
+        g: &TokenStream,
+    ) -> Option<TokenStream> {
+        let span = self.tape.nodes[id].span;
+        Some(match (kind, rule.saving) {
+            // A fused rule: its VJP reads only what its forward kept.
+            (Arg::Diff(_), Some((_, saved_vjp))) => {
+                let f = private(saved_vjp, span);
+                let s = super::names::saved_ident(id);
+                quote_spanned!(span=> #f(#s, #g))
+            }
+            (Arg::Diff(vjp), None) => {
+                let f = private(vjp, span);
+                let y = self.val(id);
+                quote_spanned!(span=> #f(#(#call_args,)* &#y, #g))
+            }
+            (Arg::Shape(vjp), _) => {
+                let f = private(vjp, span);
+                let shape = self.shape(a);
+                quote_spanned!(span=> #f(&#shape, #g))
+            }
+            (Arg::Data, _) => return None,
+        })
     }
 
     /// The values of `region` its reverse code computes again instead of popping.
@@ -118,36 +151,19 @@ impl Emitter<'_> {
     pub(super) fn value_rev(&self, id: ValueId) -> TokenStream {
         let node = &self.tape.nodes[id];
         let span = node.span;
-        let (y, d, g) = (self.val(id), self.adj(id), name(format_args!("g")));
+        let (d, g) = (self.adj(id), name(format_args!("g")));
         match &node.def {
             Def::Op { rule, args } => {
                 let call_args = self.call_args(rule, args);
                 let acc = private("accumulate", span);
+                let g_ref = quote!(#g);
                 let contributions = args.iter().zip(rule.args).filter_map(|(&a, kind)| {
                     if !self.an.needs[a] {
                         return None;
                     }
                     let da = self.adjoint_slot(a)?;
-                    match (kind, rule.saving) {
-                        // A fused rule: its VJP reads only what its forward kept.
-                        (Arg::Diff(_), Some((_, saved_vjp))) => {
-                            let f = private(saved_vjp, span);
-                            let s = super::names::saved_ident(id);
-                            Some(quote_spanned!(span=> #acc(&mut #da, #f(#s, #g));))
-                        }
-                        (Arg::Diff(vjp), None) => {
-                            let f = private(vjp, span);
-                            Some(
-                                quote_spanned!(span=> #acc(&mut #da, #f(#(#call_args,)* &#y, #g));),
-                            )
-                        }
-                        (Arg::Shape(vjp), _) => {
-                            let f = private(vjp, span);
-                            let shape = self.shape(a);
-                            Some(quote_spanned!(span=> #acc(&mut #da, #f(&#shape, #g));))
-                        }
-                        (Arg::Data, _) => None,
-                    }
+                    let c = self.contribution(id, rule, &call_args, (a, kind), &g_ref)?;
+                    Some(quote_spanned!(span=> #acc(&mut #da, #c);))
                 });
                 quote! {
                     if let ::core::option::Option::Some(#g) = &#d {
@@ -258,16 +274,8 @@ impl Emitter<'_> {
                 inclusive,
                 rev,
             } if replays_range(l) => {
-                let (start, end) = (self.operand(*start), self.operand(*end));
                 let index = self.val(*index);
-                let range = match inclusive {
-                    true => quote!((#start..=#end)),
-                    false => quote!((#start..#end)),
-                };
-                let range = match rev {
-                    true => range,
-                    false => quote!(#range.rev()),
-                };
+                let range = self.range(*start, *end, *inclusive, !*rev);
                 quote!(for #index in #range)
             }
             _ if self.stacked[id] => quote! {

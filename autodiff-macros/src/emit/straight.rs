@@ -10,9 +10,8 @@
 //! values die there, as in a hand-written gradient (the unrolled Rosenbrock function). The
 //! pullback's closure gets its seed later: it runs the VJPs in reverse order.
 use super::Emitter;
-use super::names::{name, private, pullback_ident, saved_ident};
+use super::names::{name, private, pullback_ident};
 use crate::ir::{Def, Stmt, ValueId};
-use crate::rules::Arg;
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 use syn::{Ident, Index};
@@ -331,32 +330,18 @@ impl Emitter<'_> {
     fn task(&self, v: ValueId, st: &mut State, code: &mut TokenStream) {
         let node = &self.tape.nodes[v];
         let span = node.span;
-        let (y, d) = (self.val(v), self.adj(v));
+        let d = self.adj(v);
         match &node.def {
             Def::Op { rule, args } => {
                 let call_args = self.call_args(rule, args);
+                let g = quote!(&#d);
                 for (&a, kind) in args.iter().zip(rule.args) {
                     if !self.an.needs[a] {
                         continue;
                     }
-                    let contribution = match (kind, rule.saving) {
-                        // A fused rule: its VJP reads only what its forward kept.
-                        (Arg::Diff(_), Some((_, saved_vjp))) => {
-                            let f = private(saved_vjp, span);
-                            let s = saved_ident(v);
-                            quote_spanned!(span=> #f(#s, &#d))
-                        }
-                        (Arg::Diff(vjp), None) => {
-                            let f = private(vjp, span);
-                            quote_spanned!(span=> #f(#(#call_args,)* &#y, &#d))
-                        }
-                        // In scope: the operand gives its shape itself.
-                        (Arg::Shape(vjp), _) => {
-                            let f = private(vjp, span);
-                            let a = self.operand(a);
-                            quote_spanned!(span=> #f(&#a, &#d))
-                        }
-                        (Arg::Data, _) => continue,
+                    let Some(contribution) = self.contribution(v, rule, &call_args, (a, kind), &g)
+                    else {
+                        continue;
                     };
                     let sparse = rule.forward == "index";
                     self.contribute(a, contribution, sparse, span, st, code);
