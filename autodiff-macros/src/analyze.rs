@@ -298,7 +298,8 @@ pub fn analyze(tape: &Tape, active_param: impl Fn(usize) -> bool) -> Analysis {
         }
         let slots: Vec<Slot> = match &node.def {
             Def::Op { rule, .. } if rule.saving.is_some() => vec![Slot::Saved(id)],
-            // A `Shape` argument is read for its shape only; the result only by `Diff` VJPs.
+            // A `Shape` argument is read for its shape only; the result only by `Diff` and
+            // `Reuse` VJPs.
             Def::Op { rule, args } => args
                 .iter()
                 .zip(rule.args)
@@ -309,7 +310,7 @@ pub fn analyze(tape: &Tape, active_param: impl Fn(usize) -> bool) -> Analysis {
                 .chain(
                     rule.args
                         .iter()
-                        .any(|a| matches!(a, Arg::Diff(_)))
+                        .any(|a| matches!(a, Arg::Diff(_) | Arg::Reuse(_)))
                         .then_some(Slot::Value(id)),
                 )
                 .collect(),

@@ -1,6 +1,8 @@
 //! THE table: the syntax the macro differentiates, and the runtime functions behind it.
 //! This is the only place that knows op names. Each line: how it is written, the runtime
 //! forward function, and per argument either the VJP function or `Data` (not differentiated).
+//! `Reuse` marks a VJP that writes its result into the cotangent's buffer when it gets the
+//! cotangent by value.
 //! Calling convention (see autodiff-runtime): `forward(args..)`, `vjp(args.., &y, &g)`, with
 //! differentiable arguments passed by reference and data arguments by value.
 
@@ -24,6 +26,11 @@ pub enum Arg {
     /// `vjp(&shape_of(&arg), &g)`, so the reverse sweep keeps the shape, not the value (or
     /// as `vjp(&arg, &g)` where the operand is in scope: a value gives its own shape).
     Shape(&'static str),
+    /// A differentiable argument whose VJP's result has the cotangent's shape (elementwise
+    /// functions, softmax, transpose): called like `Diff`, but with the cotangent by value
+    /// where its adjoint is read for the last time, so that the VJP writes into its buffer
+    /// (the runtime's `Cotangent`). `Shape` VJPs take it that way too.
+    Reuse(&'static str),
     /// A data argument (an exponent `n`, an `Axis`, labels): passed through, never differentiated.
     Data,
 }
@@ -31,7 +38,12 @@ pub enum Arg {
 impl Arg {
     /// Whether the argument is differentiated.
     pub fn is_diff(self) -> bool {
-        matches!(self, Diff(_) | Shape(_))
+        matches!(self, Diff(_) | Reuse(_) | Shape(_))
+    }
+
+    /// Whether the VJP may take the cotangent by value (and reuse its buffer).
+    pub fn reuses_cotangent(self) -> bool {
+        matches!(self, Reuse(_) | Shape(_))
     }
 }
 
@@ -48,7 +60,7 @@ pub struct Rule {
     pub saving: Option<(&'static str, &'static str)>,
 }
 
-use Arg::{Data, Diff, Shape};
+use Arg::{Data, Diff, Reuse, Shape};
 use Syntax::{Function, Method, Operator};
 
 macro_rules! rules {
@@ -73,30 +85,30 @@ rules! {
     Operator "-" => "sub" (Shape("sum_to"), Shape("neg_sum_to"));
     Operator "*" => "mul" (Diff("mul_vjp_lhs"), Diff("mul_vjp_rhs"));
     Operator "/" => "div" (Diff("div_vjp_lhs"), Diff("div_vjp_rhs"));
-    Operator "neg" => "neg" (Diff("neg_vjp"));
+    Operator "neg" => "neg" (Reuse("neg_vjp"));
     Operator "[]" => "index" (Diff("index_vjp"), Data);
-    Method "ln" => "ln" (Diff("ln_vjp"));
-    Method "exp" => "exp" (Diff("exp_vjp"));
-    Method "sin" => "sin" (Diff("sin_vjp"));
-    Method "cos" => "cos" (Diff("cos_vjp"));
-    Method "tan" => "tan" (Diff("tan_vjp"));
-    Method "tanh" => "tanh" (Diff("tanh_vjp"));
-    Method "sqrt" => "sqrt" (Diff("sqrt_vjp"));
-    Method "abs" => "abs" (Diff("abs_vjp"));
-    Method "powi" => "powi" (Diff("powi_vjp"), Data);
+    Method "ln" => "ln" (Reuse("ln_vjp"));
+    Method "exp" => "exp" (Reuse("exp_vjp"));
+    Method "sin" => "sin" (Reuse("sin_vjp"));
+    Method "cos" => "cos" (Reuse("cos_vjp"));
+    Method "tan" => "tan" (Reuse("tan_vjp"));
+    Method "tanh" => "tanh" (Reuse("tanh_vjp"));
+    Method "sqrt" => "sqrt" (Reuse("sqrt_vjp"));
+    Method "abs" => "abs" (Reuse("abs_vjp"));
+    Method "powi" => "powi" (Reuse("powi_vjp"), Data);
     Method "powf" => "powf" (Diff("powf_vjp_base"), Diff("powf_vjp_exp"));
     Method "dot" => "dot" (Diff("dot_vjp_lhs"), Diff("dot_vjp_rhs"));
-    Method "t" => "t" (Diff("t_vjp"));
-    Method "to_owned" => "to_owned" (Diff("to_owned_vjp"));
-    Method "clone" => "to_owned" (Diff("to_owned_vjp"));
+    Method "t" => "t" (Reuse("t_vjp"));
+    Method "to_owned" => "to_owned" (Reuse("to_owned_vjp"));
+    Method "clone" => "to_owned" (Reuse("to_owned_vjp"));
     Method "sum" => "sum" (Diff("sum_vjp"));
     Method "mean" => "mean" (Diff("mean_vjp"));
     Method "sum_axis" => "sum_axis" (Diff("sum_axis_vjp"), Data);
     Method "slice" => "slice" (Diff("slice_vjp"), Data);
-    Function "sigmoid" => "sigmoid" (Diff("sigmoid_vjp"));
-    Function "relu" => "relu" (Diff("relu_vjp"));
-    Function "softmax" => "softmax" (Diff("softmax_vjp"));
-    Function "log_softmax" => "log_softmax" (Diff("log_softmax_vjp"));
+    Function "sigmoid" => "sigmoid" (Reuse("sigmoid_vjp"));
+    Function "relu" => "relu" (Reuse("relu_vjp"));
+    Function "softmax" => "softmax" (Reuse("softmax_vjp"));
+    Function "log_softmax" => "log_softmax" (Reuse("log_softmax_vjp"));
     // Fused: softmax(z) - e_y comes from the forward pass's own `exp`s.
     Function "cross_entropy" => "cross_entropy" (Diff("cross_entropy_vjp"), Data)
         saving "cross_entropy_saving" => "cross_entropy_saved_vjp";

@@ -1,7 +1,7 @@
 //! `+ - * /`, `powf` and negation on scalars, arrays and scalar/array mixes, with NumPy
 //! broadcasting. One trait, [`Binary`], has one impl per operand kind; every rule is then a
 //! pair of closures.
-use crate::{unbroadcast, Scalar, Value};
+use crate::{unbroadcast, Cotangent, Scalar, Value};
 use ndarray::{Array, ArrayBase, Data, DimMax, Dimension, Zip};
 use num_traits::Float;
 
@@ -353,8 +353,11 @@ pub fn neg<T: Value>(x: &T) -> T::Owned {
     x.map_elems(|v| -v)
 }
 
-/// VJP of [`neg`]: y = -x; dx -= g.
+/// VJP of [`neg`]: y = -x; dx -= g. `g` by reference or by value ([`Cotangent`]).
 #[track_caller]
-pub fn neg_vjp<T: Value>(x: &T, y: &T::Owned, g: &T::Owned) -> T::Owned {
-    x.zip_elems("neg", y, g, |_, _, g| -g)
+pub fn neg_vjp<'g, T: Value>(x: &T, y: &T::Owned, g: impl Cotangent<'g, T::Owned>) -> T::Owned
+where
+    T::Owned: 'g,
+{
+    x.zip_elems("neg", y, g.into_cow(), |_, _, g| -g)
 }

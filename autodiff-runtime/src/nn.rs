@@ -1,7 +1,7 @@
 //! Softmax family over the last axis (the cross-entropy loss is in `cross_entropy.rs`). All
 //! max-shifted: finite for logits of any size.
 use crate::value::assert_same_shape;
-use crate::Scalar;
+use crate::{Cotangent, Scalar};
 use ndarray::{Array, ArrayBase, ArrayView1, ArrayViewMut1, Axis, Data, Dimension, Zip};
 
 #[track_caller]
@@ -51,14 +51,15 @@ pub fn softmax<A: Scalar, S: Data<Elem = A>, D: Dimension>(z: &ArrayBase<S, D>) 
 
 /// VJP of [`softmax`]: y = softmax(z); dz += y ∘ (g - Σ_last(g ∘ y)).
 #[track_caller]
-pub fn softmax_vjp<A: Scalar, S: Data<Elem = A>, D: Dimension>(
+pub fn softmax_vjp<'g, A: Scalar, S: Data<Elem = A>, D: Dimension + 'g>(
     z: &ArrayBase<S, D>,
     y: &Array<A, D>,
-    g: &Array<A, D>,
+    g: impl Cotangent<'g, Array<A, D>>,
 ) -> Array<A, D> {
     let axis = last_axis("softmax", z.shape());
+    let g = g.into_cow();
     assert_same_shape("softmax", y.shape(), g.shape());
-    let mut dz = g.clone();
+    let mut dz = g.into_owned();
     Zip::from(dz.lanes_mut(axis))
         .and(y.lanes(axis))
         .for_each(|mut d, y| {
@@ -91,14 +92,15 @@ pub fn log_softmax<A: Scalar, S: Data<Elem = A>, D: Dimension>(z: &ArrayBase<S, 
 
 /// VJP of [`log_softmax`]: y = log_softmax(z); dz += g - exp(y) Σ_last g.
 #[track_caller]
-pub fn log_softmax_vjp<A: Scalar, S: Data<Elem = A>, D: Dimension>(
+pub fn log_softmax_vjp<'g, A: Scalar, S: Data<Elem = A>, D: Dimension + 'g>(
     z: &ArrayBase<S, D>,
     y: &Array<A, D>,
-    g: &Array<A, D>,
+    g: impl Cotangent<'g, Array<A, D>>,
 ) -> Array<A, D> {
     let axis = last_axis("log_softmax", z.shape());
+    let g = g.into_cow();
     assert_same_shape("log_softmax", y.shape(), g.shape());
-    let mut dz = g.clone();
+    let mut dz = g.into_owned();
     Zip::from(dz.lanes_mut(axis))
         .and(y.lanes(axis))
         .for_each(|mut d, y| {

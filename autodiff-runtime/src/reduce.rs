@@ -1,7 +1,8 @@
 //! Reductions and layout: `sum`, `mean`, `sum_axis`, `t`, with ndarray's exact semantics.
 use crate::value::assert_same_shape;
-use crate::Scalar;
+use crate::{Cotangent, Scalar};
 use ndarray::{Array, ArrayBase, Axis, Data, Dimension, RemoveAxis};
+use std::borrow::Cow;
 
 /// `x.sum()`: the sum of all elements.
 ///
@@ -105,12 +106,17 @@ pub fn t<A: Scalar, S: Data<Elem = A>, D: Dimension>(x: &ArrayBase<S, D>) -> Arr
 
 /// VJP of [`t`]: y = xᵀ; dx += gᵀ.
 #[track_caller]
-pub fn t_vjp<A: Scalar, S: Data<Elem = A>, D: Dimension>(
+pub fn t_vjp<'g, A: Scalar, S: Data<Elem = A>, D: Dimension + 'g>(
     x: &ArrayBase<S, D>,
     y: &Array<A, D>,
-    g: &Array<A, D>,
+    g: impl Cotangent<'g, Array<A, D>>,
 ) -> Array<A, D> {
+    let g = g.into_cow();
     assert_same_shape("t", y.shape(), g.shape());
     let _ = x;
-    g.t().to_owned()
+    match g {
+        // An owned cotangent is transposed in place: the same buffer, axes reversed.
+        Cow::Owned(g) => g.reversed_axes(),
+        Cow::Borrowed(g) => g.t().to_owned(),
+    }
 }

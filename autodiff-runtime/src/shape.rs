@@ -70,23 +70,45 @@ pub fn shape_of<T: Shaped>(value: &T) -> T::Shape {
     value.shape_of()
 }
 
-/// An output adjoint `G` summed back to a shape (over the axes that were broadcast).
+/// An output adjoint `G` summed back to a shape (over the axes that were broadcast). `G` is
+/// the cotangent as passed: borrowed, or owned when the caller is done with it
+/// ([`Cotangent`](crate::Cotangent)), in which case an operand of the output's shape gets its buffer.
 pub trait SumTo<G> {
     /// The gradient of an operand of this shape.
     type Grad;
     /// `g` summed to this shape.
-    fn sum_to(&self, g: &G) -> Self::Grad;
+    fn sum_to(&self, g: G) -> Self::Grad;
 }
 
-impl<A: Scalar> SumTo<A> for ScalarShape {
+macro_rules! scalar_sum_to {
+    ($($t:ty),*) => {$(
+        impl SumTo<$t> for ScalarShape {
+            type Grad = $t;
+            #[inline]
+            fn sum_to(&self, g: $t) -> $t {
+                g
+            }
+        }
+        impl SumTo<&$t> for ScalarShape {
+            type Grad = $t;
+            #[inline]
+            fn sum_to(&self, g: &$t) -> $t {
+                *g
+            }
+        }
+    )*};
+}
+scalar_sum_to!(f32, f64);
+
+/// The scalar operand of a scalar/array operation: the whole adjoint summed.
+impl<A: Scalar, E: Dimension> SumTo<Array<A, E>> for ScalarShape {
     type Grad = A;
-    #[inline]
-    fn sum_to(&self, g: &A) -> A {
-        *g
+    fn sum_to(&self, g: Array<A, E>) -> A {
+        g.sum()
     }
 }
 
-impl<A: Scalar, E: Dimension> SumTo<Array<A, E>> for ScalarShape {
+impl<A: Scalar, E: Dimension> SumTo<&Array<A, E>> for ScalarShape {
     type Grad = A;
     fn sum_to(&self, g: &Array<A, E>) -> A {
         g.sum()
@@ -96,14 +118,23 @@ impl<A: Scalar, E: Dimension> SumTo<Array<A, E>> for ScalarShape {
 impl<A: Scalar, D: Dimension, E: Dimension> SumTo<Array<A, E>> for ArrayShape<D> {
     type Grad = Array<A, D>;
     #[track_caller]
-    fn sum_to(&self, g: &Array<A, E>) -> Array<A, D> {
+    fn sum_to(&self, g: Array<A, E>) -> Array<A, D> {
+        unbroadcast(g, &self.0)
+    }
+}
+
+impl<'a, A: Scalar, D: Dimension, E: Dimension> SumTo<&'a Array<A, E>> for ArrayShape<D> {
+    type Grad = Array<A, D>;
+    #[track_caller]
+    fn sum_to(&self, g: &'a Array<A, E>) -> Array<A, D> {
         unbroadcast(g.clone(), &self.0)
     }
 }
 
 /// VJP of [`add`](crate::add) for either operand, and of [`sub`](crate::sub) for the left
 /// one, from the operand's shape (kept, or read off the operand itself): y = a ± b; da += g,
-/// summed over the broadcast axes.
+/// summed over the broadcast axes. `g` by reference, or by value when the caller is done with
+/// it ([`Cotangent`](crate::Cotangent)): an operand of the output's shape then gets `g`'s buffer, no copy.
 ///
 /// ```
 /// use autodiff_runtime::{shape_of, sum_to};
@@ -114,7 +145,7 @@ impl<A: Scalar, D: Dimension, E: Dimension> SumTo<Array<A, E>> for ArrayShape<D>
 /// ```
 #[track_caller]
 #[inline]
-pub fn sum_to<T: Shaped, G>(of: &T, g: &G) -> <T::Shape as SumTo<G>>::Grad
+pub fn sum_to<T: Shaped, G>(of: &T, g: G) -> <T::Shape as SumTo<G>>::Grad
 where
     T::Shape: SumTo<G>,
 {
@@ -122,7 +153,8 @@ where
 }
 
 /// VJP of [`sub`](crate::sub) for the right operand, from its shape (kept, or read off the
-/// operand): y = a - b; db += -g, summed over the broadcast axes.
+/// operand): y = a - b; db += -g, summed over the broadcast axes. `g` by reference or by value,
+/// as for [`sum_to`].
 ///
 /// ```
 /// use autodiff_runtime::{neg_sum_to, shape_of};
@@ -131,7 +163,7 @@ where
 /// ```
 #[track_caller]
 #[inline]
-pub fn neg_sum_to<T: Shaped, G>(of: &T, g: &G) -> <T::Shape as SumTo<G>>::Grad
+pub fn neg_sum_to<T: Shaped, G>(of: &T, g: G) -> <T::Shape as SumTo<G>>::Grad
 where
     T::Shape: SumTo<G>,
     <T::Shape as SumTo<G>>::Grad: std::ops::Neg<Output = <T::Shape as SumTo<G>>::Grad>,

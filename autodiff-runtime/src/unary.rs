@@ -3,7 +3,7 @@
 //!
 //! Each rule is one line of the table below: forward `|x| ...`, VJP `|x, y, g| ...` where `y` is
 //! the forward output (reused, never recomputed) and `g` the output's adjoint.
-use crate::{Scalar, Value};
+use crate::{Cotangent, Scalar, Value};
 use num_traits::{Float, One, Zero};
 
 macro_rules! unary_rules {
@@ -29,10 +29,15 @@ macro_rules! unary_rules {
 
         #[doc = concat!("VJP of [`", stringify!($name), "`]: ", $calc, ".")]
         ///
+        /// `g` by reference, or by value to write the result into its buffer ([`Cotangent`]).
+        ///
         /// **Panics** if `y` or `g` does not have the shape of `x`.
         #[track_caller]
-        pub fn $vjp<T: Value>(x: &T, y: &T::Owned, g: &T::Owned) -> T::Owned {
-            x.zip_elems(stringify!($name), y, g, |$vx, $vy, $vg| $back)
+        pub fn $vjp<'g, T: Value>(x: &T, y: &T::Owned, g: impl Cotangent<'g, T::Owned>) -> T::Owned
+        where
+            T::Owned: 'g,
+        {
+            x.zip_elems(stringify!($name), y, g.into_cow(), |$vx, $vy, $vg| $back)
         }
     )*};
 }
@@ -84,11 +89,20 @@ pub fn powi<T: Value>(x: &T, n: i32) -> T::Owned {
     x.map_elems(|v| v.powi(n))
 }
 
-/// VJP of [`powi`]: y = x^n; dx += g * n * x^(n-1).
+/// VJP of [`powi`]: y = x^n; dx += g * n * x^(n-1). `g` by reference or by value
+/// ([`Cotangent`]).
 #[track_caller]
-pub fn powi_vjp<T: Value>(x: &T, n: i32, y: &T::Owned, g: &T::Owned) -> T::Owned {
+pub fn powi_vjp<'g, T: Value>(
+    x: &T,
+    n: i32,
+    y: &T::Owned,
+    g: impl Cotangent<'g, T::Owned>,
+) -> T::Owned
+where
+    T::Owned: 'g,
+{
     let nf = <T::Elem as Scalar>::of_f64(f64::from(n));
-    x.zip_elems("powi", y, g, |x, _, g| {
+    x.zip_elems("powi", y, g.into_cow(), |x, _, g| {
         if n == 0 {
             Zero::zero()
         } else {

@@ -1,6 +1,7 @@
 //! The kinds of values a differentiated body works with, and adjoint bookkeeping.
 use ndarray::{Array, ArrayBase, ArrayView, Data, Dimension, LinalgScalar, ScalarOperand, Zip};
 use num_traits::Float;
+use std::borrow::Cow;
 use std::fmt::{Debug, Display};
 use std::iter::Sum;
 use std::ops::{AddAssign, DivAssign, MulAssign, SubAssign};
@@ -135,16 +136,17 @@ pub trait Value {
     /// The element type.
     type Elem: Scalar;
     /// The owned form: the scalar, or `Array<Elem, D>`.
-    type Owned: Adjoint;
+    type Owned: Adjoint + Clone;
     /// Applies `f` to every element.
     fn map_elems(&self, f: impl FnMut(Self::Elem) -> Self::Elem) -> Self::Owned;
     /// Elementwise `f(x, y, g)` over this value and two values of the same shape (the forward
-    /// output and its adjoint in a unary VJP). Panics naming `op` if the shapes differ.
+    /// output and its adjoint in a unary VJP), written into `g` itself when it is owned.
+    /// Panics naming `op` if the shapes differ.
     fn zip_elems(
         &self,
         op: &str,
         y: &Self::Owned,
-        g: &Self::Owned,
+        g: Cow<'_, Self::Owned>,
         f: impl FnMut(Self::Elem, Self::Elem, Self::Elem) -> Self::Elem,
     ) -> Self::Owned;
     /// Zeros of this value's shape: the gradient of a parameter that does not reach the output.
@@ -159,7 +161,7 @@ macro_rules! scalar_value {
             fn map_elems(&self, mut f: impl FnMut($t) -> $t) -> $t {
                 f(*self)
             }
-            fn zip_elems(&self, _op: &str, y: &$t, g: &$t, mut f: impl FnMut($t, $t, $t) -> $t) -> $t {
+            fn zip_elems(&self, _op: &str, y: &$t, g: Cow<'_, $t>, mut f: impl FnMut($t, $t, $t) -> $t) -> $t {
                 f(*self, *y, *g)
             }
             fn zeros_like(&self) -> $t {
@@ -181,15 +183,25 @@ impl<A: Scalar, S: Data<Elem = A>, D: Dimension> Value for ArrayBase<S, D> {
         &self,
         op: &str,
         y: &Array<A, D>,
-        g: &Array<A, D>,
+        g: Cow<'_, Array<A, D>>,
         mut f: impl FnMut(A, A, A) -> A,
     ) -> Array<A, D> {
         assert_same_shape(op, self.shape(), g.shape());
         assert_same_shape(op, self.shape(), y.shape());
-        Zip::from(self)
-            .and(y)
-            .and(g)
-            .map_collect(|&x, &y, &g| f(x, y, g))
+        match g {
+            // The caller is done with `g`: the result goes into its buffer.
+            Cow::Owned(mut g) => {
+                Zip::from(&mut g)
+                    .and(self)
+                    .and(y)
+                    .for_each(|g, &x, &y| *g = f(x, y, *g));
+                g
+            }
+            Cow::Borrowed(g) => Zip::from(self)
+                .and(y)
+                .and(g)
+                .map_collect(|&x, &y, &g| f(x, y, g)),
+        }
     }
     #[inline]
     fn zeros_like(&self) -> Array<A, D> {
@@ -205,6 +217,38 @@ pub(crate) fn assert_same_shape(op: &str, value: &[usize], adjoint: &[usize]) {
         "{op}: the adjoint has shape {adjoint:?} but the value has shape {value:?} \
          (a `_vjp` seed must have the output's shape)"
     );
+}
+
+/// The cotangent a VJP pulls back (its output's adjoint): borrowed, or owned when the caller
+/// is done with it. VJPs whose result has the cotangent's shape (elementwise functions,
+/// `sum_to`, softmax, transpose) then write the result into its buffer instead of allocating:
+/// the generated code passes the last reader of an adjoint `d` as `d`, the others as `&d`.
+///
+/// ```
+/// use ndarray::array;
+/// let (x, g) = (array![0.0_f64, 1.0], array![1.0, 1.0]);
+/// let y = autodiff_runtime::exp(&x);
+/// let borrowed = autodiff_runtime::exp_vjp(&x, &y, &g);
+/// let owned = autodiff_runtime::exp_vjp(&x, &y, g); // reuses `g`'s buffer
+/// assert_eq!(borrowed, owned);
+/// ```
+pub trait Cotangent<'a, O: Clone> {
+    /// The cotangent, borrowed or owned.
+    fn into_cow(self) -> Cow<'a, O>;
+}
+
+impl<'a, O: Clone> Cotangent<'a, O> for &'a O {
+    #[inline]
+    fn into_cow(self) -> Cow<'a, O> {
+        Cow::Borrowed(self)
+    }
+}
+
+impl<'a, O: Clone + 'a> Cotangent<'a, O> for O {
+    #[inline]
+    fn into_cow(self) -> Cow<'a, O> {
+        Cow::Owned(self)
+    }
 }
 
 /// An adjoint: something partial adjoints can be summed into.

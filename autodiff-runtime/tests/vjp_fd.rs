@@ -93,7 +93,13 @@ fn fd_check(name: &str, x: &[f64], f: impl Fn(&[f64]) -> Vec<f64>, g: &[f64], gr
 fn fd_check_catches_a_wrong_vjp() {
     // The helper itself: sin checked against cos's VJP (-sin) must be rejected.
     let x = array![0.3, -0.7, 1.1];
-    check_unary("sin(wrong)", &x, sin, cos_vjp, &mut rng());
+    check_unary(
+        "sin(wrong)",
+        &x,
+        sin,
+        |x, y, g| cos_vjp(x, y, g),
+        &mut rng(),
+    );
 }
 
 /// A random cotangent of `y`'s shape, uniform in [-1, 1).
@@ -199,7 +205,8 @@ where
     }
 }
 
-/// `x`, after asserting that `y` is the same (two spellings of one VJP).
+/// `x`, after asserting that `y` is the same (two spellings of one VJP, or one VJP with its
+/// cotangent borrowed and owned).
 fn same<T: PartialEq + std::fmt::Debug>(x: T, y: T) -> T {
     assert_eq!(x, y, "the two forms of a VJP differ");
     x
@@ -245,8 +252,18 @@ macro_rules! check_arith {
             &sa,
             &sb,
             |a, b| add(a, b),
-            |a, _, _, g| same(sum_to(&shape_of(a), g), sum_to(a, g)),
-            |_, b, _, g| same(sum_to(&shape_of(b), g), sum_to(b, g)),
+            |a, _, _, g| {
+                same(
+                    same(sum_to(&shape_of(a), g), sum_to(a, g)),
+                    sum_to(a, g.clone()),
+                )
+            },
+            |_, b, _, g| {
+                same(
+                    same(sum_to(&shape_of(b), g), sum_to(b, g)),
+                    sum_to(b, g.clone()),
+                )
+            },
             rng,
         );
         check_binary(
@@ -254,8 +271,18 @@ macro_rules! check_arith {
             &sa,
             &sb,
             |a, b| sub(a, b),
-            |a, _, _, g| same(sum_to(&shape_of(a), g), sum_to(a, g)),
-            |_, b, _, g| same(neg_sum_to(&shape_of(b), g), neg_sum_to(b, g)),
+            |a, _, _, g| {
+                same(
+                    same(sum_to(&shape_of(a), g), sum_to(a, g)),
+                    sum_to(a, g.clone()),
+                )
+            },
+            |_, b, _, g| {
+                same(
+                    same(neg_sum_to(&shape_of(b), g), neg_sum_to(b, g)),
+                    neg_sum_to(b, g.clone()),
+                )
+            },
             rng,
         );
         check_binary(
@@ -434,15 +461,33 @@ macro_rules! check_unary_op {
             stringify!($f),
             &s[0],
             |x| $f(x),
-            |x, y, g| $vjp(x, y, g),
+            |x, y, g| same($vjp(x, y, g), $vjp(x, y, *g)),
             rng,
         );
         let a1: Array1<f64> = $gen(rng, ndarray::Ix1(5));
-        check_unary(stringify!($f), &a1, |x| $f(x), |x, y, g| $vjp(x, y, g), rng);
+        check_unary(
+            stringify!($f),
+            &a1,
+            |x| $f(x),
+            |x, y, g| same($vjp(x, y, g), $vjp(x, y, g.clone())),
+            rng,
+        );
         let a2: Array2<f64> = $gen(rng, ndarray::Ix2(3, 4));
-        check_unary(stringify!($f), &a2, |x| $f(x), |x, y, g| $vjp(x, y, g), rng);
+        check_unary(
+            stringify!($f),
+            &a2,
+            |x| $f(x),
+            |x, y, g| same($vjp(x, y, g), $vjp(x, y, g.clone())),
+            rng,
+        );
         let a3: ndarray::Array3<f64> = $gen(rng, ndarray::Ix3(2, 3, 2));
-        check_unary(stringify!($f), &a3, |x| $f(x), |x, y, g| $vjp(x, y, g), rng);
+        check_unary(
+            stringify!($f),
+            &a3,
+            |x| $f(x),
+            |x, y, g| same($vjp(x, y, g), $vjp(x, y, g.clone())),
+            rng,
+        );
     }};
 }
 
@@ -505,7 +550,7 @@ fn unary_powi() {
             &format!("powi({n})"),
             &s,
             |x| powi(x, n),
-            |x, y, g| powi_vjp(x, n, y, g),
+            |x, y, g| same(powi_vjp(x, n, y, g), powi_vjp(x, n, y, *g)),
             rng,
         );
         let a = flip(&pos(rng, (3, 4)), rng);
@@ -513,7 +558,7 @@ fn unary_powi() {
             &format!("powi({n})"),
             &a,
             |x| powi(x, n),
-            |x, y, g| powi_vjp(x, n, y, g),
+            |x, y, g| same(powi_vjp(x, n, y, g), powi_vjp(x, n, y, g.clone())),
             rng,
         );
     }
@@ -573,11 +618,29 @@ fn dot_on_views() {
 fn transpose() {
     let rng = &mut rng();
     let a1 = gen_any(rng, ndarray::Ix1(4));
-    check_unary("t", &a1, t, t_vjp, rng);
+    check_unary(
+        "t",
+        &a1,
+        t,
+        |x, y, g| same(t_vjp(x, y, g), t_vjp(x, y, g.clone())),
+        rng,
+    );
     let a2 = gen_any(rng, ndarray::Ix2(3, 4));
-    check_unary("t", &a2, t, t_vjp, rng);
+    check_unary(
+        "t",
+        &a2,
+        t,
+        |x, y, g| same(t_vjp(x, y, g), t_vjp(x, y, g.clone())),
+        rng,
+    );
     let a3 = gen_any(rng, ndarray::Ix3(2, 3, 4));
-    check_unary("t", &a3, t, t_vjp, rng);
+    check_unary(
+        "t",
+        &a3,
+        t,
+        |x, y, g| same(t_vjp(x, y, g), t_vjp(x, y, g.clone())),
+        rng,
+    );
 }
 
 #[test]
@@ -642,14 +705,14 @@ fn softmax_and_log_softmax() {
                 "softmax",
                 &x,
                 |x| softmax(x),
-                |x, y, g| softmax_vjp(x, y, g),
+                |x, y, g| same(softmax_vjp(x, y, g), softmax_vjp(x, y, g.clone())),
                 rng,
             );
             check_unary(
                 "log_softmax",
                 &x,
                 |x| log_softmax(x),
-                |x, y, g| log_softmax_vjp(x, y, g),
+                |x, y, g| same(log_softmax_vjp(x, y, g), log_softmax_vjp(x, y, g.clone())),
                 rng,
             );
         }};

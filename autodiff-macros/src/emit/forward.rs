@@ -100,7 +100,7 @@ impl Emitter<'_> {
             .map(|(&a, kind)| {
                 let a = self.operand(a);
                 match kind {
-                    Arg::Diff(_) | Arg::Shape(_) => quote!(&#a),
+                    Arg::Diff(_) | Arg::Reuse(_) | Arg::Shape(_) => quote!(&#a),
                     Arg::Data => a,
                 }
             })

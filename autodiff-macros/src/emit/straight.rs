@@ -334,11 +334,21 @@ impl Emitter<'_> {
         match &node.def {
             Def::Op { rule, args } => {
                 let call_args = self.call_args(rule, args);
-                let g = quote!(&#d);
-                for (&a, kind) in args.iter().zip(rule.args) {
-                    if !self.an.needs[a] {
-                        continue;
-                    }
+                // This is the adjoint's last reader: the first needed argument whose VJP can
+                // reuse the cotangent's buffer gets it by value, emitted after the others.
+                let needed = |k: usize| self.an.needs[args[k]];
+                let owner = (0..args.len()).find(|&k| {
+                    needed(k) && rule.args[k].reuses_cotangent() && rule.saving.is_none()
+                });
+                let order = (0..args.len())
+                    .filter(|&k| needed(k) && Some(k) != owner)
+                    .chain(owner);
+                for k in order {
+                    let (a, kind) = (args[k], &rule.args[k]);
+                    let g = match Some(k) == owner {
+                        true => quote!(#d),
+                        false => quote!(&#d),
+                    };
                     let Some(contribution) = self.contribution(v, rule, &call_args, (a, kind), &g)
                     else {
                         continue;

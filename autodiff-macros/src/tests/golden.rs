@@ -41,6 +41,11 @@ fn network_backward_pass_has_three_matrix_products_and_none_for_x() {
     // the labels are data: passed through, never given an adjoint
     assert!(!out.contains("__ad_d3 "), "{out}");
     assert!(!out.contains("__ad_d0 "), "no adjoint for x: {out}");
+    // the sigmoid's VJP is the last reader of ds: it gets it by value and writes into it
+    assert!(
+        out.contains(":: sigmoid_vjp (& __ad_v4 , & __ad_v5 , __ad_d5)"),
+        "{out}"
+    );
 }
 
 #[test]
