@@ -197,3 +197,29 @@ fn a_typed_literal_keeps_its_type_for_shape_reads() {
     let num = numeric_gradient(shape_of_a_local_from_a_typed_literal, &x, H);
     assert!(max_relative_error(&dx, &num) < 1e-6);
 }
+
+/// Adjoints passed on by value (their VJP is their last reader): a broadcast operand on the
+/// left of `*` and `/` (it gets the cotangent's buffer, summed back to its own shape), the
+/// same value on both sides, a transpose, and an elementwise chain. Gradients of `x` and `b`
+/// both flow through every such step.
+#[differentiate]
+fn reused_cotangents(x: &Array2<f64>, b: &Array1<f64>) -> f64 {
+    let scaled = b * x;
+    let ratio = &scaled / &(b.exp() + 1.0);
+    let sq = &ratio * &ratio;
+    let t = sq.t().tanh();
+    let s = sigmoid(&(&t.t() - &b.sin()));
+    (&s * &s.ln()).sum() + (-&ratio).sum()
+}
+
+#[test]
+fn adjoints_given_by_value_keep_every_gradient() {
+    let x = array![[0.3, -0.8, 0.5], [1.1, 0.2, -0.4]];
+    let b = array![0.7, -0.3, 0.9];
+    let (v, (dx, db)) = reused_cotangents_grad(&x, &b);
+    assert!((v - reused_cotangents(&x, &b)).abs() < 1e-12);
+    let num_x = numeric_gradient(|x: &Array2<f64>| reused_cotangents(x, &b), &x, H);
+    assert!(max_relative_error(&dx, &num_x) < 1e-6, "{dx} vs {num_x}");
+    let num_b = numeric_gradient(|b: &Array1<f64>| reused_cotangents(&x, b), &b, H);
+    assert!(max_relative_error(&db, &num_b) < 1e-6, "{db} vs {num_b}");
+}

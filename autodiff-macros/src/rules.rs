@@ -26,8 +26,9 @@ pub enum Arg {
     /// `vjp(&shape_of(&arg), &g)`, so the reverse sweep keeps the shape, not the value (or
     /// as `vjp(&arg, &g)` where the operand is in scope: a value gives its own shape).
     Shape(&'static str),
-    /// A differentiable argument whose VJP's result has the cotangent's shape (elementwise
-    /// functions, softmax, transpose): called like `Diff`, but with the cotangent by value
+    /// A differentiable argument whose VJP computes its result in the cotangent's shape
+    /// (elementwise functions and arithmetic, softmax, transpose): called like `Diff`, but with
+    /// the cotangent by value
     /// where its adjoint is read for the last time, so that the VJP writes into its buffer
     /// (the runtime's `Cotangent`). `Shape` VJPs take it that way too.
     Reuse(&'static str),
@@ -83,8 +84,8 @@ rules! {
     // y = a ± b: da += g, db += ±g, each summed to its operand's shape.
     Operator "+" => "add" (Shape("sum_to"), Shape("sum_to"));
     Operator "-" => "sub" (Shape("sum_to"), Shape("neg_sum_to"));
-    Operator "*" => "mul" (Diff("mul_vjp_lhs"), Diff("mul_vjp_rhs"));
-    Operator "/" => "div" (Diff("div_vjp_lhs"), Diff("div_vjp_rhs"));
+    Operator "*" => "mul" (Reuse("mul_vjp_lhs"), Reuse("mul_vjp_rhs"));
+    Operator "/" => "div" (Reuse("div_vjp_lhs"), Reuse("div_vjp_rhs"));
     Operator "neg" => "neg" (Reuse("neg_vjp"));
     Operator "[]" => "index" (Diff("index_vjp"), Data);
     Method "ln" => "ln" (Reuse("ln_vjp"));
@@ -96,7 +97,7 @@ rules! {
     Method "sqrt" => "sqrt" (Reuse("sqrt_vjp"));
     Method "abs" => "abs" (Reuse("abs_vjp"));
     Method "powi" => "powi" (Reuse("powi_vjp"), Data);
-    Method "powf" => "powf" (Diff("powf_vjp_base"), Diff("powf_vjp_exp"));
+    Method "powf" => "powf" (Reuse("powf_vjp_base"), Reuse("powf_vjp_exp"));
     Method "dot" => "dot" (Diff("dot_vjp_lhs"), Diff("dot_vjp_rhs"));
     Method "t" => "t" (Reuse("t_vjp"));
     Method "to_owned" => "to_owned" (Reuse("to_owned_vjp"));

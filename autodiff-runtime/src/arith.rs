@@ -4,17 +4,19 @@
 use crate::{unbroadcast, Cotangent, Scalar, Value};
 use ndarray::{Array, ArrayBase, Data, DimMax, Dimension, Zip};
 use num_traits::Float;
+use std::borrow::Cow;
 
 /// Elementwise binary operations between two operand kinds (scalar x scalar, scalar x array,
 /// array x scalar, array x array with broadcasting).
 ///
 /// A VJP closure receives `(a, b, y, g)` elementwise (operands, output, output adjoint) and
-/// returns the partial adjoint; the result is summed back to the operand's shape.
+/// returns the partial adjoint; the result is summed back to the operand's shape. An owned
+/// `g` (the caller is done with it) holds the result where it has `g`'s shape.
 pub trait Binary<Rhs> {
     /// The element type.
     type Elem: Scalar;
     /// The result (scalar, or owned array of the broadcast shape).
-    type Output;
+    type Output: Clone;
     /// The adjoint of the left operand (its own shape).
     type LhsGrad;
     /// The adjoint of the right operand (its own shape).
@@ -32,7 +34,7 @@ pub trait Binary<Rhs> {
         rhs: &Rhs,
         op: &str,
         y: &Self::Output,
-        g: &Self::Output,
+        g: Cow<'_, Self::Output>,
         df: impl Fn(Self::Elem, Self::Elem, Self::Elem, Self::Elem) -> Self::Elem,
     ) -> Self::LhsGrad;
     /// The right operand's adjoint: `df(a, b, y, g)` elementwise, summed back to `rhs`'s shape.
@@ -41,7 +43,7 @@ pub trait Binary<Rhs> {
         rhs: &Rhs,
         op: &str,
         y: &Self::Output,
-        g: &Self::Output,
+        g: Cow<'_, Self::Output>,
         df: impl Fn(Self::Elem, Self::Elem, Self::Elem, Self::Elem) -> Self::Elem,
     ) -> Self::RhsGrad;
 }
@@ -57,10 +59,10 @@ impl<A: Scalar> Binary<A> for A {
     fn map2(&self, rhs: &A, _op: &str, f: impl Fn(A, A) -> A) -> A {
         f(*self, *rhs)
     }
-    fn vjp_lhs(&self, rhs: &A, _op: &str, y: &A, g: &A, df: impl Fn(A, A, A, A) -> A) -> A {
+    fn vjp_lhs(&self, rhs: &A, _op: &str, y: &A, g: Cow<'_, A>, df: impl Fn(A, A, A, A) -> A) -> A {
         df(*self, *rhs, *y, *g)
     }
-    fn vjp_rhs(&self, rhs: &A, _op: &str, y: &A, g: &A, df: impl Fn(A, A, A, A) -> A) -> A {
+    fn vjp_rhs(&self, rhs: &A, _op: &str, y: &A, g: Cow<'_, A>, df: impl Fn(A, A, A, A) -> A) -> A {
         df(*self, *rhs, *y, *g)
     }
 }
@@ -81,7 +83,7 @@ impl<A: Scalar, S: Data<Elem = A>, D: Dimension> Binary<ArrayBase<S, D>> for A {
         rhs: &ArrayBase<S, D>,
         op: &str,
         y: &Array<A, D>,
-        g: &Array<A, D>,
+        g: Cow<'_, Array<A, D>>,
         df: impl Fn(A, A, A, A) -> A,
     ) -> A {
         crate::value::assert_same_shape(op, rhs.shape(), g.shape());
@@ -89,7 +91,7 @@ impl<A: Scalar, S: Data<Elem = A>, D: Dimension> Binary<ArrayBase<S, D>> for A {
         let mut sum = A::zero();
         Zip::from(rhs)
             .and(y)
-            .and(g)
+            .and(&*g)
             .for_each(|&b, &y, &g| sum += df(a, b, y, g));
         sum
     }
@@ -99,15 +101,12 @@ impl<A: Scalar, S: Data<Elem = A>, D: Dimension> Binary<ArrayBase<S, D>> for A {
         rhs: &ArrayBase<S, D>,
         op: &str,
         y: &Array<A, D>,
-        g: &Array<A, D>,
+        g: Cow<'_, Array<A, D>>,
         df: impl Fn(A, A, A, A) -> A,
     ) -> Array<A, D> {
         crate::value::assert_same_shape(op, rhs.shape(), g.shape());
         let a = *self;
-        Zip::from(rhs)
-            .and(y)
-            .and(g)
-            .map_collect(|&b, &y, &g| df(a, b, y, g))
+        zip_into(g, rhs, y, |b, y, g| df(a, b, y, g))
     }
 }
 
@@ -127,15 +126,12 @@ impl<A: Scalar, S: Data<Elem = A>, D: Dimension> Binary<A> for ArrayBase<S, D> {
         rhs: &A,
         op: &str,
         y: &Array<A, D>,
-        g: &Array<A, D>,
+        g: Cow<'_, Array<A, D>>,
         df: impl Fn(A, A, A, A) -> A,
     ) -> Array<A, D> {
         crate::value::assert_same_shape(op, self.shape(), g.shape());
         let b = *rhs;
-        Zip::from(self)
-            .and(y)
-            .and(g)
-            .map_collect(|&a, &y, &g| df(a, b, y, g))
+        zip_into(g, self, y, |a, y, g| df(a, b, y, g))
     }
     #[track_caller]
     fn vjp_rhs(
@@ -143,7 +139,7 @@ impl<A: Scalar, S: Data<Elem = A>, D: Dimension> Binary<A> for ArrayBase<S, D> {
         rhs: &A,
         op: &str,
         y: &Array<A, D>,
-        g: &Array<A, D>,
+        g: Cow<'_, Array<A, D>>,
         df: impl Fn(A, A, A, A) -> A,
     ) -> A {
         crate::value::assert_same_shape(op, self.shape(), g.shape());
@@ -151,7 +147,7 @@ impl<A: Scalar, S: Data<Elem = A>, D: Dimension> Binary<A> for ArrayBase<S, D> {
         let mut sum = A::zero();
         Zip::from(self)
             .and(y)
-            .and(g)
+            .and(&*g)
             .for_each(|&a, &y, &g| sum += df(a, b, y, g));
         sum
     }
@@ -183,7 +179,7 @@ where
         rhs: &ArrayBase<S2, D2>,
         op: &str,
         y: &Self::Output,
-        g: &Self::Output,
+        g: Cow<'_, Self::Output>,
         df: impl Fn(A, A, A, A) -> A,
     ) -> Array<A, D1> {
         let full = zip_broadcast(self, rhs, op, y, g, df);
@@ -195,7 +191,7 @@ where
         rhs: &ArrayBase<S2, D2>,
         op: &str,
         y: &Self::Output,
-        g: &Self::Output,
+        g: Cow<'_, Self::Output>,
         df: impl Fn(A, A, A, A) -> A,
     ) -> Array<A, D2> {
         let full = zip_broadcast(self, rhs, op, y, g, df);
@@ -235,7 +231,7 @@ fn zip_broadcast<A, S1, S2, D1, D2>(
     b: &ArrayBase<S2, D2>,
     op: &str,
     y: &Array<A, <D1 as DimMax<D2>>::Output>,
-    g: &Array<A, <D1 as DimMax<D2>>::Output>,
+    g: Cow<'_, Array<A, <D1 as DimMax<D2>>::Output>>,
     df: impl Fn(A, A, A, A) -> A,
 ) -> Array<A, <D1 as DimMax<D2>>::Output>
 where
@@ -248,11 +244,44 @@ where
     let shape = y.raw_dim();
     crate::value::assert_same_shape(op, y.shape(), g.shape());
     let (av, bv) = broadcast_pair(op, a, b, &shape);
-    Zip::from(&av)
-        .and(&bv)
-        .and(y)
-        .and(g)
-        .map_collect(|&a, &b, &y, &g| df(a, b, y, g))
+    match g {
+        Cow::Owned(mut g) => {
+            Zip::from(&mut g)
+                .and(&av)
+                .and(&bv)
+                .and(y)
+                .for_each(|g, &a, &b, &y| *g = df(a, b, y, *g));
+            g
+        }
+        Cow::Borrowed(g) => Zip::from(&av)
+            .and(&bv)
+            .and(y)
+            .and(g)
+            .map_collect(|&a, &b, &y, &g| df(a, b, y, g)),
+    }
+}
+
+/// `f(x, y, g)` elementwise over an operand `x` of the output's shape, into `g`'s buffer if
+/// it is owned.
+fn zip_into<A: Scalar, S: Data<Elem = A>, D: Dimension>(
+    g: Cow<'_, Array<A, D>>,
+    x: &ArrayBase<S, D>,
+    y: &Array<A, D>,
+    f: impl Fn(A, A, A) -> A,
+) -> Array<A, D> {
+    match g {
+        Cow::Owned(mut g) => {
+            Zip::from(&mut g)
+                .and(x)
+                .and(y)
+                .for_each(|g, &x, &y| *g = f(x, y, *g));
+            g
+        }
+        Cow::Borrowed(g) => Zip::from(x)
+            .and(y)
+            .and(g)
+            .map_collect(|&x, &y, &g| f(x, y, g)),
+    }
 }
 
 macro_rules! binary_rules {
@@ -274,20 +303,38 @@ macro_rules! binary_rules {
 
         #[doc = concat!("VJP of [`", stringify!($name), "`] for the left operand: ", $calc, ".")]
         ///
-        /// The result has the left operand's shape (broadcast axes are summed away).
+        /// The result has the left operand's shape (broadcast axes are summed away). `g` by
+        /// reference, or by value to write the result into its buffer ([`Cotangent`]).
         #[track_caller]
-        pub fn $lhs<L: Binary<R>, R>(a: &L, b: &R, y: &L::Output, g: &L::Output) -> L::LhsGrad {
+        pub fn $lhs<'g, L: Binary<R>, R>(
+            a: &L,
+            b: &R,
+            y: &L::Output,
+            g: impl Cotangent<'g, L::Output>,
+        ) -> L::LhsGrad
+        where
+            L::Output: 'g,
+        {
             let df: Df<L::Elem> = |$la, $lb, $ly, $lg| $lexpr;
-            a.vjp_lhs(b, $op, y, g, df)
+            a.vjp_lhs(b, $op, y, g.into_cow(), df)
         }
 
         #[doc = concat!("VJP of [`", stringify!($name), "`] for the right operand: ", $calc, ".")]
         ///
-        /// The result has the right operand's shape (broadcast axes are summed away).
+        /// The result has the right operand's shape (broadcast axes are summed away). `g` by
+        /// reference, or by value to write the result into its buffer ([`Cotangent`]).
         #[track_caller]
-        pub fn $rhs<L: Binary<R>, R>(a: &L, b: &R, y: &L::Output, g: &L::Output) -> L::RhsGrad {
+        pub fn $rhs<'g, L: Binary<R>, R>(
+            a: &L,
+            b: &R,
+            y: &L::Output,
+            g: impl Cotangent<'g, L::Output>,
+        ) -> L::RhsGrad
+        where
+            L::Output: 'g,
+        {
             let df: Df<L::Elem> = |$ra, $rb, $ry, $rg| $rexpr;
-            a.vjp_rhs(b, $op, y, g, df)
+            a.vjp_rhs(b, $op, y, g.into_cow(), df)
         }
     )*};
 }
