@@ -4,6 +4,7 @@ mod forward;
 mod heads;
 pub mod names;
 mod reduction;
+mod release;
 mod reverse;
 mod straight;
 

@@ -15,6 +15,11 @@ pub fn value_ident(id: usize) -> Ident {
     name(format_args!("v{id}"))
 }
 
+/// The tape value a generated binding names (the inverse of [`value_ident`]).
+pub fn value_id(ident: &Ident) -> Option<usize> {
+    ident.to_string().strip_prefix("__ad_v")?.parse().ok()
+}
+
 /// The adjoint of tape value `id` in the reverse sweep.
 pub fn adjoint_ident(id: usize) -> Ident {
     name(format_args!("d{id}"))

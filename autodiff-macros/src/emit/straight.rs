@@ -11,6 +11,7 @@
 //! pullback's closure gets its seed later: it runs the VJPs in reverse order.
 use super::Emitter;
 use super::names::{name, private, pullback_ident};
+use super::release::Code;
 use crate::ir::{Def, Stmt, ValueId};
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
@@ -125,7 +126,7 @@ impl Emitter<'_> {
         let n = self.tape.nodes.len();
         let out = self.tape.output;
         let mut st = self.state(scalar_output);
-        let mut code = TokenStream::new();
+        let mut code = Code::default();
         if !self.an.needs[out] {
             code.extend(quote!(let _ = #seed;));
         }
@@ -150,7 +151,7 @@ impl Emitter<'_> {
             self.place(v, seed, &deferred, &mut st, &mut code);
         }
         let grads = self.straight_grads(&st, false, active);
-        (code, grads)
+        (self.released(code), grads)
     }
 
     /// The pullback's forward code, its closure's reverse code (for the seed `seed`), and
@@ -168,7 +169,8 @@ impl Emitter<'_> {
             .into_iter()
             .map(|v| self.value_fwd(v))
             .collect();
-        let mut code = self.remat(0);
+        let mut code = Code::default();
+        code.extend(self.remat(0));
         if !self.an.needs[out] {
             code.extend(quote!(let _ = #seed;));
         }
@@ -188,7 +190,7 @@ impl Emitter<'_> {
             self.task(v, &mut st, &mut code);
         }
         let grads = self.straight_grads(&st, true, active);
-        (forward, code, grads)
+        (forward, code.into_tokens(), grads)
     }
 
     /// The values of the body, in program order.
@@ -225,14 +227,7 @@ impl Emitter<'_> {
 
     /// Emits `v` after the deferred values it reads (depth first, without recursion): its
     /// forward code, the output's seed or its terms' `±seed`, then every VJP this completes.
-    fn place(
-        &self,
-        v: ValueId,
-        seed: &Ident,
-        deferred: &[bool],
-        st: &mut State,
-        code: &mut TokenStream,
-    ) {
+    fn place(&self, v: ValueId, seed: &Ident, deferred: &[bool], st: &mut State, code: &mut Code) {
         let mut stack = vec![(v, false)];
         while let Some((w, expanded)) = stack.pop() {
             if st.placed[w] {
@@ -285,14 +280,7 @@ impl Emitter<'_> {
     }
 
     /// A term of the output's sum receives `±seed`.
-    fn seed_term(
-        &self,
-        t: ValueId,
-        positive: bool,
-        seed: &Ident,
-        st: &mut State,
-        code: &mut TokenStream,
-    ) {
+    fn seed_term(&self, t: ValueId, positive: bool, seed: &Ident, st: &mut State, code: &mut Code) {
         let g = match positive {
             true => quote!(#seed),
             false => quote!(::core::ops::Neg::neg(#seed)),
@@ -309,7 +297,7 @@ impl Emitter<'_> {
         sparse: bool,
         span: proc_macro2::Span,
         st: &mut State,
-        code: &mut TokenStream,
+        code: &mut Code,
     ) {
         let da = self.adj(a);
         code.extend(match (st.declared[a], sparse) {
@@ -327,7 +315,7 @@ impl Emitter<'_> {
     }
 
     /// The VJPs of `v`, its adjoint complete, into its arguments' adjoints.
-    fn task(&self, v: ValueId, st: &mut State, code: &mut TokenStream) {
+    fn task(&self, v: ValueId, st: &mut State, code: &mut Code) {
         let node = &self.tape.nodes[v];
         let span = node.span;
         let d = self.adj(v);

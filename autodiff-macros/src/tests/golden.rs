@@ -46,6 +46,22 @@ fn network_backward_pass_has_three_matrix_products_and_none_for_x() {
         out.contains(":: sigmoid_vjp (& __ad_v4 , & __ad_v5 , __ad_d5)"),
         "{out}"
     );
+    // each intermediate array is dropped right after its last reader, the output never
+    for (value, last_reader) in [
+        ("__ad_v6", ":: dot_vjp_rhs (& __ad_v5"),
+        ("__ad_v5", ":: sigmoid_vjp ("),
+        ("__ad_v4", ":: dot_vjp_rhs (& __ad_v0"),
+    ] {
+        let dropped = out.find(&format!(":: core :: mem :: drop ({value})"));
+        let read = out.find(last_reader);
+        assert!(dropped.is_some() && read < dropped, "{value}: {out}");
+        assert_eq!(
+            count(out, &format!("{value} ")),
+            count(out[..dropped.unwrap_or(0)].as_ref(), &format!("{value} ")),
+            "{value} read after its drop: {out}"
+        );
+    }
+    assert_eq!(count(out, ":: core :: mem :: drop ("), 3, "{out}");
 }
 
 #[test]
@@ -225,6 +241,8 @@ fn the_terms_of_a_sum_at_the_output_are_differentiated_where_they_are_computed()
     assert!(at(":: sin_vjp (") < at(":: sub ("), "{out}");
     // No adjoint for the sum's own nodes.
     assert_eq!(count(out, ":: sum_to ("), 0, "{out}");
+    // Scalars are never dropped early (only values that may be arrays are).
+    assert_eq!(count(out, ":: drop ("), 0, "{out}");
 }
 
 /// `cross_entropy` where the loss needs a gradient: the fused forward keeps what the VJP

@@ -1,0 +1,110 @@
+//! Values die at their last use in `NAME_vjp`'s straight-line code: an array that the rest of
+//! the code no longer reads is dropped there, as a hand-written gradient's temporaries are.
+//! A call's peak memory is then what is live, not everything it computed; at MNIST size that
+//! also keeps glibc from handing the top of its heap back to the kernel after each call and
+//! faulting it in again on the next.
+use super::Emitter;
+use super::names::value_id;
+use crate::ir::{Def, ValueId};
+use crate::signature::Kind;
+use proc_macro2::{TokenStream, TokenTree};
+use quote::quote;
+
+/// Generated code as chunks in order (a forward `let`, a VJP, a seed), so that what each
+/// chunk reads can be found afterwards.
+#[derive(Default)]
+pub struct Code(Vec<TokenStream>);
+
+impl Code {
+    /// Appends a chunk.
+    pub fn extend(&mut self, chunk: TokenStream) {
+        self.0.push(chunk);
+    }
+
+    /// The code, chunk after chunk.
+    pub fn into_tokens(self) -> TokenStream {
+        self.0.into_iter().collect()
+    }
+}
+
+impl Emitter<'_> {
+    /// The code, each chunk followed by `drop`s of the droppable values it reads last (the
+    /// bindings it names: exactly what the generated code uses, nothing inferred).
+    pub(super) fn released(&self, code: Code) -> TokenStream {
+        let n = self.tape.nodes.len();
+        let mut last = vec![None; n];
+        for (k, chunk) in code.0.iter().enumerate() {
+            visit_values(chunk.clone(), &mut |v| {
+                if v < n {
+                    last[v] = Some(k);
+                }
+            });
+        }
+        let mut dead: Vec<Vec<ValueId>> = vec![Vec::new(); code.0.len()];
+        for (v, droppable) in self.droppable().into_iter().enumerate() {
+            if let (true, Some(k)) = (droppable, last[v]) {
+                dead[k].push(v);
+            }
+        }
+        code.0
+            .into_iter()
+            .zip(dead)
+            .map(|(chunk, dead)| {
+                let dead = dead.into_iter().map(|v| self.val(v));
+                quote!(#chunk #(::core::mem::drop(#dead);)*)
+            })
+            .collect()
+    }
+
+    /// The values worth dropping early: results of rules (owned values) that may be arrays,
+    /// other than the output, that nothing borrows or takes by value (an expression, a call
+    /// or a data argument reading them keeps them to the end).
+    fn droppable(&self) -> Vec<bool> {
+        let nodes = &self.tape.nodes;
+        let mut array = vec![true; nodes.len()];
+        let mut kept = vec![false; nodes.len()];
+        kept[self.tape.output] = true;
+        for (v, node) in nodes.iter().enumerate() {
+            match &node.def {
+                Def::Param { index } => array[v] = self.sig.params[*index].kind == Kind::Array,
+                Def::Op { rule, args } => {
+                    array[v] = match rule.forward {
+                        "sum" | "mean" | "index" | "cross_entropy" => false,
+                        "dot" | "matmul" | "slice" | "sum_axis" => true,
+                        _ => args
+                            .iter()
+                            .zip(rule.args)
+                            .any(|(&a, k)| k.is_diff() && array[a]),
+                    };
+                    for (&a, k) in args.iter().zip(rule.args) {
+                        kept[a] |= !k.is_diff();
+                    }
+                }
+                Def::Expr { tokens, deps, .. } => {
+                    array[v] = syn::parse2::<syn::LitFloat>(tokens.clone()).is_err();
+                    deps.iter().for_each(|&a| kept[a] = true);
+                }
+                Def::Call { args, .. } => args.iter().for_each(|&a| kept[a] = true),
+                _ => {}
+            }
+        }
+        (0..nodes.len())
+            .map(|v| matches!(nodes[v].def, Def::Op { .. }) && array[v] && !kept[v])
+            .collect()
+    }
+}
+
+/// Calls `f` with every tape value a token stream names.
+fn visit_values(tokens: TokenStream, f: &mut impl FnMut(ValueId)) {
+    for tree in tokens {
+        match tree {
+            TokenTree::Ident(ident) => {
+                if let Some(v) = value_id(&ident) {
+                    f(v);
+                }
+            }
+            TokenTree::Group(group) => visit_values(group.stream(), f),
+            _ => {}
+        }
+    }
+}
