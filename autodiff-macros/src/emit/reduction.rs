@@ -10,15 +10,12 @@ use syn::Ident;
 
 impl Emitter<'_> {
     /// The adjoint slot a contribution to `a` goes to: its own, or while emitting a unit
-    /// sweep, the loop's sum for a value outside the body (none for the carried value); and
-    /// whether the slot is dense (a float's sum starts as zeros: no `Option` in the loop).
-    pub(super) fn adjoint_slot(&self, a: ValueId) -> Option<(Ident, bool)> {
+    /// sweep, the loop's sum for a value outside the body (none for the carried value).
+    pub(super) fn adjoint_slot(&self, a: ValueId) -> Option<Ident> {
         match self.unit {
             Some(u) if a == u.phi => None,
-            Some(u) if self.tape.nodes[a].region != u.region => {
-                Some((sum_ident(u.loop_id, a), self.tape.nodes[a].float))
-            }
-            _ => Some((self.adj(a), false)),
+            Some(u) if self.tape.nodes[a].region != u.region => Some(sum_ident(u.loop_id, a)),
+            _ => Some(self.adj(a)),
         }
     }
 
@@ -40,9 +37,7 @@ impl Emitter<'_> {
         targets
     }
 
-    /// Before reduction `l`'s forward loop: its sums, zero (a float's, in place and with the
-    /// shape known to the optimiser: a scatter `x[i]` into it needs no second bounds check),
-    /// or empty.
+    /// Before reduction `l`'s forward loop: its sums, empty.
     pub(super) fn sums(&self, l: &Loop, k: usize) -> TokenStream {
         self.sum_targets(l, l.carried[k].phi)
             .into_iter()
@@ -50,7 +45,7 @@ impl Emitter<'_> {
                 let u = sum_ident(l.id, a);
                 let v = self.val(a);
                 match self.tape.nodes[a].float {
-                    true => quote!(let mut #u = ::autodiff::__private::zeros_like(&#v);),
+                    true => quote!(let mut #u = ::autodiff::__private::none_like(&#v);),
                     false => quote!(let mut #u = ::core::option::Option::None;),
                 }
             })
@@ -89,15 +84,10 @@ impl Emitter<'_> {
         let s = name(format_args!("s"));
         let scaled = self.sum_targets(l, c.phi).into_iter().map(|a| {
             let (u, d) = (sum_ident(l.id, a), self.adj(a));
-            match self.tape.nodes[a].float {
-                true => quote! {
-                    ::autodiff::__private::accumulate(&mut #d, ::autodiff::__private::scaled(#u, #g));
-                },
-                false => quote! {
-                    if let ::core::option::Option::Some(#s) = #u.take() {
-                        ::autodiff::__private::accumulate(&mut #d, ::autodiff::__private::scaled(#s, #g));
-                    }
-                },
+            quote! {
+                if let ::core::option::Option::Some(#s) = #u.take() {
+                    ::autodiff::__private::accumulate(&mut #d, ::autodiff::__private::scaled(#s, #g));
+                }
             }
         });
         let into_entry = self.transfer(&quote!(#d_exit), c.entry);

@@ -161,15 +161,9 @@ impl Emitter<'_> {
                     if !self.an.needs[a] {
                         return None;
                     }
-                    let (da, dense) = self.adjoint_slot(a)?;
+                    let da = self.adjoint_slot(a)?;
                     let c = self.contribution(id, rule, &call_args, (a, kind), &g_ref)?;
-                    Some(match dense {
-                        true => {
-                            let add = private("add_into", span);
-                            quote_spanned!(span=> #add(&mut #da, #c);)
-                        }
-                        false => quote_spanned!(span=> #acc(&mut #da, #c);),
-                    })
+                    Some(quote_spanned!(span=> #acc(&mut #da, #c);))
                 });
                 quote! {
                     if let ::core::option::Option::Some(#g) = &#d {
