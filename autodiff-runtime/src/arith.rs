@@ -1,6 +1,7 @@
 //! `+ - * /`, `powf` and negation on scalars, arrays and scalar/array mixes, with NumPy
 //! broadcasting. One trait, [`Binary`], has one impl per operand kind; every rule is then a
 //! pair of closures.
+use crate::value::zip_into;
 use crate::{unbroadcast, Cotangent, Scalar, Value};
 use ndarray::{Array, ArrayBase, Data, DimMax, Dimension, Zip};
 use num_traits::Float;
@@ -258,29 +259,6 @@ where
             .and(y)
             .and(g)
             .map_collect(|&a, &b, &y, &g| df(a, b, y, g)),
-    }
-}
-
-/// `f(x, y, g)` elementwise over an operand `x` of the output's shape, into `g`'s buffer if
-/// it is owned.
-fn zip_into<A: Scalar, S: Data<Elem = A>, D: Dimension>(
-    g: Cow<'_, Array<A, D>>,
-    x: &ArrayBase<S, D>,
-    y: &Array<A, D>,
-    f: impl Fn(A, A, A) -> A,
-) -> Array<A, D> {
-    match g {
-        Cow::Owned(mut g) => {
-            Zip::from(&mut g)
-                .and(x)
-                .and(y)
-                .for_each(|g, &x, &y| *g = f(x, y, *g));
-            g
-        }
-        Cow::Borrowed(g) => Zip::from(x)
-            .and(y)
-            .and(g)
-            .map_collect(|&x, &y, &g| f(x, y, g)),
     }
 }
 

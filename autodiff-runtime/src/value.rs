@@ -184,28 +184,38 @@ impl<A: Scalar, S: Data<Elem = A>, D: Dimension> Value for ArrayBase<S, D> {
         op: &str,
         y: &Array<A, D>,
         g: Cow<'_, Array<A, D>>,
-        mut f: impl FnMut(A, A, A) -> A,
+        f: impl FnMut(A, A, A) -> A,
     ) -> Array<A, D> {
         assert_same_shape(op, self.shape(), g.shape());
         assert_same_shape(op, self.shape(), y.shape());
-        match g {
-            // The caller is done with `g`: the result goes into its buffer.
-            Cow::Owned(mut g) => {
-                Zip::from(&mut g)
-                    .and(self)
-                    .and(y)
-                    .for_each(|g, &x, &y| *g = f(x, y, *g));
-                g
-            }
-            Cow::Borrowed(g) => Zip::from(self)
-                .and(y)
-                .and(g)
-                .map_collect(|&x, &y, &g| f(x, y, g)),
-        }
+        zip_into(g, self, y, f)
     }
     #[inline]
     fn zeros_like(&self) -> Array<A, D> {
         Array::zeros(self.raw_dim())
+    }
+}
+
+/// `f(x, y, g)` elementwise over `x`, `y` and `g` of one shape (checked by the caller),
+/// written into `g`'s buffer when the caller is done with it (an owned `g`).
+pub(crate) fn zip_into<A: Scalar, S: Data<Elem = A>, D: Dimension>(
+    g: Cow<'_, Array<A, D>>,
+    x: &ArrayBase<S, D>,
+    y: &Array<A, D>,
+    mut f: impl FnMut(A, A, A) -> A,
+) -> Array<A, D> {
+    match g {
+        Cow::Owned(mut g) => {
+            Zip::from(&mut g)
+                .and(x)
+                .and(y)
+                .for_each(|g, &x, &y| *g = f(x, y, *g));
+            g
+        }
+        Cow::Borrowed(g) => Zip::from(x)
+            .and(y)
+            .and(g)
+            .map_collect(|&x, &y, &g| f(x, y, g)),
     }
 }
 
