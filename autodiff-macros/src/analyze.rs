@@ -310,7 +310,7 @@ pub fn analyze(tape: &Tape, active_param: impl Fn(usize) -> bool) -> Analysis {
                 .chain(
                     rule.args
                         .iter()
-                        .any(|a| matches!(a, Arg::Diff(_) | Arg::Reuse(_)))
+                        .any(|a| a.reads_output())
                         .then_some(Slot::Value(id)),
                 )
                 .collect(),

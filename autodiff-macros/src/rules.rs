@@ -42,6 +42,11 @@ impl Arg {
         matches!(self, Diff(_) | Reuse(_) | Shape(_))
     }
 
+    /// Whether the VJP is called with the forward output `y` (`Diff` and `Reuse`).
+    pub fn reads_output(self) -> bool {
+        matches!(self, Diff(_) | Reuse(_))
+    }
+
     /// Whether the VJP may take the cotangent by value (and reuse its buffer).
     pub fn reuses_cotangent(self) -> bool {
         matches!(self, Reuse(_) | Shape(_))

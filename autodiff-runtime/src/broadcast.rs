@@ -1,6 +1,6 @@
 //! NumPy broadcasting, forwards (a common shape) and backwards (summing back to an operand).
 use crate::Scalar;
-use ndarray::{Array, Axis, Dimension};
+use ndarray::{Array, ArrayView, Axis, CowArray, Dimension, IxDyn};
 
 /// The NumPy broadcast of two shapes, as dimension type `E`.
 ///
@@ -61,17 +61,27 @@ pub fn unbroadcast<A: Scalar, E: Dimension, D: Dimension>(
             Err(e) => panic!("unbroadcast: {e}"),
         }
     }
-    let mut g = g.into_dyn();
+    unbroadcast_view(g.view(), target)
+}
+
+/// [`unbroadcast`] of a borrowed adjoint: the sums read `g` in place (a bias's gradient never
+/// copies the whole `g`); only an adjoint with nothing to sum is copied.
+#[track_caller]
+pub(crate) fn unbroadcast_view<A: Scalar, E: Dimension, D: Dimension>(
+    g: ArrayView<'_, A, E>,
+    target: &D,
+) -> Array<A, D> {
+    let mut g: CowArray<'_, A, IxDyn> = g.into_dyn().into();
     while g.ndim() > target.ndim() {
-        g = g.sum_axis(Axis(0));
+        g = g.sum_axis(Axis(0)).into();
     }
     for (k, &t) in target.slice().iter().enumerate() {
-        if t == 1 && g.shape()[k] != 1 {
-            g = g.sum_axis(Axis(k)).insert_axis(Axis(k));
+        if t == 1 && g.shape().get(k).is_some_and(|&n| n != 1) {
+            g = g.sum_axis(Axis(k)).insert_axis(Axis(k)).into();
         }
     }
     let shape = g.shape().to_vec();
-    match g.into_dimensionality::<D>() {
+    match g.into_owned().into_dimensionality::<D>() {
         Ok(g) if g.shape() == target.slice() => g,
         _ => panic!(
             "unbroadcast: an adjoint of shape {shape:?} cannot be summed back to shape {:?}",

@@ -14,7 +14,10 @@ pub struct IndexGrad<A, D, I> {
 
 impl<A: Scalar, D: Dimension, I: NdIndex<D> + Copy> Contribution for IndexGrad<A, D, I> {
     type Adjoint = Array<A, D>;
-    // Inlined: an unrolled body scatters into the same adjoint dozens of times.
+    // Inlined: an unrolled body scatters into the same adjoint dozens of times. Not the
+    // default method: in a loop the first write's zeros stay out of line (`zeros`), while
+    // straight-line code's first write (`into_adjoint`) keeps them inline, where the
+    // optimiser then knows the adjoint's length (measured: both matter, 20-35 ns of 110).
     #[inline]
     fn add_to(self, adjoint: &mut Option<Array<A, D>>) {
         let full = match adjoint {

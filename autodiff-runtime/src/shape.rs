@@ -1,8 +1,8 @@
 //! An operand's shape, all that the VJPs of `+` and `-` read of it: the reverse sweep keeps
 //! (or takes) the shape instead of the value, and sums the output's adjoint back to it.
-use crate::broadcast::unbroadcast;
+use crate::broadcast::{unbroadcast, unbroadcast_view};
 use crate::Scalar;
-use ndarray::{Array, ArrayBase, Axis, Data, Dimension};
+use ndarray::{Array, ArrayBase, Data, Dimension};
 
 /// The shape of a scalar operand.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -127,18 +127,7 @@ impl<A: Scalar, D: Dimension, E: Dimension> SumTo<&Array<A, E>> for ArrayShape<D
     type Grad = Array<A, D>;
     #[track_caller]
     fn sum_to(&self, g: &Array<A, E>) -> Array<A, D> {
-        // The first sum reads `g` in place (a bias's gradient never copies the whole `g`);
-        // `unbroadcast` does the rest, and reports shapes that do not fit.
-        let target = self.0.slice();
-        let view = g.view().into_dyn();
-        if view.ndim() > target.len() {
-            return unbroadcast(view.sum_axis(Axis(0)), &self.0);
-        }
-        let first = (0..view.ndim()).find(|&k| target[k] == 1 && view.shape()[k] != 1);
-        match first {
-            Some(k) => unbroadcast(view.sum_axis(Axis(k)).insert_axis(Axis(k)), &self.0),
-            None => unbroadcast(g.clone(), &self.0),
-        }
+        unbroadcast_view(g.view(), &self.0)
     }
 }
 

@@ -291,24 +291,26 @@ impl<A: Scalar, D: Dimension> Adjoint for Array<A, D> {
 pub trait Contribution {
     /// The full adjoint this adds into.
     type Adjoint;
-    /// Adds `self` into `adjoint`, creating it on first write.
-    fn add_to(self, adjoint: &mut Option<Self::Adjoint>);
     /// The full adjoint holding `self` alone (the first write to a slot).
     fn into_adjoint(self) -> Self::Adjoint;
     /// Adds `self` into an adjoint that exists.
     fn add_into(self, adjoint: &mut Self::Adjoint);
+    /// Adds `self` into `adjoint`, creating it on first write.
+    #[track_caller]
+    #[inline]
+    fn add_to(self, adjoint: &mut Option<Self::Adjoint>)
+    where
+        Self: Sized,
+    {
+        match adjoint {
+            Some(full) => self.add_into(full),
+            None => *adjoint = Some(self.into_adjoint()),
+        }
+    }
 }
 
 impl<T: Adjoint> Contribution for T {
     type Adjoint = T;
-    #[track_caller]
-    #[inline]
-    fn add_to(self, adjoint: &mut Option<T>) {
-        match adjoint {
-            Some(a) => a.accumulate(self),
-            None => *adjoint = Some(self),
-        }
-    }
     #[inline]
     fn into_adjoint(self) -> T {
         self

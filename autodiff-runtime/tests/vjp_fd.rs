@@ -220,6 +220,15 @@ fn pos_scalar(rng: &mut StdRng) -> f64 {
 // + - * / powf
 // ---------------------------------------------------------------------------------------
 
+/// `$f` (`sum_to` or `neg_sum_to`) of the cotangent `$g` to operand `$x`'s shape, after
+/// asserting that its three forms agree: from a kept shape, from the operand, and with the
+/// cotangent owned.
+macro_rules! all_forms {
+    ($f:ident, $x:expr, $g:expr) => {
+        same(same($f(&shape_of($x), $g), $f($x, $g)), $f($x, $g.clone()))
+    };
+}
+
 /// All five binary arithmetic ops on one operand pair (positive magnitudes; `add sub mul div`
 /// also get random signs, `powf` keeps a positive base).
 macro_rules! check_arith {
@@ -252,18 +261,8 @@ macro_rules! check_arith {
             &sa,
             &sb,
             |a, b| add(a, b),
-            |a, _, _, g| {
-                same(
-                    same(sum_to(&shape_of(a), g), sum_to(a, g)),
-                    sum_to(a, g.clone()),
-                )
-            },
-            |_, b, _, g| {
-                same(
-                    same(sum_to(&shape_of(b), g), sum_to(b, g)),
-                    sum_to(b, g.clone()),
-                )
-            },
+            |a, _, _, g| all_forms!(sum_to, a, g),
+            |_, b, _, g| all_forms!(sum_to, b, g),
             rng,
         );
         check_binary(
@@ -271,18 +270,8 @@ macro_rules! check_arith {
             &sa,
             &sb,
             |a, b| sub(a, b),
-            |a, _, _, g| {
-                same(
-                    same(sum_to(&shape_of(a), g), sum_to(a, g)),
-                    sum_to(a, g.clone()),
-                )
-            },
-            |_, b, _, g| {
-                same(
-                    same(neg_sum_to(&shape_of(b), g), neg_sum_to(b, g)),
-                    neg_sum_to(b, g.clone()),
-                )
-            },
+            |a, _, _, g| all_forms!(sum_to, a, g),
+            |_, b, _, g| all_forms!(neg_sum_to, b, g),
             rng,
         );
         check_binary(

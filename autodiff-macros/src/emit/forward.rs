@@ -3,7 +3,7 @@
 use super::Emitter;
 use super::names::{name, private, slot_ident};
 use crate::ir::{Block, Def, If, Loop, LoopKind, Stmt, ValueId};
-use crate::rules::{Arg, Rule};
+use crate::rules::Rule;
 use proc_macro2::TokenStream;
 use quote::{ToTokens, quote, quote_spanned};
 
@@ -99,9 +99,9 @@ impl Emitter<'_> {
             .zip(rule.args)
             .map(|(&a, kind)| {
                 let a = self.operand(a);
-                match kind {
-                    Arg::Diff(_) | Arg::Reuse(_) | Arg::Shape(_) => quote!(&#a),
-                    Arg::Data => a,
+                match kind.is_diff() {
+                    true => quote!(&#a),
+                    false => a,
                 }
             })
             .collect()
