@@ -298,22 +298,24 @@ pub fn analyze(tape: &Tape, active_param: impl Fn(usize) -> bool) -> Analysis {
         }
         let slots: Vec<Slot> = match &node.def {
             Def::Op { rule, .. } if rule.saving.is_some() => vec![Slot::Saved(id)],
-            // A `Shape` argument is read for its shape only; the result only by `Diff` and
-            // `Reuse` VJPs.
-            Def::Op { rule, args } => args
-                .iter()
-                .zip(rule.args)
-                .map(|(&a, arg)| match arg {
-                    Arg::Shape(_) => Slot::Shape(a),
-                    _ => Slot::Value(a),
-                })
-                .chain(
-                    rule.args
-                        .iter()
-                        .any(|a| a.reads_output())
-                        .then_some(Slot::Value(id)),
-                )
-                .collect(),
+            // What the VJPs are called with: a `Shape` argument's shape, every argument if
+            // a `Diff` or `Reuse` VJP reads them, the result if an `Output` VJP does.
+            Def::Op { rule, args } => {
+                let reads_args = rule.args.iter().any(|a| a.reads_args());
+                args.iter()
+                    .zip(rule.args)
+                    .filter_map(|(&a, arg)| match arg {
+                        Arg::Shape(_) => Some(Slot::Shape(a)),
+                        _ => reads_args.then_some(Slot::Value(a)),
+                    })
+                    .chain(
+                        rule.args
+                            .iter()
+                            .any(|a| a.reads_output())
+                            .then_some(Slot::Value(id)),
+                    )
+                    .collect()
+            }
             Def::Call { .. } => vec![Slot::Pullback(id)],
             _ => Vec::new(),
         };

@@ -1,10 +1,11 @@
 //! THE table: the syntax the macro differentiates, and the runtime functions behind it.
 //! This is the only place that knows op names. Each line: how it is written, the runtime
-//! forward function, and per argument either the VJP function or `Data` (not differentiated).
-//! `Reuse` marks a VJP that writes its result into the cotangent's buffer when it gets the
-//! cotangent by value.
-//! Calling convention (see autodiff-runtime): `forward(args..)`, `vjp(args.., &y, &g)`, with
-//! differentiable arguments passed by reference and data arguments by value.
+//! forward function (`in_place`: it also takes its operand by value, to write into its
+//! buffer), and per argument either the VJP function with what it reads, or `Data` (not
+//! differentiated).
+//! Calling convention (see autodiff-runtime): `forward(args..)` with differentiable arguments
+//! by reference and data arguments by value; a VJP takes what it reads, then the cotangent:
+//! `vjp(args.., g)` (`Diff`, `Reuse`), `vjp(&y, g)` (`Output`) or `vjp(&shape, g)` (`Shape`).
 
 /// How a rule is written in a body.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -17,21 +18,25 @@ pub enum Syntax {
     Function,
 }
 
-/// One argument of a rule.
+/// One argument of a rule: how its VJP is called, which says what the reverse sweep keeps.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Arg {
-    /// A differentiable argument with the runtime VJP function for it.
+    /// A differentiable argument whose VJP reads the arguments: `vjp(args.., &g)`.
     Diff(&'static str),
-    /// A differentiable argument whose VJP reads only its shape (`+`, `-`): called as
-    /// `vjp(&shape_of(&arg), &g)`, so the reverse sweep keeps the shape, not the value (or
-    /// as `vjp(&arg, &g)` where the operand is in scope: a value gives its own shape).
-    Shape(&'static str),
-    /// A differentiable argument whose VJP computes its result in the cotangent's shape
-    /// (elementwise functions and arithmetic, softmax, transpose): called like `Diff`, but with
-    /// the cotangent by value
-    /// where its adjoint is read for the last time, so that the VJP writes into its buffer
-    /// (the runtime's `Cotangent`). `Shape` VJPs take it that way too.
+    /// Like `Diff`, but the VJP computes its result in the cotangent's shape (elementwise
+    /// functions and arithmetic): called with the cotangent by value where its adjoint is read
+    /// for the last time, so that the VJP writes into its buffer (the runtime's `Cotangent`).
     Reuse(&'static str),
+    /// A differentiable argument whose VJP reads only the rule's output (`exp`, `sigmoid`,
+    /// `softmax`, transpose): `vjp(&y, g)`, the cotangent by value as for `Reuse`. The
+    /// arguments are then not kept for the reverse sweep (an `in_place` forward may consume
+    /// its operand).
+    Output(&'static str),
+    /// A differentiable argument whose VJP reads only its shape (`+`, `-`): called as
+    /// `vjp(&shape_of(&arg), g)`, so the reverse sweep keeps the shape, not the value (or
+    /// as `vjp(&arg, g)` where the operand is in scope: a value gives its own shape); the
+    /// cotangent by value as for `Reuse`.
+    Shape(&'static str),
     /// A data argument (an exponent `n`, an `Axis`, labels): passed through, never differentiated.
     Data,
 }
@@ -39,17 +44,22 @@ pub enum Arg {
 impl Arg {
     /// Whether the argument is differentiated.
     pub fn is_diff(self) -> bool {
-        matches!(self, Diff(_) | Reuse(_) | Shape(_))
+        !matches!(self, Data)
     }
 
-    /// Whether the VJP is called with the forward output `y` (`Diff` and `Reuse`).
-    pub fn reads_output(self) -> bool {
+    /// Whether the VJP is called with the rule's arguments (`Diff` and `Reuse`).
+    pub fn reads_args(self) -> bool {
         matches!(self, Diff(_) | Reuse(_))
+    }
+
+    /// Whether the VJP is called with the rule's output `y` (`Output`).
+    pub fn reads_output(self) -> bool {
+        matches!(self, Output(_))
     }
 
     /// Whether the VJP may take the cotangent by value (and reuse its buffer).
     pub fn reuses_cotangent(self) -> bool {
-        matches!(self, Reuse(_) | Shape(_))
+        matches!(self, Reuse(_) | Output(_) | Shape(_))
     }
 }
 
@@ -59,6 +69,9 @@ pub struct Rule {
     pub syntax: Syntax,
     pub name: &'static str,
     pub forward: &'static str,
+    /// The forward also takes its one differentiable operand by value (the runtime's
+    /// `Operand`) and then writes its result into that operand's buffer.
+    pub in_place: bool,
     pub args: &'static [Arg],
     /// A fused pair, used where the value needs a gradient: a forward that also returns what
     /// the VJP needs (computed in the same pass), and the VJP of the one differentiable
@@ -66,21 +79,24 @@ pub struct Rule {
     pub saving: Option<(&'static str, &'static str)>,
 }
 
-use Arg::{Data, Diff, Reuse, Shape};
+use Arg::{Data, Diff, Output, Reuse, Shape};
 use Syntax::{Function, Method, Operator};
 
 macro_rules! rules {
-    ($($syntax:ident $name:literal => $forward:literal ($($arg:expr),*)
+    ($($syntax:ident $name:literal => $forward:literal $($in_place:ident)? ($($arg:expr),*)
         $(saving $saving:literal => $saved_vjp:literal)?;)*) => {
         /// Every rule, in one table.
         pub const RULES: &[Rule] = &[$(Rule {
             syntax: $syntax,
             name: $name,
             forward: $forward,
+            in_place: rules!(@in_place $($in_place)?),
             args: &[$($arg),*],
             saving: rules!(@saving $($saving => $saved_vjp)?),
         }),*];
     };
+    (@in_place) => { false };
+    (@in_place in_place) => { true };
     (@saving) => { None };
     (@saving $saving:literal => $saved_vjp:literal) => { Some(($saving, $saved_vjp)) };
 }
@@ -91,30 +107,30 @@ rules! {
     Operator "-" => "sub" (Shape("sum_to"), Shape("neg_sum_to"));
     Operator "*" => "mul" (Reuse("mul_vjp_lhs"), Reuse("mul_vjp_rhs"));
     Operator "/" => "div" (Reuse("div_vjp_lhs"), Reuse("div_vjp_rhs"));
-    Operator "neg" => "neg" (Reuse("neg_vjp"));
+    Operator "neg" => "neg" in_place (Output("neg_vjp"));
     Operator "[]" => "index" (Diff("index_vjp"), Data);
-    Method "ln" => "ln" (Reuse("ln_vjp"));
-    Method "exp" => "exp" (Reuse("exp_vjp"));
-    Method "sin" => "sin" (Reuse("sin_vjp"));
-    Method "cos" => "cos" (Reuse("cos_vjp"));
-    Method "tan" => "tan" (Reuse("tan_vjp"));
-    Method "tanh" => "tanh" (Reuse("tanh_vjp"));
-    Method "sqrt" => "sqrt" (Reuse("sqrt_vjp"));
-    Method "abs" => "abs" (Reuse("abs_vjp"));
-    Method "powi" => "powi" (Reuse("powi_vjp"), Data);
+    Method "ln" => "ln" in_place (Reuse("ln_vjp"));
+    Method "exp" => "exp" in_place (Output("exp_vjp"));
+    Method "sin" => "sin" in_place (Reuse("sin_vjp"));
+    Method "cos" => "cos" in_place (Reuse("cos_vjp"));
+    Method "tan" => "tan" in_place (Output("tan_vjp"));
+    Method "tanh" => "tanh" in_place (Output("tanh_vjp"));
+    Method "sqrt" => "sqrt" in_place (Output("sqrt_vjp"));
+    Method "abs" => "abs" in_place (Reuse("abs_vjp"));
+    Method "powi" => "powi" in_place (Reuse("powi_vjp"), Data);
     Method "powf" => "powf" (Reuse("powf_vjp_base"), Reuse("powf_vjp_exp"));
     Method "dot" => "dot" (Diff("dot_vjp_lhs"), Diff("dot_vjp_rhs"));
-    Method "t" => "t" (Reuse("t_vjp"));
-    Method "to_owned" => "to_owned" (Reuse("to_owned_vjp"));
-    Method "clone" => "to_owned" (Reuse("to_owned_vjp"));
+    Method "t" => "t" (Output("t_vjp"));
+    Method "to_owned" => "to_owned" in_place (Output("to_owned_vjp"));
+    Method "clone" => "to_owned" in_place (Output("to_owned_vjp"));
     Method "sum" => "sum" (Diff("sum_vjp"));
     Method "mean" => "mean" (Diff("mean_vjp"));
     Method "sum_axis" => "sum_axis" (Diff("sum_axis_vjp"), Data);
     Method "slice" => "slice" (Diff("slice_vjp"), Data);
-    Function "sigmoid" => "sigmoid" (Reuse("sigmoid_vjp"));
-    Function "relu" => "relu" (Reuse("relu_vjp"));
-    Function "softmax" => "softmax" (Reuse("softmax_vjp"));
-    Function "log_softmax" => "log_softmax" (Reuse("log_softmax_vjp"));
+    Function "sigmoid" => "sigmoid" in_place (Output("sigmoid_vjp"));
+    Function "relu" => "relu" in_place (Output("relu_vjp"));
+    Function "softmax" => "softmax" (Output("softmax_vjp"));
+    Function "log_softmax" => "log_softmax" (Output("log_softmax_vjp"));
     // Fused: softmax(z) - e_y comes from the forward pass's own `exp`s.
     Function "cross_entropy" => "cross_entropy" (Diff("cross_entropy_vjp"), Data)
         saving "cross_entropy_saving" => "cross_entropy_saved_vjp";
@@ -153,6 +169,17 @@ mod tests {
         for rule in RULES.iter().filter(|r| r.saving.is_some()) {
             let diff = rule.args.iter().filter(|a| a.is_diff()).count();
             assert_eq!(diff, 1, "{}", rule.name);
+        }
+    }
+
+    /// An `in_place` forward consumes its one differentiable operand: the first argument.
+    #[test]
+    fn in_place_rules_have_one_differentiable_argument_first() {
+        for rule in RULES.iter().filter(|r| r.in_place) {
+            let diff: Vec<usize> = (0..rule.args.len())
+                .filter(|&k| rule.args[k].is_diff())
+                .collect();
+            assert_eq!(diff, [0], "{}", rule.name);
         }
     }
 }

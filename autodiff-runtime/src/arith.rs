@@ -10,7 +10,7 @@ use std::borrow::Cow;
 /// Elementwise binary operations between two operand kinds (scalar x scalar, scalar x array,
 /// array x scalar, array x array with broadcasting).
 ///
-/// A VJP closure receives `(a, b, y, g)` elementwise (operands, output, output adjoint) and
+/// A VJP closure receives `(a, b, g)` elementwise (the operands and the output's adjoint) and
 /// returns the partial adjoint; the result is summed back to the operand's shape. An owned
 /// `g` (the caller is done with it) holds the result where it has `g`'s shape.
 pub trait Binary<Rhs> {
@@ -29,27 +29,25 @@ pub trait Binary<Rhs> {
         op: &str,
         f: impl Fn(Self::Elem, Self::Elem) -> Self::Elem,
     ) -> Self::Output;
-    /// The left operand's adjoint: `df(a, b, y, g)` elementwise, summed back to `self`'s shape.
+    /// The left operand's adjoint: `df(a, b, g)` elementwise, summed back to `self`'s shape.
     fn vjp_lhs(
         &self,
         rhs: &Rhs,
         op: &str,
-        y: &Self::Output,
         g: Cow<'_, Self::Output>,
-        df: impl Fn(Self::Elem, Self::Elem, Self::Elem, Self::Elem) -> Self::Elem,
+        df: impl Fn(Self::Elem, Self::Elem, Self::Elem) -> Self::Elem,
     ) -> Self::LhsGrad;
-    /// The right operand's adjoint: `df(a, b, y, g)` elementwise, summed back to `rhs`'s shape.
+    /// The right operand's adjoint: `df(a, b, g)` elementwise, summed back to `rhs`'s shape.
     fn vjp_rhs(
         &self,
         rhs: &Rhs,
         op: &str,
-        y: &Self::Output,
         g: Cow<'_, Self::Output>,
-        df: impl Fn(Self::Elem, Self::Elem, Self::Elem, Self::Elem) -> Self::Elem,
+        df: impl Fn(Self::Elem, Self::Elem, Self::Elem) -> Self::Elem,
     ) -> Self::RhsGrad;
 }
 
-type Df<A> = fn(A, A, A, A) -> A;
+type Df<A> = fn(A, A, A) -> A;
 
 // scalar x scalar
 impl<A: Scalar> Binary<A> for A {
@@ -60,11 +58,11 @@ impl<A: Scalar> Binary<A> for A {
     fn map2(&self, rhs: &A, _op: &str, f: impl Fn(A, A) -> A) -> A {
         f(*self, *rhs)
     }
-    fn vjp_lhs(&self, rhs: &A, _op: &str, y: &A, g: Cow<'_, A>, df: impl Fn(A, A, A, A) -> A) -> A {
-        df(*self, *rhs, *y, *g)
+    fn vjp_lhs(&self, rhs: &A, _op: &str, g: Cow<'_, A>, df: impl Fn(A, A, A) -> A) -> A {
+        df(*self, *rhs, *g)
     }
-    fn vjp_rhs(&self, rhs: &A, _op: &str, y: &A, g: Cow<'_, A>, df: impl Fn(A, A, A, A) -> A) -> A {
-        df(*self, *rhs, *y, *g)
+    fn vjp_rhs(&self, rhs: &A, _op: &str, g: Cow<'_, A>, df: impl Fn(A, A, A) -> A) -> A {
+        df(*self, *rhs, *g)
     }
 }
 
@@ -83,17 +81,15 @@ impl<A: Scalar, S: Data<Elem = A>, D: Dimension> Binary<ArrayBase<S, D>> for A {
         &self,
         rhs: &ArrayBase<S, D>,
         op: &str,
-        y: &Array<A, D>,
         g: Cow<'_, Array<A, D>>,
-        df: impl Fn(A, A, A, A) -> A,
+        df: impl Fn(A, A, A) -> A,
     ) -> A {
         crate::value::assert_same_shape(op, rhs.shape(), g.shape());
         let a = *self;
         let mut sum = A::zero();
         Zip::from(rhs)
-            .and(y)
             .and(&*g)
-            .for_each(|&b, &y, &g| sum += df(a, b, y, g));
+            .for_each(|&b, &g| sum += df(a, b, g));
         sum
     }
     #[track_caller]
@@ -101,13 +97,12 @@ impl<A: Scalar, S: Data<Elem = A>, D: Dimension> Binary<ArrayBase<S, D>> for A {
         &self,
         rhs: &ArrayBase<S, D>,
         op: &str,
-        y: &Array<A, D>,
         g: Cow<'_, Array<A, D>>,
-        df: impl Fn(A, A, A, A) -> A,
+        df: impl Fn(A, A, A) -> A,
     ) -> Array<A, D> {
         crate::value::assert_same_shape(op, rhs.shape(), g.shape());
         let a = *self;
-        zip_into(g, rhs, y, |b, y, g| df(a, b, y, g))
+        zip_into(g, rhs, |b, g| df(a, b, g))
     }
 }
 
@@ -126,30 +121,21 @@ impl<A: Scalar, S: Data<Elem = A>, D: Dimension> Binary<A> for ArrayBase<S, D> {
         &self,
         rhs: &A,
         op: &str,
-        y: &Array<A, D>,
         g: Cow<'_, Array<A, D>>,
-        df: impl Fn(A, A, A, A) -> A,
+        df: impl Fn(A, A, A) -> A,
     ) -> Array<A, D> {
         crate::value::assert_same_shape(op, self.shape(), g.shape());
         let b = *rhs;
-        zip_into(g, self, y, |a, y, g| df(a, b, y, g))
+        zip_into(g, self, |a, g| df(a, b, g))
     }
     #[track_caller]
-    fn vjp_rhs(
-        &self,
-        rhs: &A,
-        op: &str,
-        y: &Array<A, D>,
-        g: Cow<'_, Array<A, D>>,
-        df: impl Fn(A, A, A, A) -> A,
-    ) -> A {
+    fn vjp_rhs(&self, rhs: &A, op: &str, g: Cow<'_, Array<A, D>>, df: impl Fn(A, A, A) -> A) -> A {
         crate::value::assert_same_shape(op, self.shape(), g.shape());
         let b = *rhs;
         let mut sum = A::zero();
         Zip::from(self)
-            .and(y)
             .and(&*g)
-            .for_each(|&a, &y, &g| sum += df(a, b, y, g));
+            .for_each(|&a, &g| sum += df(a, b, g));
         sum
     }
 }
@@ -179,11 +165,10 @@ where
         &self,
         rhs: &ArrayBase<S2, D2>,
         op: &str,
-        y: &Self::Output,
         g: Cow<'_, Self::Output>,
-        df: impl Fn(A, A, A, A) -> A,
+        df: impl Fn(A, A, A) -> A,
     ) -> Array<A, D1> {
-        let full = zip_broadcast(self, rhs, op, y, g, df);
+        let full = zip_broadcast(self, rhs, op, g, df);
         unbroadcast(full, &self.raw_dim())
     }
     #[track_caller]
@@ -191,11 +176,10 @@ where
         &self,
         rhs: &ArrayBase<S2, D2>,
         op: &str,
-        y: &Self::Output,
         g: Cow<'_, Self::Output>,
-        df: impl Fn(A, A, A, A) -> A,
+        df: impl Fn(A, A, A) -> A,
     ) -> Array<A, D2> {
-        let full = zip_broadcast(self, rhs, op, y, g, df);
+        let full = zip_broadcast(self, rhs, op, g, df);
         unbroadcast(full, &rhs.raw_dim())
     }
 }
@@ -225,15 +209,14 @@ where
     }
 }
 
-/// `df(a, b, y, g)` over the broadcast shape (before summing back to an operand).
+/// `df(a, b, g)` over the broadcast shape, `g`'s (before summing back to an operand).
 #[track_caller]
 fn zip_broadcast<A, S1, S2, D1, D2>(
     a: &ArrayBase<S1, D1>,
     b: &ArrayBase<S2, D2>,
     op: &str,
-    y: &Array<A, <D1 as DimMax<D2>>::Output>,
     g: Cow<'_, Array<A, <D1 as DimMax<D2>>::Output>>,
-    df: impl Fn(A, A, A, A) -> A,
+    df: impl Fn(A, A, A) -> A,
 ) -> Array<A, <D1 as DimMax<D2>>::Output>
 where
     A: Scalar,
@@ -242,23 +225,21 @@ where
     D1: Dimension + DimMax<D2>,
     D2: Dimension,
 {
-    let shape = y.raw_dim();
-    crate::value::assert_same_shape(op, y.shape(), g.shape());
+    let shape: <D1 as DimMax<D2>>::Output = crate::broadcast_shape(op, a.shape(), b.shape());
+    crate::value::assert_same_shape(op, shape.slice(), g.shape());
     let (av, bv) = broadcast_pair(op, a, b, &shape);
     match g {
         Cow::Owned(mut g) => {
             Zip::from(&mut g)
                 .and(&av)
                 .and(&bv)
-                .and(y)
-                .for_each(|g, &a, &b, &y| *g = df(a, b, y, *g));
+                .for_each(|g, &a, &b| *g = df(a, b, *g));
             g
         }
         Cow::Borrowed(g) => Zip::from(&av)
             .and(&bv)
-            .and(y)
             .and(g)
-            .map_collect(|&a, &b, &y, &g| df(a, b, y, g)),
+            .map_collect(|&a, &b, &g| df(a, b, g)),
     }
 }
 
@@ -267,8 +248,8 @@ macro_rules! binary_rules {
         $(#[$doc:meta])*
         $name:ident / $op:literal: |$a:ident, $b:ident| $fwd:expr;
         $calc:literal
-        $lhs:ident: |$la:pat_param, $lb:pat_param, $ly:pat_param, $lg:pat_param| $lexpr:expr;
-        $rhs:ident: |$ra:pat_param, $rb:pat_param, $ry:pat_param, $rg:pat_param| $rexpr:expr;
+        $lhs:ident: |$la:pat_param, $lb:pat_param, $lg:pat_param| $lexpr:expr;
+        $rhs:ident: |$ra:pat_param, $rb:pat_param, $rg:pat_param| $rexpr:expr;
     )*) => {$(
         $(#[$doc])*
         ///
@@ -287,14 +268,13 @@ macro_rules! binary_rules {
         pub fn $lhs<'g, L: Binary<R>, R>(
             a: &L,
             b: &R,
-            y: &L::Output,
             g: impl Cotangent<'g, L::Output>,
         ) -> L::LhsGrad
         where
             L::Output: 'g,
         {
-            let df: Df<L::Elem> = |$la, $lb, $ly, $lg| $lexpr;
-            a.vjp_lhs(b, $op, y, g.into_cow(), df)
+            let df: Df<L::Elem> = |$la, $lb, $lg| $lexpr;
+            a.vjp_lhs(b, $op, g.into_cow(), df)
         }
 
         #[doc = concat!("VJP of [`", stringify!($name), "`] for the right operand: ", $calc, ".")]
@@ -305,14 +285,13 @@ macro_rules! binary_rules {
         pub fn $rhs<'g, L: Binary<R>, R>(
             a: &L,
             b: &R,
-            y: &L::Output,
             g: impl Cotangent<'g, L::Output>,
         ) -> L::RhsGrad
         where
             L::Output: 'g,
         {
-            let df: Df<L::Elem> = |$ra, $rb, $ry, $rg| $rexpr;
-            a.vjp_rhs(b, $op, y, g.into_cow(), df)
+            let df: Df<L::Elem> = |$ra, $rb, $rg| $rexpr;
+            a.vjp_rhs(b, $op, g.into_cow(), df)
         }
     )*};
 }
@@ -325,8 +304,8 @@ binary_rules! {
     /// ```
     add / "add": |a, b| a + b;
     "y = a + b; da += g, db += g"
-    add_vjp_lhs: |_, _, _, g| g;
-    add_vjp_rhs: |_, _, _, g| g;
+    add_vjp_lhs: |_, _, g| g;
+    add_vjp_rhs: |_, _, g| g;
 
     /// `a - b`.
     ///
@@ -335,8 +314,8 @@ binary_rules! {
     /// ```
     sub / "sub": |a, b| a - b;
     "y = a - b; da += g, db -= g"
-    sub_vjp_lhs: |_, _, _, g| g;
-    sub_vjp_rhs: |_, _, _, g| -g;
+    sub_vjp_lhs: |_, _, g| g;
+    sub_vjp_rhs: |_, _, g| -g;
 
     /// `a * b`.
     ///
@@ -345,8 +324,8 @@ binary_rules! {
     /// ```
     mul / "mul": |a, b| a * b;
     "y = a * b; da += g * b, db += g * a"
-    mul_vjp_lhs: |_, b, _, g| g * b;
-    mul_vjp_rhs: |a, _, _, g| g * a;
+    mul_vjp_lhs: |_, b, g| g * b;
+    mul_vjp_rhs: |a, _, g| g * a;
 
     /// `a / b`.
     ///
@@ -354,9 +333,9 @@ binary_rules! {
     /// assert_eq!(autodiff_runtime::div(&3.0, &2.0), 1.5);
     /// ```
     div / "div": |a, b| a / b;
-    "y = a / b; da += g / b, db -= g * y / b"
-    div_vjp_lhs: |_, b, _, g| g / b;
-    div_vjp_rhs: |_, b, y, g| -g * y / b;
+    "y = a / b; da += g / b, db -= g * y / b (y computed again: the VJPs read the operands)"
+    div_vjp_lhs: |_, b, g| g / b;
+    div_vjp_rhs: |a, b, g| -g * (a / b) / b;
 
     /// `a.powf(b)`: differentiable in the base and the exponent.
     ///
@@ -364,25 +343,29 @@ binary_rules! {
     /// assert_eq!(autodiff_runtime::powf(&2.0, &3.0), 8.0);
     /// ```
     powf / "powf": |a, b| a.powf(b);
-    "y = a^b; da += g * b * a^(b-1), db += g * y * ln a"
-    powf_vjp_base: |a, b, _, g| g * b * a.powf(b - <L::Elem as num_traits::One>::one());
-    powf_vjp_exp: |a, _, y, g| if y == <L::Elem as num_traits::Zero>::zero() { y } else { g * y * a.ln() };
+    "y = a^b; da += g * b * a^(b-1), db += g * y * ln a (y computed again: the VJPs read the operands)"
+    powf_vjp_base: |a, b, g| g * b * a.powf(b - <L::Elem as num_traits::One>::one());
+    powf_vjp_exp: |a, b, g| {
+        let y = a.powf(b);
+        if y == <L::Elem as num_traits::Zero>::zero() { y } else { g * y * a.ln() }
+    };
 }
 
-/// `-x`.
+/// `-x`; an owned array is negated in place ([`Operand`](crate::Operand)).
 ///
 /// ```
 /// assert_eq!(autodiff_runtime::neg(&2.0), -2.0);
 /// ```
-pub fn neg<T: Value>(x: &T) -> T::Owned {
-    x.map_elems(|v| -v)
+pub fn neg<X: crate::Operand>(x: X) -> X::Owned {
+    x.map_into(|v| -v)
 }
 
-/// VJP of [`neg`]: y = -x; dx -= g. `g` by reference or by value ([`Cotangent`]).
+/// VJP of [`neg`]: y = -x; dx -= g. Reads the output `y` (for its shape); `g` by reference or
+/// by value ([`Cotangent`]).
 #[track_caller]
-pub fn neg_vjp<'g, T: Value>(x: &T, y: &T::Owned, g: impl Cotangent<'g, T::Owned>) -> T::Owned
+pub fn neg_vjp<'g, T: Value>(y: &T, g: impl Cotangent<'g, T::Owned>) -> T::Owned
 where
     T::Owned: 'g,
 {
-    x.zip_elems("neg", y, g.into_cow(), |_, _, g| -g)
+    y.zip_elems("neg", g.into_cow(), |_, g| -g)
 }

@@ -89,7 +89,6 @@ pub fn cross_entropy<A: Scalar, S: Data<Elem = A>, D: Dimension>(
 pub fn cross_entropy_vjp<A: Scalar, S: Data<Elem = A>, D: Dimension>(
     logits: &ArrayBase<S, D>,
     labels: &[usize],
-    _loss: &A,
     g: &A,
 ) -> Array<A, D> {
     let mut dz = owned_rows(logits, labels);

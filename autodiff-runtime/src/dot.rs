@@ -154,12 +154,12 @@ pub fn dot<L: Dot<R>, R>(a: &L, b: &R) -> L::Output {
 
 /// VJP of [`dot`] for the left operand: C = A B; dA += G Bᵀ (outer products for vectors).
 #[track_caller]
-pub fn dot_vjp_lhs<L: Dot<R>, R>(a: &L, b: &R, _y: &L::Output, g: &L::Output) -> L::LhsGrad {
+pub fn dot_vjp_lhs<L: Dot<R>, R>(a: &L, b: &R, g: &L::Output) -> L::LhsGrad {
     a.dot_lhs(b, g)
 }
 
 /// VJP of [`dot`] for the right operand: C = A B; dB += Aᵀ G (outer products for vectors).
 #[track_caller]
-pub fn dot_vjp_rhs<L: Dot<R>, R>(a: &L, b: &R, _y: &L::Output, g: &L::Output) -> L::RhsGrad {
+pub fn dot_vjp_rhs<L: Dot<R>, R>(a: &L, b: &R, g: &L::Output) -> L::RhsGrad {
     a.dot_rhs(b, g)
 }

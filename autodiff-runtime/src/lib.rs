@@ -4,9 +4,12 @@
 //! The `#[differentiate]` macro knows only the *structure* of a function body; this crate
 //! knows the *math*. Each operation `op` has a forward function `op` and one VJP per
 //! differentiable argument (`op_vjp` for one argument, `op_vjp_lhs` / `op_vjp_rhs` for two).
-//! A VJP receives the forward arguments, the forward output `y` and the output's adjoint `g`,
-//! and returns the adjoint contribution for its argument, always of that argument's own shape:
-//! broadcasting is undone by [`unbroadcast`].
+//! A VJP receives what it reads, the forward arguments (`mul_vjp_rhs(&a, &b, g)`) or the
+//! forward output `y` alone (`sigmoid_vjp(&y, g)`), and the output's adjoint `g`, and returns
+//! the adjoint contribution for its argument, always of that argument's own shape:
+//! broadcasting is undone by [`unbroadcast`]. Elementwise forwards take their operand by
+//! reference or, to write into its buffer, by value ([`Operand`]); elementwise VJPs take `g`
+//! the same way ([`Cotangent`]).
 //!
 //! Dispatch is by traits, so the same `mul` serves `f64 * f64`, `f32 * Array2<f32>` and a
 //! `[H]` bias broadcast over `[B, H]`, and rustc picks the implementation from the real types.
@@ -18,8 +21,8 @@
 //! let a = array![[1.0, 2.0], [3.0, 4.0]];
 //! let bias: Array1<f64> = array![10.0, 20.0];
 //! let y = mul(&a, &bias); // broadcast over rows
-//! let g = ndarray::Array2::ones((2, 2));
-//! let d_bias = mul_vjp_rhs(&a, &bias, &y, &g); // summed back to the bias's shape
+//! let g = ndarray::Array2::ones(y.raw_dim());
+//! let d_bias = mul_vjp_rhs(&a, &bias, &g); // summed back to the bias's shape
 //! assert_eq!(d_bias, array![4.0, 6.0]);
 //! ```
 //!

@@ -20,14 +20,10 @@ fn promote<A, S: Data<Elem = A>, D: Dimension>(
     }
 }
 
-/// `a @ b` for operands of at least two axes: one matrix product per (broadcast) batch element.
+/// The shape of `a @ b` for operands of at least two axes (shapes `sa`, `sb`): the broadcast
+/// batch axes, then `[m, n]`. Panics naming the original shapes `orig` if they do not fit.
 #[track_caller]
-fn batched<A: Scalar>(
-    a: &ArrayViewD<'_, A>,
-    b: &ArrayViewD<'_, A>,
-    orig: (&[usize], &[usize]),
-) -> ArrayD<A> {
-    let (sa, sb) = (a.shape(), b.shape());
+fn batched_shape(sa: &[usize], sb: &[usize], orig: (&[usize], &[usize])) -> Vec<usize> {
     let (m, ka) = (sa[sa.len() - 2], sa[sa.len() - 1]);
     let (kb, n) = (sb[sb.len() - 2], sb[sb.len() - 1]);
     assert!(
@@ -43,8 +39,19 @@ fn batched<A: Scalar>(
             orig.0, orig.1
         )
     };
-    let nb = shape.len();
     shape.extend([m, n]);
+    shape
+}
+
+/// `a @ b` for operands of at least two axes: one matrix product per (broadcast) batch element.
+#[track_caller]
+fn batched<A: Scalar>(
+    a: &ArrayViewD<'_, A>,
+    b: &ArrayViewD<'_, A>,
+    orig: (&[usize], &[usize]),
+) -> ArrayD<A> {
+    let shape = batched_shape(a.shape(), b.shape(), orig);
+    let nb = shape.len() - 2;
     let mut out = ArrayD::zeros(shape.clone());
     for idx in ndarray::indices(&shape[..nb]) {
         let idx = idx.slice();
@@ -133,19 +140,29 @@ where
     out
 }
 
-/// The output adjoint with the axes dropped for 1-D operands put back.
+/// The output adjoint with the axes dropped for 1-D operands put back. Panics unless it has
+/// the shape of `a @ b` (operand shapes `sa`, `sb`).
 #[track_caller]
-fn promote_adjoint<'a, A>(
-    g: &'a ArrayD<A>,
-    y: &ArrayD<A>,
-    a_1d: bool,
-    b_1d: bool,
-) -> ArrayViewD<'a, A> {
+fn promote_adjoint<'a, A>(g: &'a ArrayD<A>, sa: &[usize], sb: &[usize]) -> ArrayViewD<'a, A> {
+    let (a_1d, b_1d) = (sa.len() == 1, sb.len() == 1);
+    let promoted = |s: &[usize], row: bool| match (s.len(), row) {
+        (1, true) => vec![1, s[0]],
+        (1, false) => vec![s[0], 1],
+        _ => s.to_vec(),
+    };
+    let mut product = batched_shape(&promoted(sa, true), &promoted(sb, false), (sa, sb));
+    let n = product.len();
+    match (a_1d, b_1d) {
+        (true, true) => product.truncate(n - 2),
+        (true, false) => drop(product.remove(n - 2)),
+        (false, true) => product.truncate(n - 1),
+        (false, false) => {}
+    }
     assert!(
-        g.shape() == y.shape(),
+        g.shape() == product.as_slice(),
         "matmul: the adjoint has shape {:?} but the product has shape {:?}",
         g.shape(),
-        y.shape()
+        product
     );
     let mut g = g.view();
     if a_1d {
@@ -165,7 +182,6 @@ fn promote_adjoint<'a, A>(
 pub fn matmul_vjp_lhs<A, S1, S2, D1, D2>(
     a: &ArrayBase<S1, D1>,
     b: &ArrayBase<S2, D2>,
-    y: &ArrayD<A>,
     g: &ArrayD<A>,
 ) -> ndarray::Array<A, D1>
 where
@@ -175,7 +191,7 @@ where
     D1: Dimension,
     D2: Dimension,
 {
-    let g2 = promote_adjoint(g, y, a.ndim() == 1, b.ndim() == 1);
+    let g2 = promote_adjoint(g, a.shape(), b.shape());
     let b2 = promote(b, false);
     let da = batched(&g2, &mt(&b2), (g.shape(), b.shape()));
     let da = unbroadcast(da, &promote(a, true).raw_dim());
@@ -188,7 +204,6 @@ where
 pub fn matmul_vjp_rhs<A, S1, S2, D1, D2>(
     a: &ArrayBase<S1, D1>,
     b: &ArrayBase<S2, D2>,
-    y: &ArrayD<A>,
     g: &ArrayD<A>,
 ) -> ndarray::Array<A, D2>
 where
@@ -198,7 +213,7 @@ where
     D1: Dimension,
     D2: Dimension,
 {
-    let g2 = promote_adjoint(g, y, a.ndim() == 1, b.ndim() == 1);
+    let g2 = promote_adjoint(g, a.shape(), b.shape());
     let a2 = promote(a, true);
     let db = batched(&mt(&a2), &g2, (a.shape(), g.shape()));
     let db = unbroadcast(db, &promote(b, false).raw_dim());

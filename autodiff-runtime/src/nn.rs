@@ -49,14 +49,14 @@ pub fn softmax<A: Scalar, S: Data<Elem = A>, D: Dimension>(z: &ArrayBase<S, D>) 
     out
 }
 
-/// VJP of [`softmax`]: y = softmax(z); dz += y ∘ (g - Σ_last(g ∘ y)).
+/// VJP of [`softmax`]: y = softmax(z); dz += y ∘ (g - Σ_last(g ∘ y)). Reads the output `y`;
+/// `g` by reference, or by value to write the result into its buffer ([`Cotangent`]).
 #[track_caller]
 pub fn softmax_vjp<'g, A: Scalar, S: Data<Elem = A>, D: Dimension + 'g>(
-    z: &ArrayBase<S, D>,
-    y: &Array<A, D>,
+    y: &ArrayBase<S, D>,
     g: impl Cotangent<'g, Array<A, D>>,
 ) -> Array<A, D> {
-    let axis = last_axis("softmax", z.shape());
+    let axis = last_axis("softmax", y.shape());
     let g = g.into_cow();
     assert_same_shape("softmax", y.shape(), g.shape());
     let mut dz = g.into_owned();
@@ -90,14 +90,14 @@ pub fn log_softmax<A: Scalar, S: Data<Elem = A>, D: Dimension>(z: &ArrayBase<S, 
     out
 }
 
-/// VJP of [`log_softmax`]: y = log_softmax(z); dz += g - exp(y) Σ_last g.
+/// VJP of [`log_softmax`]: y = log_softmax(z); dz += g - exp(y) Σ_last g. Reads the output
+/// `y`; `g` by reference, or by value to write the result into its buffer ([`Cotangent`]).
 #[track_caller]
 pub fn log_softmax_vjp<'g, A: Scalar, S: Data<Elem = A>, D: Dimension + 'g>(
-    z: &ArrayBase<S, D>,
-    y: &Array<A, D>,
+    y: &ArrayBase<S, D>,
     g: impl Cotangent<'g, Array<A, D>>,
 ) -> Array<A, D> {
-    let axis = last_axis("log_softmax", z.shape());
+    let axis = last_axis("log_softmax", y.shape());
     let g = g.into_cow();
     assert_same_shape("log_softmax", y.shape(), g.shape());
     let mut dz = g.into_owned();

@@ -16,7 +16,6 @@ pub fn sum<A: Scalar, S: Data<Elem = A>, D: Dimension>(x: &ArrayBase<S, D>) -> A
 /// VJP of [`sum`]: y = Σ x; dx += g (every element).
 pub fn sum_vjp<A: Scalar, S: Data<Elem = A>, D: Dimension>(
     x: &ArrayBase<S, D>,
-    _y: &A,
     g: &A,
 ) -> Array<A, D> {
     Array::from_elem(x.raw_dim(), *g)
@@ -40,7 +39,6 @@ pub fn mean<A: Scalar, S: Data<Elem = A>, D: Dimension>(x: &ArrayBase<S, D>) -> 
 /// VJP of [`mean`]: y = Σ x / n; dx += g / n.
 pub fn mean_vjp<A: Scalar, S: Data<Elem = A>, D: Dimension>(
     x: &ArrayBase<S, D>,
-    _y: &A,
     g: &A,
 ) -> Array<A, D> {
     let n = A::of_f64(x.len() as f64);
@@ -75,10 +73,15 @@ pub fn sum_axis<A: Scalar, S: Data<Elem = A>, D: RemoveAxis>(
 pub fn sum_axis_vjp<A: Scalar, S: Data<Elem = A>, D: RemoveAxis>(
     x: &ArrayBase<S, D>,
     axis: Axis,
-    y: &Array<A, D::Smaller>,
     g: &Array<A, D::Smaller>,
 ) -> Array<A, D> {
-    assert_same_shape("sum_axis", y.shape(), g.shape());
+    assert!(
+        axis.index() < x.ndim(),
+        "sum_axis: axis {} is out of bounds for shape {:?}",
+        axis.index(),
+        x.shape()
+    );
+    assert_same_shape("sum_axis", x.raw_dim().remove_axis(axis).slice(), g.shape());
     let g = g.view().into_dyn().insert_axis(axis);
     match g
         .broadcast(x.raw_dim().into_dyn())
@@ -104,16 +107,15 @@ pub fn t<A: Scalar, S: Data<Elem = A>, D: Dimension>(x: &ArrayBase<S, D>) -> Arr
     x.t().to_owned()
 }
 
-/// VJP of [`t`]: y = xᵀ; dx += gᵀ.
+/// VJP of [`t`]: y = xᵀ; dx += gᵀ. Reads the output `y` (for its shape); `g` by reference, or
+/// by value to transpose it in place ([`Cotangent`]).
 #[track_caller]
 pub fn t_vjp<'g, A: Scalar, S: Data<Elem = A>, D: Dimension + 'g>(
-    x: &ArrayBase<S, D>,
-    y: &Array<A, D>,
+    y: &ArrayBase<S, D>,
     g: impl Cotangent<'g, Array<A, D>>,
 ) -> Array<A, D> {
     let g = g.into_cow();
     assert_same_shape("t", y.shape(), g.shape());
-    let _ = x;
     match g {
         // An owned cotangent is transposed in place: the same buffer, axes reversed.
         Cow::Owned(g) => g.reversed_axes(),

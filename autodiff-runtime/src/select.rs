@@ -83,7 +83,6 @@ fn out_of_bounds<I: std::fmt::Debug>(i: I, shape: &[usize]) -> ! {
 pub fn index_vjp<A: Scalar, S: Data<Elem = A>, D: Dimension, I: NdIndex<D> + Copy>(
     x: &ArrayBase<S, D>,
     i: I,
-    _y: &A,
     g: &A,
 ) -> IndexGrad<A, D, I> {
     IndexGrad {
@@ -115,10 +114,9 @@ pub fn slice<A: Scalar, S: Data<Elem = A>, D: Dimension, I: SliceArg<D> + Copy>(
 pub fn slice_vjp<A: Scalar, S: Data<Elem = A>, D: Dimension, I: SliceArg<D> + Copy>(
     x: &ArrayBase<S, D>,
     info: I,
-    y: &Array<A, I::OutDim>,
     g: &Array<A, I::OutDim>,
 ) -> Array<A, D> {
-    crate::value::assert_same_shape("slice", y.shape(), g.shape());
+    crate::value::assert_same_shape("slice", x.slice(info).shape(), g.shape());
     let mut dx = Array::zeros(x.raw_dim());
     dx.slice_mut(info).assign(g);
     dx

@@ -139,15 +139,14 @@ pub trait Value {
     type Owned: Adjoint + Clone;
     /// Applies `f` to every element.
     fn map_elems(&self, f: impl FnMut(Self::Elem) -> Self::Elem) -> Self::Owned;
-    /// Elementwise `f(x, y, g)` over this value and two values of the same shape (the forward
-    /// output and its adjoint in a unary VJP), written into `g` itself when it is owned.
-    /// Panics naming `op` if the shapes differ.
+    /// Elementwise `f(v, g)` over this value and its adjoint's shape (the input or the output
+    /// of a unary function, and the output's adjoint in its VJP), written into `g` itself when
+    /// it is owned. Panics naming `op` if the shapes differ.
     fn zip_elems(
         &self,
         op: &str,
-        y: &Self::Owned,
         g: Cow<'_, Self::Owned>,
-        f: impl FnMut(Self::Elem, Self::Elem, Self::Elem) -> Self::Elem,
+        f: impl FnMut(Self::Elem, Self::Elem) -> Self::Elem,
     ) -> Self::Owned;
     /// Zeros of this value's shape: the gradient of a parameter that does not reach the output.
     fn zeros_like(&self) -> Self::Owned;
@@ -161,8 +160,8 @@ macro_rules! scalar_value {
             fn map_elems(&self, mut f: impl FnMut($t) -> $t) -> $t {
                 f(*self)
             }
-            fn zip_elems(&self, _op: &str, y: &$t, g: Cow<'_, $t>, mut f: impl FnMut($t, $t, $t) -> $t) -> $t {
-                f(*self, *y, *g)
+            fn zip_elems(&self, _op: &str, g: Cow<'_, $t>, mut f: impl FnMut($t, $t) -> $t) -> $t {
+                f(*self, *g)
             }
             fn zeros_like(&self) -> $t {
                 0.0
@@ -182,13 +181,11 @@ impl<A: Scalar, S: Data<Elem = A>, D: Dimension> Value for ArrayBase<S, D> {
     fn zip_elems(
         &self,
         op: &str,
-        y: &Array<A, D>,
         g: Cow<'_, Array<A, D>>,
-        f: impl FnMut(A, A, A) -> A,
+        f: impl FnMut(A, A) -> A,
     ) -> Array<A, D> {
         assert_same_shape(op, self.shape(), g.shape());
-        assert_same_shape(op, self.shape(), y.shape());
-        zip_into(g, self, y, f)
+        zip_into(g, self, f)
     }
     #[inline]
     fn zeros_like(&self) -> Array<A, D> {
@@ -196,26 +193,19 @@ impl<A: Scalar, S: Data<Elem = A>, D: Dimension> Value for ArrayBase<S, D> {
     }
 }
 
-/// `f(x, y, g)` elementwise over `x`, `y` and `g` of one shape (checked by the caller),
-/// written into `g`'s buffer when the caller is done with it (an owned `g`).
+/// `f(x, g)` elementwise over `x` and `g` of one shape (checked by the caller), written into
+/// `g`'s buffer when the caller is done with it (an owned `g`).
 pub(crate) fn zip_into<A: Scalar, S: Data<Elem = A>, D: Dimension>(
     g: Cow<'_, Array<A, D>>,
     x: &ArrayBase<S, D>,
-    y: &Array<A, D>,
-    mut f: impl FnMut(A, A, A) -> A,
+    mut f: impl FnMut(A, A) -> A,
 ) -> Array<A, D> {
     match g {
         Cow::Owned(mut g) => {
-            Zip::from(&mut g)
-                .and(x)
-                .and(y)
-                .for_each(|g, &x, &y| *g = f(x, y, *g));
+            Zip::from(&mut g).and(x).for_each(|g, &x| *g = f(x, *g));
             g
         }
-        Cow::Borrowed(g) => Zip::from(x)
-            .and(y)
-            .and(g)
-            .map_collect(|&x, &y, &g| f(x, y, g)),
+        Cow::Borrowed(g) => Zip::from(x).and(g).map_collect(|&x, &g| f(x, g)),
     }
 }
 
@@ -238,8 +228,8 @@ pub(crate) fn assert_same_shape(op: &str, value: &[usize], adjoint: &[usize]) {
 /// use ndarray::array;
 /// let (x, g) = (array![0.0_f64, 1.0], array![1.0, 1.0]);
 /// let y = autodiff_runtime::exp(&x);
-/// let borrowed = autodiff_runtime::exp_vjp(&x, &y, &g);
-/// let owned = autodiff_runtime::exp_vjp(&x, &y, g); // reuses `g`'s buffer
+/// let borrowed = autodiff_runtime::exp_vjp(&y, &g);
+/// let owned = autodiff_runtime::exp_vjp(&y, g); // reuses `g`'s buffer
 /// assert_eq!(borrowed, owned);
 /// ```
 pub trait Cotangent<'a, O: Clone> {
@@ -260,6 +250,59 @@ impl<'a, O: Clone + 'a> Cotangent<'a, O> for O {
         Cow::Owned(self)
     }
 }
+
+/// The operand of an elementwise function: borrowed, or owned when the caller is done with
+/// it. An owned array holds the result in its own buffer (`sigmoid(x.dot(&w))` allocates one
+/// array, not two); the generated code passes a value this way where it reads it for the last
+/// time.
+///
+/// ```
+/// use ndarray::array;
+/// let z = array![0.0_f64, 1.0];
+/// let borrowed = autodiff_runtime::sigmoid(&z);
+/// let owned = autodiff_runtime::sigmoid(z); // maps `z` in place
+/// assert_eq!(borrowed, owned);
+/// ```
+pub trait Operand {
+    /// The element type.
+    type Elem: Scalar;
+    /// The result: the scalar, or an owned array of the operand's shape.
+    type Owned;
+    /// Applies `f` to every element, in place when `self` is owned.
+    fn map_into(self, f: impl FnMut(Self::Elem) -> Self::Elem) -> Self::Owned;
+}
+
+impl<T: Value> Operand for &T {
+    type Elem = T::Elem;
+    type Owned = T::Owned;
+    #[inline]
+    fn map_into(self, f: impl FnMut(T::Elem) -> T::Elem) -> T::Owned {
+        self.map_elems(f)
+    }
+}
+
+impl<A: Scalar, D: Dimension> Operand for Array<A, D> {
+    type Elem = A;
+    type Owned = Array<A, D>;
+    #[inline]
+    fn map_into(self, f: impl FnMut(A) -> A) -> Array<A, D> {
+        self.mapv_into(f)
+    }
+}
+
+macro_rules! scalar_operand {
+    ($($t:ty),*) => {$(
+        impl Operand for $t {
+            type Elem = $t;
+            type Owned = $t;
+            #[inline]
+            fn map_into(self, mut f: impl FnMut($t) -> $t) -> $t {
+                f(self)
+            }
+        }
+    )*};
+}
+scalar_operand!(f32, f64);
 
 /// An adjoint: something partial adjoints can be summed into.
 pub trait Adjoint {

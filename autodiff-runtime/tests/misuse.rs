@@ -44,32 +44,32 @@ fn div_mismatched_broadcast_dyn() {
 #[should_panic(expected = "mul: shapes [4, 3] and [4] cannot be broadcast together")]
 fn mul_vjp_mismatched_broadcast() {
     let (a, b) = (ones2(4, 3), ones1(4));
-    let y = ones2(4, 3);
-    let _ = mul_vjp_rhs(&a, &b, &y, &y);
+    let g = ones2(4, 3);
+    let _ = mul_vjp_rhs(&a, &b, &g);
 }
 
 #[test]
 #[should_panic(expected = "add: the adjoint has shape [4, 4] but the value has shape [4, 3]")]
 fn add_vjp_wrong_adjoint_shape() {
     let (a, b) = (ones2(4, 3), ones1(3));
-    let y = add(&a, &b);
-    let _ = add_vjp_lhs(&a, &b, &y, &ones2(4, 4));
+    assert_eq!(add(&a, &b).shape(), &[4, 3]);
+    let _ = add_vjp_lhs(&a, &b, &ones2(4, 4));
 }
 
 #[test]
 #[should_panic(expected = "mul: the adjoint has shape [2] but the value has shape [3]")]
 fn scalar_array_vjp_wrong_adjoint_shape() {
     let b = ones1(3);
-    let y = mul(&2.0, &b);
-    let _ = mul_vjp_lhs(&2.0, &b, &y, &ones1(2));
+    assert_eq!(mul(&2.0, &b).shape(), &[3]);
+    let _ = mul_vjp_lhs(&2.0, &b, &ones1(2));
 }
 
 #[test]
 #[should_panic(expected = "div: the adjoint has shape [2] but the value has shape [3]")]
 fn array_scalar_vjp_wrong_adjoint_shape() {
     let a = ones1(3);
-    let y = div(&a, &2.0);
-    let _ = div_vjp_rhs(&a, &2.0, &y, &ones1(2));
+    assert_eq!(div(&a, &2.0).shape(), &[3]);
+    let _ = div_vjp_rhs(&a, &2.0, &ones1(2));
 }
 
 #[test]
@@ -95,8 +95,7 @@ fn accumulate_wrong_shape() {
 #[should_panic(expected = "sin: the adjoint has shape [4] but the value has shape [3]")]
 fn unary_vjp_wrong_adjoint_shape() {
     let x = ones1(3);
-    let y = sin(&x);
-    let _ = sin_vjp(&x, &y, &ones1(4));
+    let _ = sin_vjp(&x, &ones1(4));
 }
 
 #[test]
@@ -104,22 +103,21 @@ fn unary_vjp_wrong_adjoint_shape() {
 fn unary_vjp_wrong_adjoint_shape_2d() {
     let x = ones2(2, 3);
     let y = tanh(&x);
-    let _ = tanh_vjp(&x, &y, &ones2(3, 2));
+    let _ = tanh_vjp(&y, &ones2(3, 2));
 }
 
 #[test]
-#[should_panic(expected = "exp: ")]
+#[should_panic(expected = "exp: the adjoint has shape [3] but the value has shape [2]")]
 fn unary_vjp_wrong_output_shape() {
-    let x = ones1(3);
-    let _ = exp_vjp(&x, &ones1(2), &ones1(3));
+    // `exp_vjp` reads the output `y`: one of the wrong shape for the adjoint.
+    let _ = exp_vjp(&ones1(2), &ones1(3));
 }
 
 #[test]
 #[should_panic(expected = "powi: the adjoint has shape [2] but the value has shape [3]")]
 fn powi_vjp_wrong_adjoint_shape() {
     let x = ones1(3);
-    let y = powi(&x, 2);
-    let _ = powi_vjp(&x, 2, &y, &ones1(2));
+    let _ = powi_vjp(&x, 2, &ones1(2));
 }
 
 #[test]
@@ -127,7 +125,7 @@ fn powi_vjp_wrong_adjoint_shape() {
 fn neg_vjp_wrong_adjoint_shape() {
     let x = ones1(3);
     let y = neg(&x);
-    let _ = neg_vjp(&x, &y, &ones1(2));
+    let _ = neg_vjp(&y, &ones1(2));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -162,8 +160,8 @@ fn dot_matrix_matrix_misaligned() {
 #[should_panic(expected = "dot: the adjoint has shape [2, 4] but the product has shape [2, 5]")]
 fn dot_vjp_wrong_adjoint_shape() {
     let (a, b) = (ones2(2, 3), ones2(3, 5));
-    let y = dot(&a, &b);
-    let _ = dot_vjp_rhs(&a, &b, &y, &ones2(2, 4));
+    assert_eq!(dot(&a, &b).shape(), &[2, 5]);
+    let _ = dot_vjp_rhs(&a, &b, &ones2(2, 4));
 }
 
 #[test]
@@ -205,8 +203,8 @@ fn matmul_zero_dimensional() {
 #[should_panic(expected = "matmul: the adjoint has shape [3, 4] but the product has shape [3, 5]")]
 fn matmul_vjp_wrong_adjoint_shape() {
     let (a, b) = (ones2(3, 4), ones2(4, 5));
-    let y = matmul(&a, &b);
-    let _ = matmul_vjp_lhs(&a, &b, &y, &ArrayD::ones(IxDyn(&[3, 4])));
+    assert_eq!(matmul(&a, &b).shape(), &[3, 5]);
+    let _ = matmul_vjp_lhs(&a, &b, &ArrayD::ones(IxDyn(&[3, 4])));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -225,7 +223,7 @@ fn cross_entropy_label_out_of_range() {
 #[should_panic(expected = "cross_entropy: label 3 at row 0 is out of range for 3 classes")]
 fn cross_entropy_vjp_label_out_of_range() {
     let z = ones1(3);
-    let _ = cross_entropy_vjp(&z, &[3], &0.0, &1.0);
+    let _ = cross_entropy_vjp(&z, &[3], &1.0);
 }
 
 #[test]
@@ -237,7 +235,7 @@ fn cross_entropy_empty_batch() {
 #[test]
 #[should_panic(expected = "cross_entropy: empty batch (logits of shape [0, 3])")]
 fn cross_entropy_vjp_empty_batch() {
-    let _ = cross_entropy_vjp(&ones2(0, 3), &[], &0.0, &1.0);
+    let _ = cross_entropy_vjp(&ones2(0, 3), &[], &1.0);
 }
 
 #[test]
@@ -255,7 +253,7 @@ fn cross_entropy_label_count_mismatch() {
 #[test]
 #[should_panic(expected = "cross_entropy: 2 labels for logits of shape [5] (1 rows)")]
 fn cross_entropy_vector_with_two_labels() {
-    let _ = cross_entropy_vjp(&ones1(5), &[0, 1], &0.0, &1.0);
+    let _ = cross_entropy_vjp(&ones1(5), &[0, 1], &1.0);
 }
 
 #[test]
@@ -269,7 +267,7 @@ fn softmax_zero_dimensional() {
 fn softmax_vjp_wrong_adjoint_shape() {
     let z = ones2(2, 3);
     let y = softmax(&z);
-    let _ = softmax_vjp(&z, &y, &ones2(2, 2));
+    let _ = softmax_vjp(&y, &ones2(2, 2));
 }
 
 #[test]
@@ -277,7 +275,7 @@ fn softmax_vjp_wrong_adjoint_shape() {
 fn log_softmax_vjp_wrong_adjoint_shape() {
     let z = ones1(3);
     let y = log_softmax(&z);
-    let _ = log_softmax_vjp(&z, &y, &ones1(4));
+    let _ = log_softmax_vjp(&y, &ones1(4));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -306,8 +304,8 @@ fn sum_axis_out_of_bounds() {
 #[should_panic(expected = "sum_axis: the adjoint has shape [3] but the value has shape [4]")]
 fn sum_axis_vjp_wrong_adjoint_shape() {
     let x = ones2(3, 4);
-    let y = sum_axis(&x, Axis(0));
-    let _ = sum_axis_vjp(&x, Axis(0), &y, &ones1(3));
+    assert_eq!(sum_axis(&x, Axis(0)).shape(), &[4]);
+    let _ = sum_axis_vjp(&x, Axis(0), &ones1(3));
 }
 
 #[test]
@@ -315,5 +313,5 @@ fn sum_axis_vjp_wrong_adjoint_shape() {
 fn t_vjp_wrong_adjoint_shape() {
     let x = ones2(3, 4);
     let y = t(&x);
-    let _ = t_vjp(&x, &y, &ones2(3, 2));
+    let _ = t_vjp(&y, &ones2(3, 2));
 }

@@ -82,6 +82,20 @@ impl Emitter<'_> {
         }
     }
 
+    /// The forward code of an `in_place` rule's value `id` with its operand passed by value:
+    /// the runtime maps it in place (its last use; see `release`).
+    pub(super) fn value_fwd_in_place(&self, id: ValueId) -> TokenStream {
+        let node = &self.tape.nodes[id];
+        let (v, span) = (self.val(id), node.span);
+        let Def::Op { rule, args } = &node.def else {
+            return self.value_fwd(id);
+        };
+        let f = private(rule.forward, span);
+        let mut call = self.call_args(rule, args);
+        call[0] = self.operand(args[0]);
+        quote_spanned!(span=> let #v = #f(#(#call),*);)
+    }
+
     /// Whether `region`'s tape holds only shapes (at most 12, a tuple with `Default`): then
     /// an entry of scalar shapes is zero-sized and never stored (`push_shapes`).
     pub(super) fn shapes_only(&self, region: usize) -> bool {

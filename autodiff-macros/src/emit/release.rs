@@ -1,8 +1,9 @@
 //! Values die at their last use in `NAME_vjp`'s straight-line code: an array that the rest of
-//! the code no longer reads is dropped there, as a hand-written gradient's temporaries are.
-//! A call's peak memory is then what is live, not everything it computed; at MNIST size that
-//! also keeps glibc from handing the top of its heap back to the kernel after each call and
-//! faulting it in again on the next.
+//! the code no longer reads is dropped there, as a hand-written gradient's temporaries are,
+//! or, where its last reader is an `in_place` forward (`sigmoid(&x.dot(w))`), handed to it by
+//! value to hold the result. A call's peak memory is then what is live, not everything it
+//! computed; at MNIST size that also keeps glibc from handing the top of its heap back to the
+//! kernel after each call and faulting it in again on the next.
 use super::Emitter;
 use super::names::value_id;
 use crate::ir::{Def, ValueId};
@@ -11,37 +12,44 @@ use proc_macro2::{TokenStream, TokenTree};
 use quote::quote;
 
 /// Generated code as chunks in order (a forward `let`, a VJP, a seed), so that what each
-/// chunk reads can be found afterwards.
+/// chunk reads can be found afterwards, each with the value whose forward code it is.
 #[derive(Default)]
-pub struct Code(Vec<TokenStream>);
+pub struct Code(Vec<(TokenStream, Option<ValueId>)>);
 
 impl Code {
     /// Appends a chunk.
     pub fn extend(&mut self, chunk: TokenStream) {
-        self.0.push(chunk);
+        self.0.push((chunk, None));
+    }
+
+    /// Appends the forward code of `v` (`Emitter::value_fwd`).
+    pub fn forward(&mut self, v: ValueId, chunk: TokenStream) {
+        self.0.push((chunk, Some(v)));
     }
 
     /// The code, chunk after chunk.
     pub fn into_tokens(self) -> TokenStream {
-        self.0.into_iter().collect()
+        self.0.into_iter().map(|(chunk, _)| chunk).collect()
     }
 }
 
 impl Emitter<'_> {
     /// The code, each chunk followed by `drop`s of the droppable values it reads last (the
-    /// bindings it names: exactly what the generated code uses, nothing inferred).
+    /// bindings it names: exactly what the generated code uses, nothing inferred). A value
+    /// whose last reader is an `in_place` forward is passed to it by value instead.
     pub(super) fn released(&self, code: Code) -> TokenStream {
         let n = self.tape.nodes.len();
         let mut last = vec![None; n];
-        for (k, chunk) in code.0.iter().enumerate() {
+        for (k, (chunk, _)) in code.0.iter().enumerate() {
             visit_values(chunk.clone(), &mut |v| {
                 if v < n {
                     last[v] = Some(k);
                 }
             });
         }
+        let droppable = self.droppable();
         let mut dead: Vec<Vec<ValueId>> = vec![Vec::new(); code.0.len()];
-        for (v, droppable) in self.droppable().into_iter().enumerate() {
+        for (v, &droppable) in droppable.iter().enumerate() {
             if let (true, Some(k)) = (droppable, last[v]) {
                 dead[k].push(v);
             }
@@ -49,11 +57,26 @@ impl Emitter<'_> {
         code.0
             .into_iter()
             .zip(dead)
-            .map(|(chunk, dead)| {
+            .map(|((chunk, forward_of), mut dead)| {
+                let chunk = match forward_of.and_then(|v| self.consumed(v)) {
+                    Some((v, a)) if dead.contains(&a) => {
+                        dead.retain(|&d| d != a);
+                        self.value_fwd_in_place(v)
+                    }
+                    _ => chunk,
+                };
                 let dead = dead.into_iter().map(|v| self.val(v));
                 quote!(#chunk #(::core::mem::drop(#dead);)*)
             })
             .collect()
+    }
+
+    /// For the forward of an `in_place` rule, the value and the operand it may consume.
+    fn consumed(&self, v: ValueId) -> Option<(ValueId, ValueId)> {
+        match &self.tape.nodes[v].def {
+            Def::Op { rule, args } if rule.in_place => Some((v, args[0])),
+            _ => None,
+        }
     }
 
     /// The values worth dropping early: results of rules (owned values) that may be arrays,

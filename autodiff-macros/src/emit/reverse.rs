@@ -76,15 +76,19 @@ impl Emitter<'_> {
         let span = self.tape.nodes[id].span;
         Some(match (kind, rule.saving) {
             // A fused rule: its VJP reads only what its forward kept.
-            (Arg::Diff(_) | Arg::Reuse(_), Some((_, saved_vjp))) => {
+            (Arg::Diff(_) | Arg::Reuse(_) | Arg::Output(_), Some((_, saved_vjp))) => {
                 let f = private(saved_vjp, span);
                 let s = super::names::saved_ident(id);
                 quote_spanned!(span=> #f(#s, #g))
             }
             (Arg::Diff(vjp) | Arg::Reuse(vjp), None) => {
                 let f = private(vjp, span);
+                quote_spanned!(span=> #f(#(#call_args,)* #g))
+            }
+            (Arg::Output(vjp), None) => {
+                let f = private(vjp, span);
                 let y = self.val(id);
-                quote_spanned!(span=> #f(#(#call_args,)* &#y, #g))
+                quote_spanned!(span=> #f(&#y, #g))
             }
             (Arg::Shape(vjp), _) => {
                 let f = private(vjp, span);

@@ -243,7 +243,7 @@ impl Emitter<'_> {
                 continue;
             }
             st.placed[w] = true;
-            code.extend(self.value_fwd(w));
+            code.forward(w, self.value_fwd(w));
             if !self.an.needs[w] || st.in_sum[w] {
                 continue;
             }
