@@ -45,6 +45,10 @@ pub struct Emitter<'a> {
     /// Set while emitting the reverse code of a `reduction` loop's body inside its forward
     /// loop (`Emitter::unit_sweep`).
     pub unit: Option<Unit>,
+    /// Per value: its shape has a binding of its own (`__ad_z{v}`), made after its forward
+    /// code, which `Shape` VJPs read instead of the value (`NAME_vjp`'s straight-line code:
+    /// the value may then die at its last other reader; see `release`).
+    pub shape_bound: std::rc::Rc<Vec<bool>>,
     /// Each value's binding and adjoint names, made once (`names::value_ident`,
     /// `names::adjoint_ident`): a large body names each many times.
     idents: std::rc::Rc<(Vec<syn::Ident>, Vec<syn::Ident>)>,
@@ -84,6 +88,7 @@ impl<'a> Emitter<'a> {
             stacked,
             by_region,
             unit: None,
+            shape_bound: std::rc::Rc::default(),
             idents: std::rc::Rc::new((
                 (0..tape.nodes.len()).map(names::value_ident).collect(),
                 (0..tape.nodes.len()).map(names::adjoint_ident).collect(),

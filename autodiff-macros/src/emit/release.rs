@@ -82,7 +82,7 @@ impl Emitter<'_> {
     /// The values worth dropping early: results of rules (owned values) that may be arrays,
     /// other than the output, that nothing borrows or takes by value (an expression, a call
     /// or a data argument reading them keeps them to the end).
-    fn droppable(&self) -> Vec<bool> {
+    pub(super) fn droppable(&self) -> Vec<bool> {
         let nodes = &self.tape.nodes;
         let mut array = vec![true; nodes.len()];
         let mut kept = vec![false; nodes.len()];

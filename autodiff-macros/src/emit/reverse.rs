@@ -55,7 +55,9 @@ impl Emitter<'_> {
     /// (A `Shape` VJP takes a kept shape or the operand itself: a value gives its own shape.)
     fn shape(&self, v: ValueId) -> TokenStream {
         let region = self.tape.nodes[v].region;
-        if self.an.residuals[region].contains(&crate::analyze::Slot::Shape(v)) {
+        if self.shape_bound.get(v) == Some(&true)
+            || self.an.residuals[region].contains(&crate::analyze::Slot::Shape(v))
+        {
             slot_ident(crate::analyze::Slot::Shape(v)).to_token_stream()
         } else {
             self.operand(v)

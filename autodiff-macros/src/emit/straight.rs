@@ -10,9 +10,11 @@
 //! values die there, as in a hand-written gradient (the unrolled Rosenbrock function). The
 //! pullback's closure gets its seed later: it runs the VJPs in reverse order.
 use super::Emitter;
-use super::names::{name, private, pullback_ident};
+use super::names::{name, private, pullback_ident, slot_ident};
 use super::release::Code;
+use crate::analyze::Slot;
 use crate::ir::{Def, Stmt, ValueId};
+use crate::rules::Arg;
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 use syn::{Ident, Index};
@@ -144,14 +146,35 @@ impl Emitter<'_> {
             })
             .collect();
         let order = self.order();
+        // The values whose shape alone a `Shape` VJP reads get a shape binding, so that the
+        // value itself can die at its last other reader.
+        let e = Emitter {
+            shape_bound: std::rc::Rc::new(self.shape_reads()),
+            ..self.clone()
+        };
         for &v in order.iter().filter(|&&v| !deferred[v]) {
-            self.place(v, seed, &deferred, &mut st, &mut code);
+            e.place(v, seed, &deferred, &mut st, &mut code);
         }
         for &v in &order {
-            self.place(v, seed, &deferred, &mut st, &mut code);
+            e.place(v, seed, &deferred, &mut st, &mut code);
         }
-        let grads = self.straight_grads(&st, false, active);
-        (self.released(code), grads)
+        let grads = e.straight_grads(&st, false, active);
+        (e.released(code), grads)
+    }
+
+    /// Per value: a needed rule reads it through a `Shape` VJP, and it may be an array that
+    /// `release` drops early.
+    fn shape_reads(&self) -> Vec<bool> {
+        let droppable = self.droppable();
+        let mut reads = vec![false; self.tape.nodes.len()];
+        for (v, node) in self.tape.nodes.iter().enumerate() {
+            if let (true, Def::Op { rule, args }) = (self.an.needs[v], &node.def) {
+                for (&a, kind) in args.iter().zip(rule.args) {
+                    reads[a] |= matches!(kind, Arg::Shape(_)) && self.an.needs[a] && droppable[a];
+                }
+            }
+        }
+        reads
     }
 
     /// The pullback's forward code, its closure's reverse code (for the seed `seed`), and
@@ -244,6 +267,10 @@ impl Emitter<'_> {
             }
             st.placed[w] = true;
             code.forward(w, self.value_fwd(w));
+            if self.shape_bound.get(w) == Some(&true) {
+                let (z, v) = (slot_ident(Slot::Shape(w)), self.val(w));
+                code.extend(quote!(let #z = ::autodiff::__private::shape_of(&#v);));
+            }
             if !self.an.needs[w] || st.in_sum[w] {
                 continue;
             }

@@ -302,3 +302,27 @@ fn elementwise_forwards_consume_dead_operands_only() {
     assert_eq!(count(out, ":: sigmoid (& "), 2, "{out}");
     assert_eq!(count(out, ":: sigmoid (__ad_"), 0, "{out}");
 }
+
+/// A value whose shape alone a later VJP reads (`+` with a broadcast bias) gets a shape
+/// binding; the value itself dies at its last real reader, not at the end of the sweep.
+#[test]
+fn a_shape_read_does_not_keep_its_array_alive() {
+    let out = expansion(
+        quote!(wrt(w, b)),
+        quote! {
+            fn f(x: &Array2<f64>, w: &Array2<f64>, b: &Array1<f64>) -> f64 {
+                sigmoid(&(x.dot(w) + b)).sum()
+            }
+        },
+    );
+    let out = vjp_of(&out, "f");
+    let product = "__ad_v3";
+    let bound = out.find("let __ad_z3 = :: autodiff :: __private :: shape_of (& __ad_v3)");
+    let dropped = out.find(":: core :: mem :: drop (__ad_v3)");
+    assert!(bound.is_some() && bound < dropped, "{out}");
+    assert!(out.contains(":: sum_to (& __ad_z3 ,"), "{out}");
+    // the product is named by its forward, the shape binding, the add and the drop only
+    assert_eq!(count(out, product), 4, "{out}");
+    // the sum of the bias broadcast is consumed by the sigmoid
+    assert!(out.contains(":: sigmoid (__ad_v4)"), "{out}");
+}
