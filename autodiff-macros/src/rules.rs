@@ -69,8 +69,9 @@ pub struct Rule {
     pub syntax: Syntax,
     pub name: &'static str,
     pub forward: &'static str,
-    /// The forward also takes its one differentiable operand by value (the runtime's
-    /// `Operand`) and then writes its result into that operand's buffer.
+    /// The forward (for a fused rule, its saving forward) also takes its one differentiable
+    /// operand, the first argument, by value (the runtime's `Operand`, `Logits`) and then
+    /// writes its result into that operand's buffer.
     pub in_place: bool,
     pub args: &'static [Arg],
     /// A fused pair, used where the value needs a gradient: a forward that also returns what
@@ -131,8 +132,9 @@ rules! {
     Function "relu" => "relu" in_place (Output("relu_vjp"));
     Function "softmax" => "softmax" (Output("softmax_vjp"));
     Function "log_softmax" => "log_softmax" (Output("log_softmax_vjp"));
-    // Fused: softmax(z) - e_y comes from the forward pass's own `exp`s.
-    Function "cross_entropy" => "cross_entropy" (Diff("cross_entropy_vjp"), Data)
+    // Fused: softmax(z) - e_y comes from the forward pass's own `exp`s (in the logits' buffer
+    // where they die there).
+    Function "cross_entropy" => "cross_entropy" in_place (Diff("cross_entropy_vjp"), Data)
         saving "cross_entropy_saving" => "cross_entropy_saved_vjp";
     Function "matmul" => "matmul" (Diff("matmul_vjp_lhs"), Diff("matmul_vjp_rhs"));
 }

@@ -4,48 +4,91 @@ use crate::nn::{max_log_sum_exp, softmax_row};
 use crate::Scalar;
 use ndarray::{Array, Array2, ArrayBase, CowArray, Data, Dimension, Ix2};
 
+/// The `[rows, classes]` matrix shape of logits of shape `shape`, checked against the labels.
+#[track_caller]
+fn rows_and_classes(shape: &[usize], labels: &[usize]) -> (usize, usize) {
+    let classes = shape.last().copied().unwrap_or(0);
+    assert!(
+        !shape.is_empty() && classes > 0,
+        "cross_entropy: logits need a non-empty class axis, got shape {shape:?}"
+    );
+    let rows = shape.iter().product::<usize>() / classes;
+    assert!(
+        rows > 0,
+        "cross_entropy: empty batch (logits of shape {shape:?})"
+    );
+    assert!(
+        labels.len() == rows,
+        "cross_entropy: {} labels for logits of shape {shape:?} ({rows} rows)",
+        labels.len()
+    );
+    if let Some((i, &l)) = labels.iter().enumerate().find(|(_, &l)| l >= classes) {
+        panic!("cross_entropy: label {l} at row {i} is out of range for {classes} classes (logits of shape {shape:?})");
+    }
+    (rows, classes)
+}
+
 /// Logits as a `[rows, classes]` matrix, checked against the labels.
 #[track_caller]
 fn logit_rows<'a, A: Scalar, S: Data<Elem = A>, D: Dimension>(
     z: &'a ArrayBase<S, D>,
     labels: &[usize],
 ) -> CowArray<'a, A, Ix2> {
-    let classes = z.shape().last().copied().unwrap_or(0);
-    assert!(
-        z.ndim() >= 1 && classes > 0,
-        "cross_entropy: logits need a non-empty class axis, got shape {:?}",
-        z.shape()
-    );
-    let rows = z.len() / classes;
-    assert!(
-        rows > 0,
-        "cross_entropy: empty batch (logits of shape {:?})",
-        z.shape()
-    );
-    assert!(
-        labels.len() == rows,
-        "cross_entropy: {} labels for logits of shape {:?} ({rows} rows)",
-        labels.len(),
-        z.shape()
-    );
-    if let Some((i, &l)) = labels.iter().enumerate().find(|(_, &l)| l >= classes) {
-        panic!("cross_entropy: label {l} at row {i} is out of range for {classes} classes (logits of shape {:?})", z.shape());
-    }
-    match z.to_shape((rows, classes)) {
+    match z.to_shape(rows_and_classes(z.shape(), labels)) {
         Ok(m) => m,
         Err(e) => panic!("cross_entropy: {e}"),
     }
 }
 
-/// The logits as an owned `[rows, classes]` matrix in standard layout, so that a gradient
-/// computed in it reshapes back to the logits' shape (`to_shape` keeps the layout of, say, a
-/// transposed view).
+/// The logits of [`cross_entropy_saving`]: borrowed, then copied into the probabilities it
+/// keeps, or owned (when the caller is done with them), then the probabilities are computed in
+/// their buffer. The generated code passes logits by value where it reads them last.
+pub trait Logits {
+    /// The element type.
+    type Elem: Scalar;
+    /// The logits' dimension.
+    type Dim: Dimension;
+    /// The logits as an owned `[rows, classes]` matrix in standard layout (checked against
+    /// the labels), and their own shape.
+    fn into_rows(self, labels: &[usize]) -> (Array2<Self::Elem>, Self::Dim);
+}
+
+impl<A: Scalar, S: Data<Elem = A>, D: Dimension> Logits for &ArrayBase<S, D> {
+    type Elem = A;
+    type Dim = D;
+    #[track_caller]
+    fn into_rows(self, labels: &[usize]) -> (Array2<A>, D) {
+        // `to_shape` keeps the layout of, say, a transposed view: standard layout first, so
+        // that a gradient computed in it reshapes back to the logits' shape.
+        let rows = logit_rows(self, labels).as_standard_layout().into_owned();
+        (rows, self.raw_dim())
+    }
+}
+
+impl<A: Scalar, D: Dimension> Logits for Array<A, D> {
+    type Elem = A;
+    type Dim = D;
+    #[track_caller]
+    fn into_rows(self, labels: &[usize]) -> (Array2<A>, D) {
+        if !self.is_standard_layout() {
+            return (&self).into_rows(labels);
+        }
+        let (rows, classes) = rows_and_classes(self.shape(), labels);
+        let dim = self.raw_dim();
+        match self.into_shape_with_order((rows, classes)) {
+            Ok(m) => (m, dim),
+            Err(e) => panic!("cross_entropy: {e}"),
+        }
+    }
+}
+
+/// The logits as an owned `[rows, classes]` matrix in standard layout.
 #[track_caller]
 fn owned_rows<A: Scalar, S: Data<Elem = A>, D: Dimension>(
     z: &ArrayBase<S, D>,
     labels: &[usize],
 ) -> Array2<A> {
-    logit_rows(z, labels).as_standard_layout().into_owned()
+    z.into_rows(labels).0
 }
 
 /// `dz` of shape `[rows, classes]` back in the logits' shape.
@@ -111,6 +154,7 @@ pub struct CrossEntropySaved<A, D: Dimension> {
 
 /// [`cross_entropy`] that also keeps what its VJP needs, from the same pass of `exp`: the
 /// macro calls this one where the loss needs a gradient, then [`cross_entropy_saved_vjp`].
+/// Owned logits hold the probabilities in their own buffer ([`Logits`]).
 ///
 /// **Panics** as [`cross_entropy`] does.
 ///
@@ -125,11 +169,11 @@ pub struct CrossEntropySaved<A, D: Dimension> {
 /// assert!((dz[[1, 0]] - 0.25).abs() < 1e-15);
 /// ```
 #[track_caller]
-pub fn cross_entropy_saving<A: Scalar, S: Data<Elem = A>, D: Dimension>(
-    logits: &ArrayBase<S, D>,
+pub fn cross_entropy_saving<A: Scalar, L: Logits<Elem = A>>(
+    logits: L,
     labels: &[usize],
-) -> (A, CrossEntropySaved<A, D>) {
-    let mut p = owned_rows(logits, labels);
+) -> (A, CrossEntropySaved<A, L::Dim>) {
+    let (mut p, dim) = logits.into_rows(labels);
     let mut total = A::zero();
     for (mut row, &l) in p.outer_iter_mut().zip(labels) {
         let m = row.fold(A::neg_infinity(), |m, &x| m.max(x));
@@ -147,7 +191,7 @@ pub fn cross_entropy_saving<A: Scalar, S: Data<Elem = A>, D: Dimension>(
     }
     let rows = labels.len();
     let loss = total / A::of_f64(rows as f64);
-    let unscaled = reshaped(p, logits.raw_dim());
+    let unscaled = reshaped(p, dim);
     (loss, CrossEntropySaved { unscaled, rows })
 }
 

@@ -227,6 +227,20 @@ fn cross_entropy_vjp_label_out_of_range() {
 }
 
 #[test]
+#[should_panic(
+    expected = "cross_entropy: label 5 at row 1 is out of range for 5 classes (logits of shape [2, 5])"
+)]
+fn cross_entropy_saving_owned_logits_label_out_of_range() {
+    let _ = cross_entropy_saving(ones2(2, 5), &[0, 5]);
+}
+
+#[test]
+#[should_panic(expected = "cross_entropy: 3 labels for logits of shape [2, 5] (2 rows)")]
+fn cross_entropy_saving_owned_logits_label_count() {
+    let _ = cross_entropy_saving(ones2(2, 5), &[0, 1, 2]);
+}
+
+#[test]
 #[should_panic(expected = "cross_entropy: empty batch (logits of shape [0, 3])")]
 fn cross_entropy_empty_batch() {
     let _ = cross_entropy(&ones2(0, 3), &[]);

@@ -861,6 +861,39 @@ fn cross_entropy_saving_and_its_vjp() {
     assert!(dz.iter().all(|v| v.is_finite()));
 }
 
+/// Owned logits (the generated code's last read of them) give what borrowed ones give, in
+/// standard layout (computed in their buffer) or not (copied first), at any rank.
+#[test]
+fn cross_entropy_saving_owned_logits() {
+    use ndarray::ShapeBuilder;
+    let rng = &mut rng();
+    let z = uniform(rng, (4, 5), -3.0, 3.0);
+    let labels = [0, 4, 2, 2];
+    let column_major = ndarray::Array2::from_shape_vec((4, 5).f(), z.t().iter().copied().collect())
+        .expect("20 values for a 4x5 matrix");
+    assert_eq!(column_major, z);
+    for owned in [z.clone(), column_major] {
+        let (loss, saved) = cross_entropy_saving(&z, &labels);
+        let (owned_loss, owned_saved) = cross_entropy_saving(owned, &labels);
+        assert_eq!(loss, owned_loss);
+        assert_eq!(
+            cross_entropy_saved_vjp(saved, &0.5),
+            cross_entropy_saved_vjp(owned_saved, &0.5)
+        );
+    }
+    let z = uniform(rng, (2, 3, 4), -3.0, 3.0);
+    let labels = [0, 1, 2, 3, 3, 0];
+    let (loss, saved) = cross_entropy_saving(&z, &labels);
+    let (owned_loss, owned_saved) = cross_entropy_saving(z.clone(), &labels);
+    assert_eq!(loss, owned_loss);
+    let (dz, owned_dz) = (
+        cross_entropy_saved_vjp(saved, &1.0),
+        cross_entropy_saved_vjp(owned_saved, &1.0),
+    );
+    assert_eq!(dz.shape(), z.shape());
+    assert_eq!(dz, owned_dz);
+}
+
 // ---------------------------------------------------------------------------------------
 // matmul
 // ---------------------------------------------------------------------------------------

@@ -63,18 +63,7 @@ impl Emitter<'_> {
                 Some(ty) => quote!(let #v: #ty = #tokens;),
                 None => quote!(let #v = #tokens;),
             },
-            Def::Op { rule, args } => {
-                let f = private(rule.forward, span);
-                let args = self.call_args(rule, args);
-                match rule.saving {
-                    Some((saving, _)) if self.an.needs[id] => {
-                        let f = private(saving, span);
-                        let s = super::names::saved_ident(id);
-                        quote_spanned!(span=> let (#v, #s) = #f(#(#args),*);)
-                    }
-                    _ => quote_spanned!(span=> let #v = #f(#(#args),*);),
-                }
-            }
+            Def::Op { rule, args } => self.op_fwd(id, rule, args, false),
             Def::Call { path, passed, .. } => {
                 let pb = super::names::pullback_ident(id);
                 quote_spanned!(span=> let (#v, #pb) = #path(#(#passed),*);)
@@ -82,18 +71,47 @@ impl Emitter<'_> {
         }
     }
 
-    /// The forward code of an `in_place` rule's value `id` with its operand passed by value:
-    /// the runtime maps it in place (its last use; see `release`).
-    pub(super) fn value_fwd_in_place(&self, id: ValueId) -> TokenStream {
-        let node = &self.tape.nodes[id];
-        let (v, span) = (self.val(id), node.span);
-        let Def::Op { rule, args } = &node.def else {
-            return self.value_fwd(id);
-        };
-        let f = private(rule.forward, span);
+    /// The forward code of rule `rule`'s value `id`; `in_place`: with its first argument
+    /// passed by value, for the runtime to write into (its last use; see `release`).
+    fn op_fwd(&self, id: ValueId, rule: &Rule, args: &[ValueId], in_place: bool) -> TokenStream {
+        let (v, span) = (self.val(id), self.tape.nodes[id].span);
         let mut call = self.call_args(rule, args);
-        call[0] = self.operand(args[0]);
-        quote_spanned!(span=> let #v = #f(#(#call),*);)
+        if in_place {
+            call[0] = self.operand(args[0]);
+        }
+        match rule.saving {
+            Some((saving, _)) if self.an.needs[id] => {
+                let f = private(saving, span);
+                let s = super::names::saved_ident(id);
+                quote_spanned!(span=> let (#v, #s) = #f(#(#call),*);)
+            }
+            _ => {
+                let f = private(rule.forward, span);
+                quote_spanned!(span=> let #v = #f(#(#call),*);)
+            }
+        }
+    }
+
+    /// Whether the forward code of `id` may take its first argument by value: an `in_place`
+    /// rule (for a fused rule, only its saving forward, used where the value needs a
+    /// gradient).
+    pub(super) fn consumes_operand(&self, id: ValueId) -> Option<ValueId> {
+        match &self.tape.nodes[id].def {
+            Def::Op { rule, args }
+                if rule.in_place && (rule.saving.is_none() || self.an.needs[id]) =>
+            {
+                Some(args[0])
+            }
+            _ => None,
+        }
+    }
+
+    /// The forward code of `id` with its operand passed by value (`consumes_operand`).
+    pub(super) fn value_fwd_in_place(&self, id: ValueId) -> TokenStream {
+        match &self.tape.nodes[id].def {
+            Def::Op { rule, args } => self.op_fwd(id, rule, args, true),
+            _ => self.value_fwd(id),
+        }
     }
 
     /// Whether `region`'s tape holds only shapes (at most 12, a tuple with `Default`): then

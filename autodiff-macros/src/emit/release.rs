@@ -58,7 +58,8 @@ impl Emitter<'_> {
             .into_iter()
             .zip(dead)
             .map(|((chunk, forward_of), mut dead)| {
-                let chunk = match forward_of.and_then(|v| self.consumed(v)) {
+                let consumed = forward_of.and_then(|v| Some((v, self.consumes_operand(v)?)));
+                let chunk = match consumed {
                     Some((v, a)) if dead.contains(&a) => {
                         dead.retain(|&d| d != a);
                         self.value_fwd_in_place(v)
@@ -69,14 +70,6 @@ impl Emitter<'_> {
                 quote!(#chunk #(::core::mem::drop(#dead);)*)
             })
             .collect()
-    }
-
-    /// For the forward of an `in_place` rule, the value and the operand it may consume.
-    fn consumed(&self, v: ValueId) -> Option<(ValueId, ValueId)> {
-        match &self.tape.nodes[v].def {
-            Def::Op { rule, args } if rule.in_place => Some((v, args[0])),
-            _ => None,
-        }
     }
 
     /// The values worth dropping early: results of rules (owned values) that may be arrays,
