@@ -254,10 +254,12 @@ macro_rules! binary_rules {
         $(#[$doc])*
         ///
         /// Works on scalars, arrays (owned or views) and scalar/array mixes, with NumPy
-        /// broadcasting. **Panics** naming the op and both shapes if they do not broadcast.
+        /// broadcasting; an owned left operand holds the result where it has the result's
+        /// shape ([`LeftOperand`](crate::LeftOperand)). **Panics** naming the op and both
+        /// shapes if they do not broadcast.
         #[track_caller]
-        pub fn $name<L: Binary<R>, R>(a: &L, b: &R) -> L::Output {
-            a.map2(b, $op, |$a, $b| $fwd)
+        pub fn $name<L: crate::LeftOperand<R>, R>(a: L, b: &R) -> L::Output {
+            a.map2_into(b, $op, |$a, $b| $fwd)
         }
 
         #[doc = concat!("VJP of [`", stringify!($name), "`] for the left operand: ", $calc, ".")]

@@ -20,6 +20,21 @@ fn add_mismatched_broadcast() {
 }
 
 #[test]
+#[should_panic(expected = "add: shapes [4, 3] and [4] cannot be broadcast together")]
+fn add_owned_left_operand_mismatched_broadcast() {
+    let _ = add(ones2(4, 3), &ones1(4));
+}
+
+#[test]
+#[should_panic(expected = "div: shapes [5] and [2, 3] cannot be broadcast together")]
+fn div_owned_left_operand_mismatched_broadcast_dyn() {
+    let _ = div(
+        ArrayD::<f64>::ones(IxDyn(&[5])),
+        &ArrayD::ones(IxDyn(&[2, 3])),
+    );
+}
+
+#[test]
 #[should_panic(expected = "mul: shapes [2, 3] and [3, 2] cannot be broadcast together")]
 fn mul_mismatched_broadcast() {
     let _ = mul(&ones2(2, 3), &ones2(3, 2));

@@ -547,6 +547,52 @@ fn unary_to_owned() {
     check_unary_op!(&mut rng(), to_owned, to_owned_vjp(y), gen_any);
 }
 
+/// `+ - * /` and `powf` give one result for a borrowed left operand and an owned one: in its
+/// buffer where the right operand broadcasts to its shape, a new array where it does not.
+#[test]
+fn binary_forward_borrowed_and_owned_left_operand() {
+    let rng = &mut rng();
+    let a = uniform(rng, (3, 4), 0.5, 2.0);
+    let row = uniform(rng, 4, 0.5, 2.0);
+    let col = uniform(rng, (3, 1), 0.5, 2.0);
+    let column_major = Array2::from_shape_vec((3, 4).f(), a.t().iter().copied().collect())
+        .expect("12 values for a 3x4 matrix");
+    assert_eq!(column_major, a);
+    macro_rules! each_op {
+        ($lhs:expr, $rhs:expr) => {{
+            let (lhs, rhs) = (&$lhs, &$rhs);
+            assert_eq!(add(lhs, rhs), add(lhs.clone(), rhs));
+            assert_eq!(sub(lhs, rhs), sub(lhs.clone(), rhs));
+            assert_eq!(mul(lhs, rhs), mul(lhs.clone(), rhs));
+            assert_eq!(div(lhs, rhs), div(lhs.clone(), rhs));
+            assert_eq!(powf(lhs, rhs), powf(lhs.clone(), rhs));
+        }};
+    }
+    // In place: same shape, a broadcast row or column, a scalar, another memory order.
+    each_op!(a, a);
+    each_op!(a, row);
+    each_op!(a, col);
+    each_op!(a, 1.5);
+    each_op!(column_major, row);
+    each_op!(a.clone().into_dyn(), row.clone().into_dyn());
+    // Not in place: the result is larger than the left operand.
+    each_op!(row, a);
+    each_op!(col, row);
+    each_op!(row.clone().into_dyn(), a.clone().into_dyn());
+    // Scalars.
+    each_op!(1.5_f64, 0.75_f64);
+    each_op!(1.5_f64, a);
+    let owned = a.clone();
+    let ptr = owned.as_ptr();
+    let sum = add(owned, &row);
+    assert_eq!(
+        sum.as_ptr(),
+        ptr,
+        "the bias is added in the left operand's buffer"
+    );
+    assert_eq!(sum, &a + &row);
+}
+
 /// The elementwise forwards give one result for a borrowed operand and an owned one, which
 /// they map in place (in its own buffer, whatever its memory order).
 #[test]

@@ -92,13 +92,15 @@ impl Emitter<'_> {
         }
     }
 
-    /// Whether the forward code of `id` may take its first argument by value: an `in_place`
+    /// The first argument of `id`'s forward code if it may take it by value: an `in_place`
     /// rule (for a fused rule, only its saving forward, used where the value needs a
-    /// gradient).
+    /// gradient) that does not read that argument twice (`a + a`).
     pub(super) fn consumes_operand(&self, id: ValueId) -> Option<ValueId> {
         match &self.tape.nodes[id].def {
             Def::Op { rule, args }
-                if rule.in_place && (rule.saving.is_none() || self.an.needs[id]) =>
+                if rule.in_place
+                    && (rule.saving.is_none() || self.an.needs[id])
+                    && !args[1..].contains(&args[0]) =>
             {
                 Some(args[0])
             }
