@@ -15,27 +15,6 @@ use std::time::Duration;
 mod workloads;
 use workloads::*;
 
-/// The same gradient written as ordinary ndarray code: `.dot` and fresh arrays, returned
-/// owned like `loss_grad`'s.
-#[inline(never)]
-fn hand_grad_alloc(
-    x: &Array2<f32>,
-    w1: &Array2<f32>,
-    w2: &Array2<f32>,
-    y: &[usize],
-) -> (f32, (Array2<f32>, Array2<f32>)) {
-    let s = x.dot(w1).mapv_into(|a| 1.0 / (1.0 + (-a).exp()));
-    let mut z = s.dot(w2);
-    let l = softmax_ce_backward(&mut z, y);
-    let dw2 = s.t().dot(&z);
-    let mut ds = z.dot(&w2.t());
-    Zip::from(&mut ds)
-        .and(&s)
-        .for_each(|d, &s| *d *= s * (1.0 - s));
-    let dw1 = x.t().dot(&ds);
-    (l, (dw1, dw2))
-}
-
 /// Max |a - b| relative to the largest |b| (at least 1).
 fn rel_diff(a: &Array2<f32>, b: &Array2<f32>) -> f32 {
     assert_eq!(a.shape(), b.shape());

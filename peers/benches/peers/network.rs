@@ -8,6 +8,8 @@ use std::time::Duration;
 // 3. Two-layer network (as benches/network.rs)
 // ---------------------------------------------------------------------------------------
 
+// The peers use a subset of the shared workload.
+#[allow(dead_code)]
 #[path = "../../../benches/workloads/network.rs"]
 mod workloads;
 use workloads::*;
