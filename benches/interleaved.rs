@@ -1,8 +1,8 @@
-//! Interleaved best-of-rounds timings: ratios that hold still on a noisy machine. Criterion
-//! measures one variant after another, so a burst of load on a shared VM lands on one of them;
-//! here every round times each variant of a workload in turn (a block of calls each), and a
-//! variant's figure is its best round. Also prints the page faults per call (Linux), which
-//! show whether an allocator hands memory back to the kernel between calls.
+//! Interleaved timings: ratios that hold still on a noisy machine. Criterion measures one
+//! variant after another, so a burst of load on a shared VM lands on one of them; here every
+//! round times each variant of a workload in turn (a block of calls each), and a variant's
+//! figures are its best round and its median round. Also prints the page faults per call
+//! (Linux), which show whether an allocator hands memory back to the kernel between calls.
 //!
 //! ```text
 //! cargo bench --bench interleaved              # 30 rounds
@@ -14,7 +14,10 @@
 //! hand-written gradient (the unrolled one for the Rosenbrock function).
 use autodiff::ndarray::Array1;
 use std::hint::black_box;
-use std::time::Instant;
+
+#[path = "workloads/interleave.rs"]
+mod interleave;
+use interleave::{interleave, rounds_from_args};
 
 // Each bench uses a subset of the shared workloads.
 #[allow(dead_code)]
@@ -24,65 +27,8 @@ mod network;
 #[path = "workloads/scalar.rs"]
 mod scalar;
 
-/// Minor page faults of this process so far (Linux; `None` elsewhere).
-fn minor_faults() -> Option<u64> {
-    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-    // The fields after the command name, which is in parentheses: minflt is the 8th.
-    let after = stat.get(stat.rfind(')')? + 2..)?;
-    after.split_whitespace().nth(7)?.parse().ok()
-}
-
-/// One variant: a name and a function running one call (returning something to keep).
-type Variant<'a> = (&'a str, Box<dyn FnMut() -> f64 + 'a>);
-
-/// Times `calls` calls of each variant per round, `rounds` times, and prints each variant's
-/// best round per call, its ratio to variant `reference`, and its page faults per call.
-fn interleave(
-    title: &str,
-    calls: usize,
-    rounds: usize,
-    reference: usize,
-    variants: &mut [Variant],
-) {
-    let mut best = vec![f64::INFINITY; variants.len()];
-    let mut faults = vec![Some(0u64); variants.len()];
-    let mut keep = 0.0;
-    for _ in 0..rounds {
-        for (k, (_, run)) in variants.iter_mut().enumerate() {
-            let before = minor_faults();
-            let start = Instant::now();
-            for _ in 0..calls {
-                keep += run();
-            }
-            best[k] = best[k].min(start.elapsed().as_secs_f64() / calls as f64);
-            faults[k] = match (faults[k], before, minor_faults()) {
-                (Some(total), Some(b), Some(a)) => Some(total + a.saturating_sub(b)),
-                _ => None,
-            };
-        }
-    }
-    println!("\n{title} ({calls} calls x {rounds} rounds, best round)");
-    for (k, (name, _)) in variants.iter().enumerate() {
-        let mark = if k == reference { '=' } else { ' ' };
-        let faults = faults[k].map_or("-".to_string(), |f| {
-            format!("{:.1}", f as f64 / (calls * rounds) as f64)
-        });
-        println!(
-            "  {name:34} {:>11.3} us  {mark}{:>6.3}  faults/call {faults}",
-            best[k] * 1e6,
-            best[k] / best[reference],
-        );
-    }
-    black_box(keep);
-}
-
 fn main() {
-    // `cargo bench` passes `--bench`; a number among the arguments is the round count.
-    let rounds = std::env::args()
-        .skip(1)
-        .find_map(|a| a.parse::<usize>().ok())
-        .unwrap_or(30)
-        .max(1);
+    let rounds = rounds_from_args();
 
     interleave(
         "seed f(x1, x2), f64",
