@@ -82,15 +82,6 @@ impl<A: Scalar, D: Dimension> Logits for Array<A, D> {
     }
 }
 
-/// The logits as an owned `[rows, classes]` matrix in standard layout.
-#[track_caller]
-fn owned_rows<A: Scalar, S: Data<Elem = A>, D: Dimension>(
-    z: &ArrayBase<S, D>,
-    labels: &[usize],
-) -> Array2<A> {
-    z.into_rows(labels).0
-}
-
 /// `dz` of shape `[rows, classes]` back in the logits' shape.
 #[track_caller]
 fn reshaped<A: Scalar, D: Dimension>(dz: Array2<A>, dim: D) -> Array<A, D> {
@@ -134,14 +125,14 @@ pub fn cross_entropy_vjp<A: Scalar, S: Data<Elem = A>, D: Dimension>(
     labels: &[usize],
     g: &A,
 ) -> Array<A, D> {
-    let mut dz = owned_rows(logits, labels);
+    let (mut dz, dim) = logits.into_rows(labels);
     let scale = *g / A::of_f64(labels.len() as f64);
     for (mut row, &l) in dz.outer_iter_mut().zip(labels) {
         softmax_row(row.view_mut());
         row[l] -= A::one();
         row.mapv_inplace(|p| p * scale);
     }
-    reshaped(dz, logits.raw_dim())
+    reshaped(dz, dim)
 }
 
 /// What [`cross_entropy_saving`] keeps for the reverse sweep: `softmax(z) - e_y` per row, in

@@ -92,27 +92,23 @@ impl Emitter<'_> {
         }
     }
 
-    /// The first argument of `id`'s forward code if it may take it by value: an `in_place`
-    /// rule (for a fused rule, only its saving forward, used where the value needs a
-    /// gradient) that does not read that argument twice (`a + a`).
-    pub(super) fn consumes_operand(&self, id: ValueId) -> Option<ValueId> {
+    /// For an `in_place` rule's value `id` whose forward may take its first argument by value
+    /// (for a fused rule, only its saving forward, used where the value needs a gradient; never
+    /// an argument the forward reads twice, `a + a`): that argument, and the forward code
+    /// passing it so, made on demand (see `release`).
+    pub(super) fn in_place_fwd(
+        &self,
+        id: ValueId,
+    ) -> Option<(ValueId, impl FnOnce() -> TokenStream + '_)> {
         match &self.tape.nodes[id].def {
             Def::Op { rule, args }
                 if rule.in_place
                     && (rule.saving.is_none() || self.an.needs[id])
                     && !args[1..].contains(&args[0]) =>
             {
-                Some(args[0])
+                Some((args[0], move || self.op_fwd(id, rule, args, true)))
             }
             _ => None,
-        }
-    }
-
-    /// The forward code of `id` with its operand passed by value (`consumes_operand`).
-    pub(super) fn value_fwd_in_place(&self, id: ValueId) -> TokenStream {
-        match &self.tape.nodes[id].def {
-            Def::Op { rule, args } => self.op_fwd(id, rule, args, true),
-            _ => self.value_fwd(id),
         }
     }
 

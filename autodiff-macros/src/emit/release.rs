@@ -37,7 +37,8 @@ impl Emitter<'_> {
     /// The code, each chunk followed by `drop`s of the droppable values it reads last (the
     /// bindings it names: exactly what the generated code uses, nothing inferred). A value
     /// whose last reader is an `in_place` forward is passed to it by value instead.
-    pub(super) fn released(&self, code: Code) -> TokenStream {
+    /// `droppable`: `Emitter::droppable`.
+    pub(super) fn released(&self, code: Code, droppable: &[bool]) -> TokenStream {
         let n = self.tape.nodes.len();
         let mut last = vec![None; n];
         for (k, (chunk, _)) in code.0.iter().enumerate() {
@@ -47,7 +48,6 @@ impl Emitter<'_> {
                 }
             });
         }
-        let droppable = self.droppable();
         let mut dead: Vec<Vec<ValueId>> = vec![Vec::new(); code.0.len()];
         for (v, &droppable) in droppable.iter().enumerate() {
             if let (true, Some(k)) = (droppable, last[v]) {
@@ -58,11 +58,10 @@ impl Emitter<'_> {
             .into_iter()
             .zip(dead)
             .map(|((chunk, forward_of), mut dead)| {
-                let consumed = forward_of.and_then(|v| Some((v, self.consumes_operand(v)?)));
-                let chunk = match consumed {
-                    Some((v, a)) if dead.contains(&a) => {
+                let chunk = match forward_of.and_then(|v| self.in_place_fwd(v)) {
+                    Some((a, in_place)) if dead.contains(&a) => {
                         dead.retain(|&d| d != a);
-                        self.value_fwd_in_place(v)
+                        in_place()
                     }
                     _ => chunk,
                 };

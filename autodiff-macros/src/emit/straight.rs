@@ -148,8 +148,9 @@ impl Emitter<'_> {
         let order = self.order();
         // The values whose shape alone a `Shape` VJP reads get a shape binding, so that the
         // value itself can die at its last other reader.
+        let droppable = self.droppable();
         let e = Emitter {
-            shape_bound: std::rc::Rc::new(self.shape_reads()),
+            shape_bound: std::rc::Rc::new(self.shape_reads(&droppable)),
             ..self.clone()
         };
         for &v in order.iter().filter(|&&v| !deferred[v]) {
@@ -159,13 +160,12 @@ impl Emitter<'_> {
             e.place(v, seed, &deferred, &mut st, &mut code);
         }
         let grads = e.straight_grads(&st, false, active);
-        (e.released(code), grads)
+        (e.released(code, &droppable), grads)
     }
 
     /// Per value: a needed rule reads it through a `Shape` VJP, and it may be an array that
-    /// `release` drops early.
-    fn shape_reads(&self) -> Vec<bool> {
-        let droppable = self.droppable();
+    /// `release` drops early (`droppable`).
+    fn shape_reads(&self, droppable: &[bool]) -> Vec<bool> {
         let mut reads = vec![false; self.tape.nodes.len()];
         for (v, node) in self.tape.nodes.iter().enumerate() {
             if let (true, Def::Op { rule, args }) = (self.an.needs[v], &node.def) {
