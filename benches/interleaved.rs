@@ -7,6 +7,7 @@
 //! ```text
 //! cargo bench --bench interleaved              # 30 rounds
 //! cargo bench --bench interleaved -- 100       # 100 rounds
+//! cargo bench --bench interleaved -- network   # only the workloads whose title has "network"
 //! OPENBLAS_NUM_THREADS=1 cargo bench --features blas --bench interleaved
 //! ```
 //!

@@ -26,6 +26,9 @@ pub fn interleave(
     reference: usize,
     variants: &mut [Variant],
 ) {
+    if !selected(title) {
+        return;
+    }
     let mut times = vec![Vec::with_capacity(rounds); variants.len()];
     let mut faults = vec![Some(0u64); variants.len()];
     let mut keep = 0.0;
@@ -65,6 +68,15 @@ pub fn interleave(
         );
     }
     black_box(keep);
+}
+
+/// Whether a workload runs: every one does, unless the program's arguments hold a word (not
+/// a number, not a `--flag`), which its title must then contain (`-- network`).
+fn selected(title: &str) -> bool {
+    std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-') && a.parse::<usize>().is_err())
+        .all(|word| title.contains(&word))
 }
 
 /// The round count: a number among the program's arguments (`cargo bench` passes `--bench`
