@@ -72,7 +72,7 @@ pub fn interleave(
 
 /// Whether a workload runs: every one does, unless the program's arguments hold a word (not
 /// a number, not a `--flag`), which its title must then contain (`-- network`).
-fn selected(title: &str) -> bool {
+pub fn selected(title: &str) -> bool {
     std::env::args()
         .skip(1)
         .filter(|a| !a.starts_with('-') && a.parse::<usize>().is_err())

@@ -1,15 +1,22 @@
-//! The seed function against num-dual, interleaved (see `../benches/interleaved.rs`): each
-//! round times ours, the hand-written gradient and num-dual's two forms in turn, so that the
-//! few nanoseconds between them are not decided by when a burst of load came. The
+//! Ours against the peers, interleaved (see `../benches/interleaved.rs`): each round times
+//! every variant of a workload in turn, so that the ratios between them are not decided by
+//! when a burst of load came. The seed function: ours, the hand-written gradient and
+//! num-dual's two forms. The network at both sizes: ours, the hand-written gradient (buffers),
+//! candle, dfdx and autograd, each checked against ours first (`peers/nets.rs`). The
 //! Rosenbrock function is left to criterion (`peers.rs`): num-dual is 50-200x slower there.
 //!
 //! ```text
-//! cd peers && cargo bench --bench interleaved [-- ROUNDS]
+//! cd peers && cargo bench --bench interleaved [-- ROUNDS] [-- seed|network]
 //! ```
 use std::hint::black_box;
 
 #[path = "../../benches/workloads/interleave.rs"]
 mod interleave;
+#[path = "peers/nets.rs"]
+mod nets;
+#[allow(dead_code)]
+#[path = "../../benches/workloads/network.rs"]
+mod network;
 #[path = "peers/num_dual.rs"]
 mod num_dual_seed;
 #[allow(dead_code)]
@@ -17,6 +24,11 @@ mod num_dual_seed;
 mod workloads;
 
 fn main() {
+    // Every library single-threaded, as ours is (candle's and dfdx's matmuls use a rayon pool).
+    if std::env::var_os("RAYON_NUM_THREADS").is_none() {
+        std::env::set_var("RAYON_NUM_THREADS", "1");
+    }
+    let rounds = interleave::rounds_from_args();
     let (v, (d1, d2)) = workloads::f_grad(2.0, 5.0);
     for (name, (pv, (p1, p2))) in [
         ("num-dual gradient", num_dual_seed::f_num_dual(2.0, 5.0)),
@@ -37,7 +49,7 @@ fn main() {
     interleave::interleave(
         "seed f(x1, x2), f64",
         100_000,
-        interleave::rounds_from_args(),
+        rounds,
         1,
         &mut [
             ("ours f_grad", Box::new(seed(workloads::f_grad))),
@@ -52,4 +64,54 @@ fn main() {
             ),
         ],
     );
+
+    for (b, d, h, c, calls) in [(64, 64, 32, 10, 1_000), (256, 784, 256, 10, 10)] {
+        let title = format!("network B={b} D={d} H={h} C={c}, f32");
+        if !interleave::selected(&title) {
+            continue;
+        }
+        let (x, w1, w2, y) = network::inputs(b, d, h, c);
+        let (l, (dw1, dw2)) = network::loss_grad(&x, &w1, &w2, &y);
+        let size = format!("B={b} D={d} H={h} C={c}");
+        let peers = nets::Peers::checked((&x, &w1, &w2, &y), (l, &dw1, &dw2), &size);
+        let mut work = network::Work::new(b, d, h, c);
+        let (x, w1, w2, y) = (&x, &w1, &w2, &y);
+        interleave::interleave(
+            &title,
+            calls,
+            rounds,
+            1,
+            &mut [
+                (
+                    "ours loss_grad",
+                    Box::new(move || {
+                        let (l, (g1, g2)) = network::loss_grad(black_box(x), black_box(w1), w2, y);
+                        f64::from(l + g1[[0, 0]] + g2[[0, 0]])
+                    }),
+                ),
+                (
+                    "hand-written, buffers",
+                    Box::new(|| {
+                        let l = network::hand_grad(black_box(x), black_box(w1), w2, y, &mut work);
+                        f64::from(l + work.dw1[[0, 0]] + work.dw2[[0, 0]])
+                    }),
+                ),
+                (
+                    "candle",
+                    Box::new(|| {
+                        let (l, _grads) = black_box(&peers.candle).step().expect("candle step");
+                        f64::from(l)
+                    }),
+                ),
+                (
+                    "dfdx",
+                    Box::new(|| f64::from(black_box(&peers.dfdx).step().0)),
+                ),
+                (
+                    "autograd",
+                    Box::new(|| black_box(&peers.autograd).step().len() as f64),
+                ),
+            ],
+        );
+    }
 }

@@ -20,6 +20,8 @@ use criterion::Criterion;
 use std::hint::black_box;
 use std::time::Duration;
 
+#[path = "peers/nets.rs"]
+mod nets;
 #[path = "peers/network.rs"]
 mod network;
 #[path = "peers/num_dual.rs"]
