@@ -11,6 +11,7 @@ use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use std::hint::black_box;
 use std::time::Duration;
 
+#[allow(dead_code)] // the timing helpers serve the interleaved benches
 #[path = "workloads/network.rs"]
 mod workloads;
 use workloads::*;

@@ -5,6 +5,7 @@
 use autodiff::ndarray::linalg::general_mat_mul;
 use autodiff::ndarray::{Array2, Zip};
 use autodiff::prelude::*;
+use std::hint::black_box;
 
 #[differentiate(wrt(w1, w2))]
 pub fn loss(x: &Array2<f32>, w1: &Array2<f32>, w2: &Array2<f32>, y: &[usize]) -> f32 {
@@ -100,6 +101,37 @@ pub fn hand_grad_alloc(
         .for_each(|d, &s| *d *= s * (1.0 - s));
     let dw1 = x.t().dot(&ds);
     (l, (dw1, dw2))
+}
+
+/// One timed call of the generated gradient, its results folded into a number to keep (for
+/// the timing loops of `interleaved.rs`, `peers/benches/interleaved.rs` and
+/// `peers/examples/network_server.rs`).
+pub fn generated_call(x: &Array2<f32>, w1: &Array2<f32>, w2: &Array2<f32>, y: &[usize]) -> f64 {
+    let (l, (g1, g2)) = loss_grad(black_box(x), black_box(w1), w2, y);
+    f64::from(l + g1[[0, 0]] + g2[[0, 0]])
+}
+
+/// One timed call of the hand-written gradient with buffers, as [`generated_call`].
+pub fn buffers_call(
+    x: &Array2<f32>,
+    w1: &Array2<f32>,
+    w2: &Array2<f32>,
+    y: &[usize],
+    work: &mut Work,
+) -> f64 {
+    let l = hand_grad(black_box(x), black_box(w1), w2, y, work);
+    f64::from(l + work.dw1[[0, 0]] + work.dw2[[0, 0]])
+}
+
+/// One timed call of the allocating hand-written gradient, as [`generated_call`].
+pub fn allocating_call(x: &Array2<f32>, w1: &Array2<f32>, w2: &Array2<f32>, y: &[usize]) -> f64 {
+    let (l, (g1, g2)) = hand_grad_alloc(black_box(x), black_box(w1), w2, y);
+    f64::from(l + g1[[0, 0]] + g2[[0, 0]])
+}
+
+/// One timed call of the forward loss alone, as [`generated_call`].
+pub fn forward_call(x: &Array2<f32>, w1: &Array2<f32>, w2: &Array2<f32>, y: &[usize]) -> f64 {
+    f64::from(loss(black_box(x), black_box(w1), w2, y))
 }
 
 pub type Inputs = (Array2<f32>, Array2<f32>, Array2<f32>, Vec<usize>);

@@ -35,22 +35,13 @@ impl Problem {
     }
 
     /// One call of a variant; returns something to keep.
-    fn run(&mut self, variant: &str) -> Result<f32, String> {
+    fn run(&mut self, variant: &str) -> Result<f64, String> {
         let (x, w1, w2, y) = &self.inputs;
         Ok(match variant {
-            "generated" => {
-                let (l, (g1, g2)) = network::loss_grad(black_box(x), black_box(w1), w2, y);
-                l + g1[[0, 0]] + g2[[0, 0]]
-            }
-            "buffers" => {
-                let w = &mut self.work;
-                network::hand_grad(black_box(x), black_box(w1), w2, y, w) + w.dw1[[0, 0]]
-            }
-            "allocating" => {
-                let (l, (g1, g2)) = network::hand_grad_alloc(black_box(x), black_box(w1), w2, y);
-                l + g1[[0, 0]] + g2[[0, 0]]
-            }
-            "forward" => network::loss(black_box(x), black_box(w1), w2, y),
+            "generated" => network::generated_call(x, w1, w2, y),
+            "buffers" => network::buffers_call(x, w1, w2, y, &mut self.work),
+            "allocating" => network::allocating_call(x, w1, w2, y),
+            "forward" => network::forward_call(x, w1, w2, y),
             other => return Err(format!("unknown variant {other:?}")),
         })
     }

@@ -120,7 +120,10 @@ def main():
         def rust(size, variant, calls):
             server.stdin.write(f"{size} {variant} {calls}\n")
             server.stdin.flush()
-            return float(server.stdout.readline())
+            answer = server.stdout.readline()
+            if not answer:
+                sys.exit(f"network_server stopped (exit status {server.wait()}) at `{size} {variant} {calls}`")
+            return float(answer)
 
         problems = []
         for (dims, calls), size in zip(SIZES, ["small", "large"]):
