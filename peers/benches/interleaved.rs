@@ -24,21 +24,17 @@ mod num_dual_seed;
 mod workloads;
 
 fn main() {
-    // Every library single-threaded, as ours is (candle's and dfdx's matmuls use a rayon pool).
-    if std::env::var_os("RAYON_NUM_THREADS").is_none() {
-        std::env::set_var("RAYON_NUM_THREADS", "1");
-    }
+    nets::single_threaded();
     let rounds = interleave::rounds_from_args();
-    let (v, (d1, d2)) = workloads::f_grad(2.0, 5.0);
-    for (name, (pv, (p1, p2))) in [
+    let ours = workloads::f_grad(2.0, 5.0);
+    for (name, got) in [
         ("num-dual gradient", num_dual_seed::f_num_dual(2.0, 5.0)),
         (
             "num-dual Dual64 x2",
             num_dual_seed::f_num_dual_twice(2.0, 5.0),
         ),
     ] {
-        let e = (pv - v).abs().max((p1 - d1).abs()).max((p2 - d2).abs());
-        assert!(e < 1e-9, "seed: {name} differs from ours by {e}");
+        num_dual_seed::assert_agrees(name, got, ours);
     }
     let seed = |f: fn(f64, f64) -> (f64, (f64, f64))| {
         move || {

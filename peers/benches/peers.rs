@@ -49,18 +49,17 @@ fn f_candle(x1: &candle_core::Var, x2: &candle_core::Var) -> (f64, (f64, f64)) {
 }
 
 fn seed(c: &mut Criterion) {
-    let (v, (d1, d2)) = f_grad(2.0, 5.0);
+    let ours = f_grad(2.0, 5.0);
     let dev = candle_core::Device::Cpu;
     let cx1 = candle_core::Var::new(2.0_f64, &dev).unwrap();
     let cx2 = candle_core::Var::new(5.0_f64, &dev).unwrap();
-    for (name, (pv, (p1, p2))) in [
+    for (name, got) in [
         ("hand-written", f_hand(2.0, 5.0)),
         ("num-dual gradient", f_num_dual(2.0, 5.0)),
         ("num-dual Dual64 x2", f_num_dual_twice(2.0, 5.0)),
         ("candle", f_candle(&cx1, &cx2)),
     ] {
-        let e = (pv - v).abs().max((p1 - d1).abs()).max((p2 - d2).abs());
-        assert!(e < 1e-9, "seed: {name} differs from ours by {e}");
+        num_dual_seed::assert_agrees(name, got, ours);
     }
 
     let mut group = c.benchmark_group("seed f64");
@@ -180,11 +179,7 @@ fn config() -> Criterion {
 }
 
 fn main() {
-    // Every library single-threaded, as ours is: candle's and dfdx's CPU matmuls use gemm
-    // with a rayon pool sized from this variable. Set before any pool exists.
-    if std::env::var_os("RAYON_NUM_THREADS").is_none() {
-        std::env::set_var("RAYON_NUM_THREADS", "1");
-    }
+    nets::single_threaded();
     let mut c = config();
     seed(&mut c);
     rosenbrock(&mut c);

@@ -3,6 +3,15 @@
 //! each built from the same inputs and checked against our gradient before it is timed.
 use autodiff::ndarray::Array2;
 
+/// Makes every library single-threaded, as ours is: candle's and dfdx's CPU matmuls use
+/// `gemm` with a rayon pool sized from `RAYON_NUM_THREADS` (unless already set). Call it
+/// before any pool exists.
+pub fn single_threaded() {
+    if std::env::var_os("RAYON_NUM_THREADS").is_none() {
+        std::env::set_var("RAYON_NUM_THREADS", "1");
+    }
+}
+
 /// Max |a - b| relative to the largest |b| (at least 1e-3, so a tiny gradient is not
 /// compared at the noise level), `a` given row-major.
 fn rel_diff(a: &[f32], b: &Array2<f32>) -> f32 {

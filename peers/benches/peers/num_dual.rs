@@ -21,3 +21,10 @@ pub fn f_num_dual_twice(x1: f64, x2: f64) -> (f64, (f64, f64)) {
     let r2 = g(Dual64::from(x1), Dual64::from(x2).derivative());
     (r1.re, (r1.eps, r2.eps))
 }
+
+/// Asserts that a seed gradient (`f(2, 5)` and its two partials) agrees with ours to 1e-9.
+pub fn assert_agrees(name: &str, got: (f64, (f64, f64)), ours: (f64, (f64, f64))) {
+    let ((pv, (p1, p2)), (v, (d1, d2))) = (got, ours);
+    let e = (pv - v).abs().max((p1 - d1).abs()).max((p2 - d2).abs());
+    assert!(e < 1e-9, "seed: {name} differs from ours by {e}");
+}
