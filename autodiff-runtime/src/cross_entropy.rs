@@ -60,7 +60,13 @@ impl<A: Scalar, S: Data<Elem = A>, D: Dimension> Logits for &ArrayBase<S, D> {
     fn into_rows(self, labels: &[usize]) -> (Array2<A>, D) {
         // `to_shape` keeps the layout of, say, a transposed view: standard layout first, so
         // that a gradient computed in it reshapes back to the logits' shape.
-        let rows = logit_rows(self, labels).as_standard_layout().into_owned();
+        let rows = logit_rows(self, labels);
+        // One copy: `to_shape`'s own when it had to make one, else of the view.
+        let rows = if rows.is_standard_layout() {
+            rows.into_owned()
+        } else {
+            rows.as_standard_layout().into_owned()
+        };
         (rows, self.raw_dim())
     }
 }
@@ -75,18 +81,15 @@ impl<A: Scalar, D: Dimension> Logits for Array<A, D> {
         }
         let (rows, classes) = rows_and_classes(self.shape(), labels);
         let dim = self.raw_dim();
-        match self.into_shape_with_order((rows, classes)) {
-            Ok(m) => (m, dim),
-            Err(e) => panic!("cross_entropy: {e}"),
-        }
+        (reshaped(self, Ix2(rows, classes)), dim)
     }
 }
 
-/// `dz` of shape `[rows, classes]` back in the logits' shape.
+/// A standard-layout array in shape `dim` (logits as rows, `dz` back in the logits' shape).
 #[track_caller]
-fn reshaped<A: Scalar, D: Dimension>(dz: Array2<A>, dim: D) -> Array<A, D> {
-    match dz.into_shape_with_order(dim) {
-        Ok(dz) => dz,
+fn reshaped<A: Scalar, E: Dimension, D: Dimension>(a: Array<A, E>, dim: D) -> Array<A, D> {
+    match a.into_shape_with_order(dim) {
+        Ok(a) => a,
         Err(e) => panic!("cross_entropy: {e}"),
     }
 }

@@ -141,16 +141,15 @@ where
 }
 
 /// The output adjoint with the axes dropped for 1-D operands put back. Panics unless it has
-/// the shape of `a @ b` (operand shapes `sa`, `sb`).
+/// the shape of `a @ b` (promoted operands `a2`, `b2` of the original shapes `sa`, `sb`).
 #[track_caller]
-fn promote_adjoint<'a, A>(g: &'a ArrayD<A>, sa: &[usize], sb: &[usize]) -> ArrayViewD<'a, A> {
+fn promote_adjoint<'a, A>(
+    g: &'a ArrayD<A>,
+    (a2, b2): (&ArrayViewD<A>, &ArrayViewD<A>),
+    (sa, sb): (&[usize], &[usize]),
+) -> ArrayViewD<'a, A> {
     let (a_1d, b_1d) = (sa.len() == 1, sb.len() == 1);
-    let promoted = |s: &[usize], row: bool| match (s.len(), row) {
-        (1, true) => vec![1, s[0]],
-        (1, false) => vec![s[0], 1],
-        _ => s.to_vec(),
-    };
-    let mut product = batched_shape(&promoted(sa, true), &promoted(sb, false), (sa, sb));
+    let mut product = batched_shape(a2.shape(), b2.shape(), (sa, sb));
     let n = product.len();
     match (a_1d, b_1d) {
         (true, true) => product.truncate(n - 2),
@@ -191,10 +190,10 @@ where
     D1: Dimension,
     D2: Dimension,
 {
-    let g2 = promote_adjoint(g, a.shape(), b.shape());
-    let b2 = promote(b, false);
+    let (a2, b2) = (promote(a, true), promote(b, false));
+    let g2 = promote_adjoint(g, (&a2, &b2), (a.shape(), b.shape()));
     let da = batched(&g2, &mt(&b2), (g.shape(), b.shape()));
-    let da = unbroadcast(da, &promote(a, true).raw_dim());
+    let da = unbroadcast(da, &a2.raw_dim());
     reshape_to(da, a)
 }
 
@@ -213,10 +212,10 @@ where
     D1: Dimension,
     D2: Dimension,
 {
-    let g2 = promote_adjoint(g, a.shape(), b.shape());
-    let a2 = promote(a, true);
+    let (a2, b2) = (promote(a, true), promote(b, false));
+    let g2 = promote_adjoint(g, (&a2, &b2), (a.shape(), b.shape()));
     let db = batched(&mt(&a2), &g2, (a.shape(), g.shape()));
-    let db = unbroadcast(db, &promote(b, false).raw_dim());
+    let db = unbroadcast(db, &b2.raw_dim());
     reshape_to(db, b)
 }
 

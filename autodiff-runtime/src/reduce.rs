@@ -59,13 +59,18 @@ pub fn sum_axis<A: Scalar, S: Data<Elem = A>, D: RemoveAxis>(
     x: &ArrayBase<S, D>,
     axis: Axis,
 ) -> Array<A, D::Smaller> {
-    assert!(
-        axis.index() < x.ndim(),
-        "sum_axis: axis {} is out of bounds for shape {:?}",
-        axis.index(),
-        x.shape()
-    );
+    check_axis(axis, x.shape());
     x.sum_axis(axis)
+}
+
+/// Panics unless `axis` is an axis of an array of shape `shape`.
+#[track_caller]
+fn check_axis(axis: Axis, shape: &[usize]) {
+    assert!(
+        axis.index() < shape.len(),
+        "sum_axis: axis {} is out of bounds for shape {shape:?}",
+        axis.index(),
+    );
 }
 
 /// VJP of [`sum_axis`]: y = Σ_k x; dx += g broadcast back along axis k.
@@ -75,12 +80,7 @@ pub fn sum_axis_vjp<A: Scalar, S: Data<Elem = A>, D: RemoveAxis>(
     axis: Axis,
     g: &Array<A, D::Smaller>,
 ) -> Array<A, D> {
-    assert!(
-        axis.index() < x.ndim(),
-        "sum_axis: axis {} is out of bounds for shape {:?}",
-        axis.index(),
-        x.shape()
-    );
+    check_axis(axis, x.shape());
     assert_same_shape("sum_axis", x.raw_dim().remove_axis(axis).slice(), g.shape());
     let g = g.view().into_dyn().insert_axis(axis);
     match g

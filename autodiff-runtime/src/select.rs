@@ -116,8 +116,9 @@ pub fn slice_vjp<A: Scalar, S: Data<Elem = A>, D: Dimension, I: SliceArg<D> + Co
     info: I,
     g: &Array<A, I::OutDim>,
 ) -> Array<A, D> {
-    crate::value::assert_same_shape("slice", x.slice(info).shape(), g.shape());
     let mut dx = Array::zeros(x.raw_dim());
-    dx.slice_mut(info).assign(g);
+    let mut part = dx.slice_mut(info);
+    crate::value::assert_same_shape("slice", part.shape(), g.shape());
+    part.assign(g);
     dx
 }

@@ -330,6 +330,12 @@ fn sum_axis_out_of_bounds() {
 }
 
 #[test]
+#[should_panic(expected = "sum_axis: axis 2 is out of bounds for shape [3, 4]")]
+fn sum_axis_vjp_out_of_bounds() {
+    let _ = sum_axis_vjp(&ones2(3, 4), Axis(2), &ones1(3));
+}
+
+#[test]
 #[should_panic(expected = "sum_axis: the adjoint has shape [3] but the value has shape [4]")]
 fn sum_axis_vjp_wrong_adjoint_shape() {
     let x = ones2(3, 4);

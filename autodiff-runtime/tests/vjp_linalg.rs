@@ -271,3 +271,56 @@ fn matmul_on_views() {
         rng,
     );
 }
+
+/// `x[i]` scatters its cotangent into a zero array of `x`'s shape (as its adjoint), 1-D and 2-D.
+#[test]
+fn index_gradients() {
+    let rng = &mut rng();
+    let x = uniform(rng, 5, -2.0, 2.0);
+    check_unary(
+        "index",
+        &x,
+        |x| index(x, 3),
+        |x, _, g| adjoint_from(index_vjp(x, 3, g)),
+        rng,
+    );
+    let x = uniform(rng, (3, 4), -2.0, 2.0);
+    check_unary(
+        "index",
+        &x,
+        |x| index(x, [2, 1]),
+        |x, _, g| adjoint_from(index_vjp(x, [2, 1], g)),
+        rng,
+    );
+}
+
+/// `x.slice(s![..])`: the cotangent lands in the sliced part, zero elsewhere (ranges, steps,
+/// an index that removes an axis).
+#[test]
+fn slice_gradients() {
+    use ndarray::s;
+    let rng = &mut rng();
+    let x = uniform(rng, 7, -2.0, 2.0);
+    check_unary(
+        "slice",
+        &x,
+        |x| slice(x, s![1..6;2]),
+        |x, _, g| slice_vjp(x, s![1..6;2], g),
+        rng,
+    );
+    let x = uniform(rng, (4, 5), -2.0, 2.0);
+    check_unary(
+        "slice",
+        &x,
+        |x| slice(x, s![1..3, ..]),
+        |x, _, g| slice_vjp(x, s![1..3, ..], g),
+        rng,
+    );
+    check_unary(
+        "slice",
+        &x,
+        |x| slice(x, s![.., 2]),
+        |x, _, g| slice_vjp(x, s![.., 2], g),
+        rng,
+    );
+}
