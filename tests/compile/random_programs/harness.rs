@@ -1,0 +1,319 @@
+// ---------------------------------------------------------------------------------------
+// The harness (tests/compile/random_programs/harness.rs, appended to each part): for
+// each program and a few random inputs, `NAME_grad` against central finite differences of
+// the original function and `NAME_vjp` against `seed * grad`.
+// ---------------------------------------------------------------------------------------
+
+/// One generated function, its companions and how to rebuild its arguments from flat vectors
+/// (one per float parameter, in order).
+struct Case {
+    name: &'static str,
+    src: &'static str,
+    /// The shape of each float parameter (`[]` for a scalar).
+    shapes: &'static [&'static [usize]],
+    /// Which float parameters have a gradient, in the order of the gradient tuple.
+    active: &'static [usize],
+    uses_k: bool,
+    f: fn(&[Vec<f64>], usize) -> f64,
+    grad: fn(&[Vec<f64>], usize) -> (f64, Vec<Vec<f64>>),
+    vjp: fn(&[Vec<f64>], usize, f64) -> (f64, Vec<Vec<f64>>),
+}
+
+fn a1(v: &[f64]) -> Array1<f64> {
+    Array1::from_vec(v.to_vec())
+}
+
+fn a2(v: &[f64], r: usize, c: usize) -> Array2<f64> {
+    Array2::from_shape_vec((r, c), v.to_vec()).expect("shape")
+}
+
+trait Flat {
+    fn flat(self) -> Vec<f64>;
+}
+
+impl Flat for f64 {
+    fn flat(self) -> Vec<f64> {
+        vec![self]
+    }
+}
+
+impl Flat for Array1<f64> {
+    fn flat(self) -> Vec<f64> {
+        self.iter().copied().collect()
+    }
+}
+
+impl Flat for Array2<f64> {
+    fn flat(self) -> Vec<f64> {
+        self.iter().copied().collect()
+    }
+}
+
+fn fl<T: Flat>(t: T) -> Vec<f64> {
+    t.flat()
+}
+
+struct Rng(u64);
+
+impl Rng {
+    fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn unit(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    fn uniform(&mut self, lo: f64, hi: f64) -> f64 {
+        lo + (hi - lo) * self.unit()
+    }
+}
+
+const H: f64 = 1e-6;
+/// `|a - n| / max(1, |a|, |n|)` allowed between the gradient and finite differences.
+const TOL: f64 = 1e-5;
+/// Finite differences at `h` and `2h` that differ by more than this: a kink or a branch
+/// switch lies within `2h` of the input (not a smooth point), so the input is redrawn.
+const SMOOTH: f64 = 1e-6;
+/// Finite differences check a derivative only where the function changes little over a step:
+/// with `|f'| h` near a period of `sin(f)` they see an average slope, not the derivative.
+/// Inputs where the function or a partial derivative exceeds these are redrawn.
+const MAX_VALUE: f64 = 1e6;
+const MAX_SLOPE: f64 = 1e4;
+/// How many inputs are drawn per program, at most, to find `TRIALS` smooth ones.
+const ATTEMPTS: usize = 12;
+
+fn rel(a: f64, b: f64) -> f64 {
+    if !a.is_finite() || !b.is_finite() {
+        return f64::NAN;
+    }
+    (a - b).abs() / 1f64.max(a.abs()).max(b.abs())
+}
+
+enum Outcome {
+    Ok,
+    /// The original function is not finite here (overflow), or too large or steep for
+    /// finite differences: not a test of the gradient.
+    NonFinite,
+    /// Not a smooth point (see `SMOOTH`).
+    Kink,
+    Fail(String),
+}
+
+fn catch<T>(what: &str, f: impl FnOnce() -> T) -> Result<T, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|e| {
+        let msg = e
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_default();
+        format!("{what} panicked: {msg}")
+    })
+}
+
+fn central(case: &Case, p: &[Vec<f64>], k: usize, slot: usize, e: usize, h: f64) -> f64 {
+    let mut q = p.to_vec();
+    let x = p[slot][e];
+    let (plus, minus) = (x + h, x - h);
+    q[slot][e] = plus;
+    let fp = (case.f)(&q, k);
+    q[slot][e] = minus;
+    let fm = (case.f)(&q, k);
+    (fp - fm) / (plus - minus)
+}
+
+fn check(case: &Case, p: &[Vec<f64>], k: usize, seed: f64) -> Outcome {
+    let v = match catch("the original function", || (case.f)(p, k)) {
+        Ok(v) => v,
+        Err(m) => return Outcome::Fail(m),
+    };
+    if !v.is_finite() || v.abs() > MAX_VALUE {
+        return Outcome::NonFinite;
+    }
+    // Numeric gradient first, to skip inputs that are not smooth points.
+    let mut numeric: Vec<Vec<f64>> = Vec::new();
+    for &slot in case.active {
+        let mut g = Vec::new();
+        for e in 0..p[slot].len() {
+            let d = catch("the original function", || {
+                (
+                    central(case, p, k, slot, e, H),
+                    central(case, p, k, slot, e, 2.0 * H),
+                )
+            });
+            let (n1, n2) = match d {
+                Ok(d) => d,
+                Err(m) => return Outcome::Fail(m),
+            };
+            if !n1.is_finite() || !n2.is_finite() || n1.abs() > MAX_SLOPE {
+                return Outcome::NonFinite;
+            }
+            if !(rel(n1, n2) <= SMOOTH) {
+                return Outcome::Kink;
+            }
+            g.push(n1);
+        }
+        numeric.push(g);
+    }
+    let (gv, grad) = match catch("NAME_grad", || (case.grad)(p, k)) {
+        Ok(r) => r,
+        Err(m) => return Outcome::Fail(m),
+    };
+    let mut problems = String::new();
+    if !(rel(gv, v) <= 1e-12) {
+        problems += &format!("  value: NAME_grad gives {gv:e}, the function {v:e}\n");
+    }
+    if grad.len() != case.active.len() {
+        return Outcome::Fail(format!(
+            "NAME_grad gives {} gradients for {} active parameters",
+            grad.len(),
+            case.active.len()
+        ));
+    }
+    // Rounding in the function's value, amplified by 1/h, is not the gradient's fault.
+    let noise = 1e-14 * (1.0 + v.abs()) / H;
+    for (i, &slot) in case.active.iter().enumerate() {
+        if grad[i].len() != p[slot].len() {
+            problems += &format!(
+                "  parameter #{slot}: gradient has {} elements, the parameter {}\n",
+                grad[i].len(),
+                p[slot].len()
+            );
+            continue;
+        }
+        for e in 0..p[slot].len() {
+            let (a, n) = (grad[i][e], numeric[i][e]);
+            if !(rel(a, n) <= TOL + noise) {
+                problems += &format!(
+                    "  d/d(float parameter #{slot})[{e}]: NAME_grad {a:e}, finite differences {n:e} (rel. error {:e})\n",
+                    rel(a, n)
+                );
+            }
+        }
+    }
+    let (vv, vjp) = match catch("NAME_vjp", || (case.vjp)(p, k, seed)) {
+        Ok(r) => r,
+        Err(m) => return Outcome::Fail(m),
+    };
+    if !(rel(vv, v) <= 1e-12) {
+        problems += &format!("  value: NAME_vjp gives {vv:e}, the function {v:e}\n");
+    }
+    if vjp.len() == grad.len() {
+        for (i, (s, g)) in vjp.iter().zip(&grad).enumerate() {
+            for (e, (s, g)) in s.iter().zip(g).enumerate() {
+                if !(rel(*s, seed * g) <= 1e-10) {
+                    problems += &format!(
+                        "  NAME_vjp(seed = {seed}) gradient #{i}[{e}]: {s:e}, seed * grad = {:e}\n",
+                        seed * g
+                    );
+                }
+            }
+        }
+    } else {
+        problems += "  NAME_vjp gives a different number of gradients than NAME_grad\n";
+    }
+    if problems.is_empty() {
+        Outcome::Ok
+    } else {
+        Outcome::Fail(problems)
+    }
+}
+
+/// The case being checked, for the watchdog.
+static CURRENT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+/// Set when every case is checked: the watchdog stops.
+static DONE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+/// A program (of at most a few hundred operations, loops of at most 5 iterations) that takes
+/// this long on a few inputs does not terminate: report it instead of hanging.
+const STUCK_SECONDS: u64 = 60;
+
+fn watchdog(cases: &'static [Case]) {
+    std::thread::spawn(move || {
+        let mut last = usize::MAX;
+        let mut since = std::time::Instant::now();
+        while !DONE.load(std::sync::atomic::Ordering::Relaxed) {
+            std::thread::sleep(std::time::Duration::from_millis(500));
+            let now = CURRENT.load(std::sync::atomic::Ordering::Relaxed);
+            if now != last {
+                last = now;
+                since = std::time::Instant::now();
+            } else if since.elapsed().as_secs() >= STUCK_SECONDS {
+                let case = &cases[now];
+                println!(
+                    "==== FAILED: {} (seed {SEED}) does not finish within {STUCK_SECONDS} s on one of its inputs (an endless loop in the function or its gradient)\nsource:\n{}",
+                    case.name, case.src
+                );
+                std::process::exit(2);
+            }
+        }
+    });
+}
+
+/// Checks every case of this part (the caller silences the panic hook).
+pub fn run() -> crate::Summary {
+    let cases: &'static [Case] = Vec::leak(cases());
+    watchdog(cases);
+    let mut rng = Rng(SEED ^ 0x00C0_FFEE_D00D_F00D ^ (PART << 40));
+    let (mut checked, mut kinks, mut nonfinite, mut starved) = (0usize, 0usize, 0usize, 0usize);
+    let mut failed: Vec<&str> = Vec::new();
+    let mut report = String::new();
+    for (index, case) in cases.iter().enumerate() {
+        CURRENT.store(index, std::sync::atomic::Ordering::Relaxed);
+        let mut good = 0;
+        for _ in 0..ATTEMPTS {
+            if good == TRIALS {
+                break;
+            }
+            let p: Vec<Vec<f64>> = case
+                .shapes
+                .iter()
+                .map(|s| {
+                    let len = s.iter().product::<usize>();
+                    (0..len).map(|_| rng.uniform(-1.5, 1.5)).collect()
+                })
+                .collect();
+            let k = (rng.unit() * 4.0) as usize;
+            let seed = rng.uniform(0.5, 2.0) * if rng.unit() < 0.5 { -1.0 } else { 1.0 };
+            match check(case, &p, k, seed) {
+                Outcome::Ok => {
+                    good += 1;
+                    checked += 1;
+                }
+                Outcome::Kink => kinks += 1,
+                Outcome::NonFinite => nonfinite += 1,
+                Outcome::Fail(msg) => {
+                    failed.push(case.name);
+                    report += &format!(
+                        "==== FAILED: {} (seed {SEED})\n{}\ninputs (float parameters in order{}):\n",
+                        case.name,
+                        msg.replace("NAME", case.name),
+                        if case.uses_k { format!("; k = {k}") } else { String::new() }
+                    );
+                    for (slot, (v, s)) in p.iter().zip(case.shapes).enumerate() {
+                        report += &format!("  #{slot} {s:?}: {v:?}\n");
+                    }
+                    report += &format!("source:\n{}\n", case.src);
+                    break;
+                }
+            }
+        }
+        if good == 0 && !failed.contains(&case.name) {
+            starved += 1;
+        }
+    }
+    DONE.store(true, std::sync::atomic::Ordering::Relaxed);
+    crate::Summary {
+        seed: SEED,
+        programs: cases.len(),
+        inputs: checked,
+        kinks,
+        nonfinite,
+        starved,
+        failed,
+        report,
+    }
+}
