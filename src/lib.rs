@@ -51,6 +51,9 @@
 
 pub use autodiff_macros::{custom_vjp, differentiate};
 pub use autodiff_runtime::{check, datasets, optim};
+/// The check behind calls from differentiated bodies (see its documentation): it appears in
+/// the error for a call to a function without `#[differentiate]` or `#[custom_vjp]`.
+pub use autodiff_runtime::{DifferentiableFn, NotDifferentiable};
 /// ndarray, re-exported so users and the generated code share one version.
 pub use ndarray;
 

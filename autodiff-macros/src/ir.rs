@@ -32,8 +32,8 @@ pub enum Def {
     },
     /// A call to another differentiated function through its pullback companion.
     Call {
-        /// Path of the companion (`utils::__ad_annotate_with_differentiate_helper`).
-        path: TokenStream,
+        /// The called function's path as the user wrote it (`utils::helper`).
+        callee: syn::Path,
         args: Vec<ValueId>,
         /// How each argument is passed (`&v`, a parameter's own name, a clone).
         passed: Vec<TokenStream>,

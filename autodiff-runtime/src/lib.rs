@@ -39,6 +39,7 @@ extern crate blas_src;
 mod arith;
 mod broadcast;
 pub mod check;
+mod companion;
 mod cross_entropy;
 pub mod datasets;
 mod dot;
@@ -55,6 +56,7 @@ mod value;
 
 pub use arith::*;
 pub use broadcast::{broadcast_shape, unbroadcast};
+pub use companion::{DifferentiableFn, NotDifferentiable};
 pub use cross_entropy::*;
 pub use dot::*;
 pub use left_operand::*;

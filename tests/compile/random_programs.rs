@@ -71,10 +71,7 @@ fn random_programs_match_finite_differences() {
     let quiet = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
     let summaries: Vec<Summary> = std::thread::scope(|scope| {
-        let threads: Vec<_> = programs::PARTS
-            .iter()
-            .map(|run| scope.spawn(run))
-            .collect();
+        let threads: Vec<_> = programs::PARTS.iter().map(|run| scope.spawn(run)).collect();
         threads
             .into_iter()
             .map(|t| t.join())

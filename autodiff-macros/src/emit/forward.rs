@@ -64,9 +64,9 @@ impl Emitter<'_> {
                 None => quote!(let #v = #tokens;),
             },
             Def::Op { rule, args } => self.op_fwd(id, rule, args, false),
-            Def::Call { path, passed, .. } => {
+            Def::Call { callee, passed, .. } => {
                 let pb = super::names::pullback_ident(id);
-                quote_spanned!(span=> let (#v, #pb) = #path(#(#passed),*);)
+                super::call::companion_call((&v, &pb), callee, passed, span)
             }
         }
     }

@@ -1,4 +1,5 @@
 //! Emission: the companions' signatures, the forward sweep, the reverse sweep.
+mod call;
 mod capture;
 mod forward;
 mod heads;

@@ -446,14 +446,10 @@ impl Lowerer<'_> {
             .zip(&args)
             .map(|(syntax, &v)| self.passed(syntax, v))
             .collect();
-        let mut companion = path.path.clone();
-        if let Some(seg) = companion.segments.last_mut() {
-            seg.ident = pullback_name(&seg.ident);
-        }
         let active = args.iter().any(|&a| self.maybe_active[a]);
         Some(self.push(
             Def::Call {
-                path: companion.to_token_stream(),
+                callee: path.path.clone(),
                 args,
                 passed,
             },
@@ -481,9 +477,8 @@ impl Lowerer<'_> {
     }
 }
 
-/// The pullback companion a caller uses. A proc macro cannot see whether the callee is
-/// differentiated; if it is not, rustc reports this name as missing at the call, so the name
-/// says the fix: "cannot find function `__ad_annotate_with_differentiate_NAME`".
+/// The pullback companion a caller uses (next to the callee; `emit/call.rs` says how a caller
+/// finds it, or reports that there is none).
 pub fn pullback_name(name: &Ident) -> Ident {
     format_ident!(
         "__ad_annotate_with_differentiate_{}",

@@ -1,0 +1,71 @@
+//! A call to another function from a differentiated body: through the callee's pullback
+//! companion, found next to the callee, or an error in our words when it has none.
+//!
+//! A proc macro cannot see whether the callee has `#[differentiate]` or `#[custom_vjp]`. So
+//! the call looks the companion up by a glob import of the callee's module in an inner
+//! block, where it shadows a fallback of the same name in the outer block (inner scopes
+//! win); the fallback returns `NotDifferentiable`. The callee itself and either result go
+//! through `DifferentiableFn::split`, whose `on_unimplemented` message names the callee and
+//! both fixes: no "cannot find function" error, no generated name offered.
+use super::names::name;
+use proc_macro2::{Span, TokenStream};
+use quote::{quote, quote_spanned};
+use syn::{Ident, Path};
+
+/// `let (v, pb) = <the companion of callee>(passed..);`.
+pub fn companion_call(
+    (v, pb): (&Ident, &Ident),
+    callee: &Path,
+    passed: &[TokenStream],
+    span: Span,
+) -> TokenStream {
+    let Some(last) = callee.segments.last() else {
+        return TokenStream::new();
+    };
+    let companion = crate::lower::pullback_name(&last.ident);
+    let turbofish = &last.arguments;
+    let n = callee.segments.len();
+    let owner = (n > 1).then(|| &callee.segments[n - 2].ident);
+    // `f64::max`, `Matrix::norm`: an associated function has no companion (the attributes
+    // apply to free functions), and a type cannot be glob-imported: the fallback it is.
+    let import = match owner {
+        Some(owner) if names_type(owner) => None,
+        Some(_) => {
+            let leading = &callee.leading_colon;
+            let segments = callee.segments.iter().take(n - 1);
+            Some(quote!(#leading #(#segments)::*))
+        }
+        None => Some(quote_spanned!(span=> self)),
+    }
+    .map(|module| quote_spanned!(span=> #[allow(unused_imports)] use #module::*;));
+    let args: Vec<Ident> = (0..passed.len())
+        .map(|i| name(format_args!("a{i}")))
+        .collect();
+    let types: Vec<Ident> = (0..passed.len())
+        .map(|i| name(format_args!("A{i}")))
+        .collect();
+    quote_spanned! {span=>
+        let (#v, #pb) = {
+            #(let #args = #passed;)*
+            #[allow(dead_code, non_camel_case_types, clippy::all)]
+            fn #companion<#(#types),*>(#(_: #types),*) -> ::autodiff::__private::NotDifferentiable {
+                ::autodiff::__private::NotDifferentiable
+            }
+            {
+                #import
+                ::autodiff::__private::DifferentiableFn::split(#callee, #companion #turbofish (#(#args),*))
+            }
+        };
+    }
+}
+
+/// A path segment that names a type rather than a module: `Self`, a primitive, or a name in
+/// `UpperCamelCase` (Rust's naming convention; modules are `snake_case`).
+fn names_type(segment: &Ident) -> bool {
+    const PRIMITIVES: &[&str] = &[
+        "bool", "char", "str", "f32", "f64", "i8", "i16", "i32", "i64", "i128", "isize", "u8",
+        "u16", "u32", "u64", "u128", "usize",
+    ];
+    let text = segment.to_string();
+    PRIMITIVES.contains(&text.as_str()) || text.starts_with(|c: char| c.is_ascii_uppercase())
+}
