@@ -1,7 +1,8 @@
-//! parse -> validate -> lower -> analyze -> emit; on error, the fallback.
+//! parse -> validate -> lower -> analyze -> emit; on error, the fallback (with our errors,
+//! or quiet where rustc will report the user's code: `widths`).
 use crate::args::Args;
 use crate::errors::Errors;
-use crate::{emit, fallback, lower, signature};
+use crate::{emit, fallback, lower, signature, widths};
 use proc_macro2::TokenStream;
 use quote::quote;
 use syn::ItemFn;
@@ -26,6 +27,9 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     let sig = signature::analyze(&func, &args, &mut errors);
     let tape = lower::lower(&func.block, &sig, &mut errors);
     let out = match (errors.finish(), tape) {
+        (None, Some(tape)) if widths::certain_type_error(&tape, &sig) => {
+            fallback::quiet(&func, &sig)
+        }
         (None, Some(tape)) => emit::companions(&func, &item, &sig, &tape),
         (Some(error), _) => fallback::emit(&func, &sig, error),
         (None, None) => fallback::emit(

@@ -9,13 +9,19 @@ use syn::ItemFn;
 
 pub fn emit(func: &ItemFn, sig: &Signature, error: syn::Error) -> TokenStream {
     let error = error.into_compile_error();
-    let heads = Heads::new(func, sig);
-    let body = quote!(::core::unreachable!(
-        "#[differentiate] reported a compile error for this function"
-    ));
-    let companions = heads.emit(&quote::ToTokens::to_token_stream(func), &body, "", None);
+    let companions = quiet(func, sig);
     quote! {
         #error
         #companions
     }
+}
+
+/// The original and the companions' signatures, with no error of ours: for a body whose type
+/// error rustc reports on the user's code (`widths`), once.
+pub fn quiet(func: &ItemFn, sig: &Signature) -> TokenStream {
+    let heads = Heads::new(func, sig);
+    let body = quote!(::core::unreachable!(
+        "#[differentiate] did not differentiate this function: it does not compile"
+    ));
+    heads.emit(&quote::ToTokens::to_token_stream(func), &body, "", None)
 }

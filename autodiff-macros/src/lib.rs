@@ -19,6 +19,7 @@ mod rules;
 mod signature;
 #[cfg(test)]
 mod tests;
+mod widths;
 
 use proc_macro::TokenStream;
 
