@@ -60,7 +60,9 @@ pub use ndarray;
 /// Everything a differentiated body may call: the attribute and the runtime functions.
 pub mod prelude {
     pub use autodiff_macros::{custom_vjp, differentiate};
-    pub use autodiff_runtime::{cross_entropy, log_softmax, matmul, relu, sigmoid, softmax};
+    pub use autodiff_runtime::{
+        cross_entropy, log_softmax, logsumexp, matmul, relu, sigmoid, softmax,
+    };
 }
 
 /// Paths used by generated code. Not public API: may change in any release.

@@ -40,7 +40,8 @@ pub struct Analysis {
 /// a VJP does not read; for arrays, one pass replaces the copy the tape would need.
 pub const RECOMPUTED: &[&str] = &[
     "add", "sub", "mul", "div", "neg", "index", "ln", "exp", "sin", "cos", "tan", "tanh", "sqrt",
-    "abs", "powi", "powf", "sigmoid", "relu",
+    "abs", "powi", "powf", "sigmoid", "relu", "ln_1p", "exp_m1", "log2", "log10", "recip", "sinh",
+    "cosh", "asin", "acos", "atan", "cbrt", "max", "min", "atan2", "hypot",
 ];
 
 /// What the reverse sweep may compute again instead of keeping, and from which values.

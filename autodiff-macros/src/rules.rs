@@ -1,8 +1,9 @@
 //! THE table: the syntax the macro differentiates, and the runtime functions behind it.
 //! This is the only place that knows op names. Each line: how it is written, the runtime
 //! forward function (`in_place`: it also takes its operand by value, to write into its
-//! buffer), and per argument either the VJP function with what it reads, or `Data` (not
-//! differentiated).
+//! buffer; `sparse`: its VJP gives a part of its first argument's adjoint, the runtime's
+//! `Contribution`, not a whole array), and per argument either the VJP function with what it
+//! reads, or `Data` (not differentiated).
 //! Calling convention (see autodiff-runtime): `forward(args..)` with differentiable arguments
 //! by reference and data arguments by value; a VJP takes what it reads, then the cotangent:
 //! `vjp(args.., g)` (`Diff`, `Reuse`), `vjp(&y, g)` (`Output`) or `vjp(&shape, g)` (`Shape`).
@@ -73,6 +74,9 @@ pub struct Rule {
     /// differentiable one, by value (the runtime's `Operand`, `LeftOperand`, `Logits`) and
     /// then writes its result into that argument's buffer (where it has the result's shape).
     pub in_place: bool,
+    /// The VJP of the first argument returns a part of its adjoint (an element, a row) that
+    /// is added into it in place; the first one makes the zeros (`adjoint_from`).
+    pub sparse: bool,
     pub args: &'static [Arg],
     /// A fused pair, used where the value needs a gradient: a forward that also returns what
     /// the VJP needs (computed in the same pass), and the VJP of the one differentiable
@@ -84,20 +88,23 @@ use Arg::{Data, Diff, Output, Reuse, Shape};
 use Syntax::{Function, Method, Operator};
 
 macro_rules! rules {
-    ($($syntax:ident $name:literal => $forward:literal $($in_place:ident)? ($($arg:expr),*)
+    ($($syntax:ident $name:literal => $forward:literal $($flag:ident)* ($($arg:expr),*)
         $(saving $saving:literal => $saved_vjp:literal)?;)*) => {
         /// Every rule, in one table.
         pub const RULES: &[Rule] = &[$(Rule {
             syntax: $syntax,
             name: $name,
             forward: $forward,
-            in_place: rules!(@in_place $($in_place)?),
+            in_place: rules!(@has in_place $($flag)*),
+            sparse: rules!(@has sparse $($flag)*),
             args: &[$($arg),*],
             saving: rules!(@saving $($saving => $saved_vjp)?),
         }),*];
     };
-    (@in_place) => { false };
-    (@in_place in_place) => { true };
+    (@has $want:ident) => { false };
+    (@has in_place in_place $($rest:ident)*) => { true };
+    (@has sparse sparse $($rest:ident)*) => { true };
+    (@has $want:ident $other:ident $($rest:ident)*) => { rules!(@has $want $($rest)*) };
     (@saving) => { None };
     (@saving $saving:literal => $saved_vjp:literal) => { Some(($saving, $saved_vjp)) };
 }
@@ -109,7 +116,7 @@ rules! {
     Operator "*" => "mul" in_place (Reuse("mul_vjp_lhs"), Reuse("mul_vjp_rhs"));
     Operator "/" => "div" in_place (Reuse("div_vjp_lhs"), Reuse("div_vjp_rhs"));
     Operator "neg" => "neg" in_place (Output("neg_vjp"));
-    Operator "[]" => "index" (Diff("index_vjp"), Data);
+    Operator "[]" => "index" sparse (Diff("index_vjp"), Data);
     Method "ln" => "ln" in_place (Reuse("ln_vjp"));
     Method "exp" => "exp" in_place (Output("exp_vjp"));
     Method "sin" => "sin" in_place (Reuse("sin_vjp"));
@@ -118,8 +125,24 @@ rules! {
     Method "tanh" => "tanh" in_place (Output("tanh_vjp"));
     Method "sqrt" => "sqrt" in_place (Output("sqrt_vjp"));
     Method "abs" => "abs" in_place (Reuse("abs_vjp"));
+    Method "ln_1p" => "ln_1p" in_place (Reuse("ln_1p_vjp"));
+    Method "exp_m1" => "exp_m1" in_place (Output("exp_m1_vjp"));
+    Method "log2" => "log2" in_place (Reuse("log2_vjp"));
+    Method "log10" => "log10" in_place (Reuse("log10_vjp"));
+    Method "recip" => "recip" in_place (Output("recip_vjp"));
+    Method "sinh" => "sinh" in_place (Reuse("sinh_vjp"));
+    Method "cosh" => "cosh" in_place (Reuse("cosh_vjp"));
+    Method "asin" => "asin" in_place (Reuse("asin_vjp"));
+    Method "acos" => "acos" in_place (Reuse("acos_vjp"));
+    Method "atan" => "atan" in_place (Reuse("atan_vjp"));
+    Method "cbrt" => "cbrt" in_place (Output("cbrt_vjp"));
     Method "powi" => "powi" in_place (Reuse("powi_vjp"), Data);
     Method "powf" => "powf" in_place (Reuse("powf_vjp_base"), Reuse("powf_vjp_exp"));
+    // Scalars only; the returned operand of max/min gets g (`a` at a tie).
+    Method "max" => "max" (Diff("max_vjp_lhs"), Diff("max_vjp_rhs"));
+    Method "min" => "min" (Diff("min_vjp_lhs"), Diff("min_vjp_rhs"));
+    Method "atan2" => "atan2" (Diff("atan2_vjp_lhs"), Diff("atan2_vjp_rhs"));
+    Method "hypot" => "hypot" (Diff("hypot_vjp_lhs"), Diff("hypot_vjp_rhs"));
     Method "dot" => "dot" (Diff("dot_vjp_lhs"), Diff("dot_vjp_rhs"));
     Method "t" => "t" (Output("t_vjp"));
     Method "to_owned" => "to_owned" in_place (Output("to_owned_vjp"));
@@ -128,6 +151,9 @@ rules! {
     Method "mean" => "mean" (Diff("mean_vjp"));
     Method "sum_axis" => "sum_axis" (Diff("sum_axis_vjp"), Data);
     Method "slice" => "slice" (Diff("slice_vjp"), Data);
+    // y = x.row(i) (x.column(j)); dx.row(i) += g, added into the adjoint in place.
+    Method "row" => "row" sparse (Diff("row_vjp"), Data);
+    Method "column" => "column" sparse (Diff("column_vjp"), Data);
     Function "sigmoid" => "sigmoid" in_place (Output("sigmoid_vjp"));
     Function "relu" => "relu" in_place (Output("relu_vjp"));
     Function "softmax" => "softmax" (Output("softmax_vjp"));
@@ -137,6 +163,8 @@ rules! {
     Function "cross_entropy" => "cross_entropy" in_place (Diff("cross_entropy_vjp"), Data)
         saving "cross_entropy_saving" => "cross_entropy_saved_vjp";
     Function "matmul" => "matmul" (Diff("matmul_vjp_lhs"), Diff("matmul_vjp_rhs"));
+    // y = ln Σ exp(x), max-shifted; dx += g softmax(x) over all elements.
+    Function "logsumexp" => "logsumexp" (Diff("logsumexp_vjp"));
 }
 
 /// Methods that read a shape: allowed on any value, their results are data.

@@ -1,4 +1,5 @@
-//! Reductions and layout: `sum`, `mean`, `sum_axis`, `t`, with ndarray's exact semantics.
+//! Reductions and layout: `sum`, `mean`, `sum_axis`, `t`, with ndarray's exact semantics,
+//! and `logsumexp` over all elements.
 use crate::value::assert_same_shape;
 use crate::{Cotangent, Scalar};
 use ndarray::{Array, ArrayBase, Axis, Data, Dimension, RemoveAxis};
@@ -121,4 +122,34 @@ pub fn t_vjp<'g, A: Scalar, S: Data<Elem = A>, D: Dimension + 'g>(
         Cow::Owned(g) => g.reversed_axes(),
         Cow::Borrowed(g) => g.t().to_owned(),
     }
+}
+
+/// `logsumexp(&x)`: `ln Σ exp(x)` over every element of an array or view of any rank,
+/// max-shifted so that it is finite for any finite `x` (`-inf` for an empty array).
+///
+/// ```
+/// use ndarray::array;
+/// let y = autodiff_runtime::logsumexp(&array![[1000.0_f64, 1000.0], [f64::NEG_INFINITY, 1000.0]]);
+/// assert!((y - (1000.0 + 3.0_f64.ln())).abs() < 1e-12);
+/// ```
+pub fn logsumexp<A: Scalar, S: Data<Elem = A>, D: Dimension>(x: &ArrayBase<S, D>) -> A {
+    let m = x.fold(A::neg_infinity(), |m, &v| m.max(v));
+    if m == A::neg_infinity() || m == A::infinity() {
+        return m;
+    }
+    m + x.fold(A::zero(), |s, &v| s + (v - m).exp()).ln()
+}
+
+/// VJP of [`logsumexp`]: y = ln Σ exp(x); dx += g exp(x - y), a softmax over all elements
+/// (0 where `y` is infinite: an empty array, all `-inf`, or an infinite element).
+pub fn logsumexp_vjp<A: Scalar, S: Data<Elem = A>, D: Dimension>(
+    x: &ArrayBase<S, D>,
+    g: &A,
+) -> Array<A, D> {
+    let y = logsumexp(x);
+    if !y.is_finite() {
+        return Array::zeros(x.raw_dim());
+    }
+    let g = *g;
+    x.mapv(|v| g * (v - y).exp())
 }

@@ -1,7 +1,7 @@
-//! Reads of array parts: `x[i]`, `x[[i, j]]`, `x.slice(s![..])`. The gradient scatters back
-//! into the positions read; repeated reads add up.
+//! Reads of array parts: `x[i]`, `x[[i, j]]`, `x.slice(s![..])`, `x.row(i)`, `x.column(j)`.
+//! The gradient scatters back into the positions read; repeated reads add up.
 use crate::{Contribution, Scalar};
-use ndarray::{Array, ArrayBase, Data, Dimension, NdIndex, SliceArg};
+use ndarray::{Array, Array1, Array2, ArrayBase, Axis, Data, Dimension, Ix2, NdIndex, SliceArg};
 
 /// The adjoint of one element read by [`index`]: `value` at `index` in an array of shape
 /// `dim`. Added into the array's adjoint in place (O(1)), never as a dense array.
@@ -121,4 +121,97 @@ pub fn slice_vjp<A: Scalar, S: Data<Elem = A>, D: Dimension, I: SliceArg<D> + Co
     crate::value::assert_same_shape("slice", part.shape(), g.shape());
     part.assign(g);
     dx
+}
+
+/// The adjoint of one row or column read by [`row`] or [`column`]: `value` along `axis` at
+/// `index` of a matrix of shape `dim`. Added into the matrix's adjoint in place (one pass
+/// over the lane), never as a dense matrix.
+#[derive(Clone, Debug)]
+pub struct LaneGrad<A> {
+    dim: Ix2,
+    axis: Axis,
+    index: usize,
+    value: Array1<A>,
+}
+
+impl<A: Scalar> Contribution for LaneGrad<A> {
+    type Adjoint = Array2<A>;
+    fn into_adjoint(self) -> Array2<A> {
+        let mut full = Array2::zeros(self.dim);
+        self.add_into(&mut full);
+        full
+    }
+    #[track_caller]
+    fn add_into(self, full: &mut Array2<A>) {
+        let mut lane = full.index_axis_mut(self.axis, self.index);
+        crate::value::assert_same_shape("row/column", lane.shape(), self.value.shape());
+        lane += &self.value;
+    }
+}
+
+/// `x.row(i)`: row `i` of a matrix (returned owned, so the tape may keep it).
+///
+/// **Panics** naming the index and the shape if `i` is out of bounds.
+///
+/// ```
+/// let x = ndarray::array![[1.0, 2.0], [3.0, 4.0]];
+/// assert_eq!(autodiff_runtime::row(&x, 1), ndarray::array![3.0, 4.0]);
+/// ```
+#[track_caller]
+pub fn row<A: Scalar, S: Data<Elem = A>>(x: &ArrayBase<S, Ix2>, i: usize) -> Array1<A> {
+    lane("row", x, Axis(0), i)
+}
+
+/// `x.column(j)`: column `j` of a matrix (returned owned).
+///
+/// **Panics** naming the index and the shape if `j` is out of bounds.
+///
+/// ```
+/// let x = ndarray::array![[1.0, 2.0], [3.0, 4.0]];
+/// assert_eq!(autodiff_runtime::column(&x, 1), ndarray::array![2.0, 4.0]);
+/// ```
+#[track_caller]
+pub fn column<A: Scalar, S: Data<Elem = A>>(x: &ArrayBase<S, Ix2>, j: usize) -> Array1<A> {
+    lane("column", x, Axis(1), j)
+}
+
+#[track_caller]
+fn lane<A: Scalar, S: Data<Elem = A>>(
+    op: &str,
+    x: &ArrayBase<S, Ix2>,
+    axis: Axis,
+    i: usize,
+) -> Array1<A> {
+    if i >= x.len_of(axis) {
+        panic!("{op}: index {i} is out of bounds for shape {:?}", x.shape());
+    }
+    x.index_axis(axis, i).to_owned()
+}
+
+/// VJP of [`row`]: y = x.row(i); dx.row(i) += g (a sparse contribution).
+pub fn row_vjp<A: Scalar, S: Data<Elem = A>>(
+    x: &ArrayBase<S, Ix2>,
+    i: usize,
+    g: &Array1<A>,
+) -> LaneGrad<A> {
+    LaneGrad {
+        dim: x.raw_dim(),
+        axis: Axis(0),
+        index: i,
+        value: g.clone(),
+    }
+}
+
+/// VJP of [`column`]: y = x.column(j); dx.column(j) += g (a sparse contribution).
+pub fn column_vjp<A: Scalar, S: Data<Elem = A>>(
+    x: &ArrayBase<S, Ix2>,
+    j: usize,
+    g: &Array1<A>,
+) -> LaneGrad<A> {
+    LaneGrad {
+        dim: x.raw_dim(),
+        axis: Axis(1),
+        index: j,
+        value: g.clone(),
+    }
 }

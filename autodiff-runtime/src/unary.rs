@@ -1,5 +1,6 @@
 //! Elementwise functions of one argument, on scalars and arrays alike (the methods
-//! `ln exp sin cos tan tanh sqrt abs powi`, plus `sigmoid` and `relu`).
+//! `ln exp sin cos tan tanh sqrt abs powi`, `ln_1p exp_m1 log2 log10 recip sinh cosh asin
+//! acos atan cbrt`, plus `sigmoid` and `relu`).
 //!
 //! Each rule is one line of the table below: forward `|x| ...`, then the VJP with what it
 //! reads, `(x)` the input or `(y)` the forward output (reused, never recomputed), and the
@@ -69,6 +70,36 @@ unary_rules! {
     /// Absolute value (the derivative at 0 is taken as 0).
     abs, abs_vjp(x), "y = |x|; dx += g * sign(x), 0 at x = 0": |x| x.abs(),
         |x, g| if x > Zero::zero() { g } else if x < Zero::zero() { -g } else { Zero::zero() };
+    /// `ln(1 + x)`, accurate near 0.
+    ln_1p, ln_1p_vjp(x), "y = ln(1 + x); dx += g / (1 + x)": |x| x.ln_1p(),
+        |x, g| g / (<T::Elem as One>::one() + x);
+    /// `e^x - 1`, accurate near 0.
+    exp_m1, exp_m1_vjp(y), "y = e^x - 1; dx += g * (y + 1)": |x| x.exp_m1(),
+        |y, g| g * (y + <T::Elem as One>::one());
+    /// Base-2 logarithm.
+    log2, log2_vjp(x), "y = log2 x; dx += g / (x ln 2)": |x| x.log2(),
+        |x, g| g / (x * <T::Elem as Scalar>::of_f64(std::f64::consts::LN_2));
+    /// Base-10 logarithm.
+    log10, log10_vjp(x), "y = log10 x; dx += g / (x ln 10)": |x| x.log10(),
+        |x, g| g / (x * <T::Elem as Scalar>::of_f64(std::f64::consts::LN_10));
+    /// `1 / x`.
+    recip, recip_vjp(y), "y = 1 / x; dx -= g * y^2": |x| x.recip(), |y, g| -(g * y * y);
+    /// Hyperbolic sine.
+    sinh, sinh_vjp(x), "y = sinh x; dx += g * cosh x": |x| x.sinh(), |x, g| g * x.cosh();
+    /// Hyperbolic cosine.
+    cosh, cosh_vjp(x), "y = cosh x; dx += g * sinh x": |x| x.cosh(), |x, g| g * x.sinh();
+    /// Arcsine (NaN outside [-1, 1]; the derivative is infinite at ±1).
+    asin, asin_vjp(x), "y = asin x; dx += g / sqrt(1 - x^2)": |x| x.asin(),
+        |x, g| g / (<T::Elem as One>::one() - x * x).sqrt();
+    /// Arccosine (NaN outside [-1, 1]; the derivative is infinite at ±1).
+    acos, acos_vjp(x), "y = acos x; dx -= g / sqrt(1 - x^2)": |x| x.acos(),
+        |x, g| -(g / (<T::Elem as One>::one() - x * x).sqrt());
+    /// Arctangent.
+    atan, atan_vjp(x), "y = atan x; dx += g / (1 + x^2)": |x| x.atan(),
+        |x, g| g / (<T::Elem as One>::one() + x * x);
+    /// Cube root (defined for negative `x`; the derivative is infinite at 0).
+    cbrt, cbrt_vjp(y), "y = x^(1/3); dx += g / (3 y^2)": |x| x.cbrt(),
+        |y, g| g / (<T::Elem as Scalar>::of_f64(3.0) * y * y);
     /// The logistic sigmoid `1 / (1 + e^-x)`, computed without overflow for any `x`.
     sigmoid, sigmoid_vjp(y), "y = s(x); dx += g * y * (1 - y)": |x| stable_sigmoid(x),
         |y, g| g * y * (<T::Elem as One>::one() - y);

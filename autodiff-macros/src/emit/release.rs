@@ -84,8 +84,8 @@ impl Emitter<'_> {
                 Def::Param { index } => array[v] = self.sig.params[*index].kind == Kind::Array,
                 Def::Op { rule, args } => {
                     array[v] = match rule.forward {
-                        "sum" | "mean" | "index" | "cross_entropy" => false,
-                        "dot" | "matmul" | "slice" | "sum_axis" => true,
+                        "sum" | "mean" | "index" | "cross_entropy" | "logsumexp" => false,
+                        "dot" | "matmul" | "slice" | "sum_axis" | "row" | "column" => true,
                         _ => args
                             .iter()
                             .zip(rule.args)

@@ -368,7 +368,7 @@ impl Emitter<'_> {
                     else {
                         continue;
                     };
-                    let sparse = rule.forward == "index";
+                    let sparse = rule.sparse;
                     self.contribute(a, contribution, sparse, span, st, code);
                 }
             }

@@ -334,6 +334,12 @@ impl Lowerer<'_> {
             };
             args.push(v);
         }
+        // `n.max(1)`, `k.abs()` on integers: data, computed as written.
+        if args.iter().all(|&a| !self.nodes[a].float) {
+            let (recv, method) = (self.tokens(recv), &m.method);
+            let rest: Vec<TokenStream> = args[1..].iter().map(|&a| self.tokens(a)).collect();
+            return Some(self.expr(quote!(#recv.#method(#(#rest),*)), args, span, false));
+        }
         Some(self.op(rule, args, span))
     }
 

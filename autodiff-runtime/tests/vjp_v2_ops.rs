@@ -1,0 +1,236 @@
+//! The operations of API v2 section 2 against central finite differences (`fd/mod.rs`): the
+//! new elementwise methods on scalars and arrays of every rank, the methods of two scalars
+//! (`max`, `min`, `atan2`, `hypot`) on random inputs and at ties, and `logsumexp` over
+//! arrays of rank 1 to 3, including large and infinite entries.
+mod fd;
+
+use autodiff_runtime::*;
+use fd::*;
+use ndarray::{array, Array1, Array2, Array3};
+use rand::rngs::StdRng;
+use rand::Rng;
+
+/// One unary op on a scalar and on 1-D, 2-D and 3-D arrays drawn by `$gen`; the VJP reads
+/// `x` or `y` and is called with the cotangent borrowed and owned, which must agree.
+macro_rules! check_unary_op {
+    (@forms $rng:expr, $f:ident, $gen:expr, $vjp:expr) => {{
+        let rng: &mut StdRng = $rng;
+        let s: Array1<f64> = $gen(rng, ndarray::Ix1(1));
+        check_unary(stringify!($f), &s[0], |x| $f(x), $vjp, rng);
+        let a1: Array1<f64> = $gen(rng, ndarray::Ix1(5));
+        check_unary(stringify!($f), &a1, |x| $f(x), $vjp, rng);
+        let a2: Array2<f64> = $gen(rng, ndarray::Ix2(3, 4));
+        check_unary(stringify!($f), &a2, |x| $f(x), $vjp, rng);
+        let a3: Array3<f64> = $gen(rng, ndarray::Ix3(2, 3, 2));
+        check_unary(stringify!($f), &a3, |x| $f(x), $vjp, rng);
+    }};
+    ($rng:expr, $f:ident, $vjp:ident(x), $gen:expr) => {
+        check_unary_op!(@forms $rng, $f, $gen, |x, _, g| same($vjp(x, g), $vjp(x, g.clone())))
+    };
+    ($rng:expr, $f:ident, $vjp:ident(y), $gen:expr) => {
+        check_unary_op!(@forms $rng, $f, $gen, |_, y, g| same($vjp(y, g), $vjp(y, g.clone())))
+    };
+}
+
+/// Inside (-0.9, 0.9): away from the poles of `asin`/`acos` and of `ln_1p` at -1.
+fn gen_unit<D: ndarray::Dimension>(rng: &mut StdRng, d: D) -> ndarray::Array<f64, D> {
+    uniform(rng, d, -0.9, 0.9)
+}
+
+#[test]
+fn logarithms_and_exponentials() {
+    let rng = &mut rng();
+    check_unary_op!(rng, ln_1p, ln_1p_vjp(x), gen_unit);
+    check_unary_op!(rng, exp_m1, exp_m1_vjp(y), gen_any);
+    check_unary_op!(rng, log2, log2_vjp(x), gen_pos);
+    check_unary_op!(rng, log10, log10_vjp(x), gen_pos);
+    check_unary_op!(rng, recip, recip_vjp(y), gen_away);
+    check_unary_op!(rng, cbrt, cbrt_vjp(y), gen_away);
+}
+
+#[test]
+fn hyperbolic_and_inverse_trigonometric() {
+    let rng = &mut rng();
+    check_unary_op!(rng, sinh, sinh_vjp(x), gen_any);
+    check_unary_op!(rng, cosh, cosh_vjp(x), gen_any);
+    check_unary_op!(rng, asin, asin_vjp(x), gen_unit);
+    check_unary_op!(rng, acos, acos_vjp(x), gen_unit);
+    check_unary_op!(rng, atan, atan_vjp(x), gen_any);
+}
+
+/// The forwards are the `f64` methods, elementwise and in place for an owned array.
+#[test]
+fn forwards_are_the_float_methods() {
+    let x = array![0.25_f64, -0.5, 0.75];
+    type Case = (&'static str, Array1<f64>, fn(f64) -> f64);
+    let cases: [Case; 5] = [
+        ("ln_1p", ln_1p(&x), f64::ln_1p),
+        ("recip", recip(&x), f64::recip),
+        ("cbrt", cbrt(&x), f64::cbrt),
+        ("asin", asin(&x), f64::asin),
+        ("exp_m1", exp_m1(x.clone()), f64::exp_m1),
+    ];
+    for (name, got, f) in cases {
+        assert_eq!(got, x.mapv(f), "{name}");
+    }
+    assert_eq!(log2(&8.0_f32), 3.0);
+    assert_eq!(log10(&1000.0_f64), 3.0);
+}
+
+type Scalar2 = fn(&f64, &f64) -> f64;
+type Scalar2Vjp = fn(&f64, &f64, &f64) -> f64;
+
+#[test]
+fn methods_of_two_scalars() {
+    let rng = &mut rng();
+    let ops: [(&str, Scalar2, Scalar2Vjp, Scalar2Vjp); 4] = [
+        ("max", max, max_vjp_lhs, max_vjp_rhs),
+        ("min", min, min_vjp_lhs, min_vjp_rhs),
+        ("atan2", atan2, atan2_vjp_lhs, atan2_vjp_rhs),
+        ("hypot", hypot, hypot_vjp_lhs, hypot_vjp_rhs),
+    ];
+    for (name, f, lhs, rhs) in ops {
+        for _ in 0..20 {
+            let (a, b): (f64, f64) = (rng.random_range(-2.0..2.0), rng.random_range(-2.0..2.0));
+            if (a - b).abs() < 1e-3 {
+                continue; // max/min switch there: not a smooth point
+            }
+            check_binary(
+                name,
+                &a,
+                &b,
+                f,
+                |a, b, _, g| lhs(a, b, g),
+                |a, b, _, g| rhs(a, b, g),
+                rng,
+            );
+        }
+    }
+}
+
+#[test]
+fn max_and_min_give_the_gradient_to_the_returned_operand() {
+    // The returned operand gets g; at a tie, `a` does.
+    assert_eq!(
+        (max_vjp_lhs(&3.0, &1.0, &2.0), max_vjp_rhs(&3.0, &1.0, &2.0)),
+        (2.0, 0.0)
+    );
+    assert_eq!(
+        (max_vjp_lhs(&1.0, &3.0, &2.0), max_vjp_rhs(&1.0, &3.0, &2.0)),
+        (0.0, 2.0)
+    );
+    assert_eq!(
+        (max_vjp_lhs(&1.0, &1.0, &2.0), max_vjp_rhs(&1.0, &1.0, &2.0)),
+        (2.0, 0.0)
+    );
+    assert_eq!(
+        (min_vjp_lhs(&1.0, &3.0, &2.0), min_vjp_rhs(&1.0, &3.0, &2.0)),
+        (2.0, 0.0)
+    );
+    assert_eq!(
+        (min_vjp_lhs(&3.0, &1.0, &2.0), min_vjp_rhs(&3.0, &1.0, &2.0)),
+        (0.0, 2.0)
+    );
+    assert_eq!(
+        (min_vjp_lhs(&1.0, &1.0, &2.0), min_vjp_rhs(&1.0, &1.0, &2.0)),
+        (2.0, 0.0)
+    );
+    // A NaN operand: `f64::max` returns the other one, which gets the gradient.
+    assert_eq!(max(&f64::NAN, &2.0), 2.0);
+    assert_eq!(
+        (
+            max_vjp_lhs(&f64::NAN, &2.0, &1.0),
+            max_vjp_rhs(&f64::NAN, &2.0, &1.0)
+        ),
+        (0.0, 1.0)
+    );
+    // hypot at the origin: the subgradient 0, not NaN.
+    assert_eq!(
+        (
+            hypot_vjp_lhs(&0.0, &0.0, &1.0),
+            hypot_vjp_rhs(&0.0, &0.0, &1.0)
+        ),
+        (0.0, 0.0)
+    );
+}
+
+#[test]
+fn logsumexp_of_every_rank() {
+    let rng = &mut rng();
+    let vjp = |x: &_, _: &f64, g: &f64| logsumexp_vjp(x, g);
+    let a1: Array1<f64> = uniform(rng, 6, -3.0, 3.0);
+    check_unary("logsumexp", &a1, logsumexp, vjp, rng);
+    let a2: Array2<f64> = uniform(rng, (3, 4), -3.0, 3.0);
+    check_unary(
+        "logsumexp",
+        &a2,
+        logsumexp,
+        |x, _, g| logsumexp_vjp(x, g),
+        rng,
+    );
+    let a3: Array3<f64> = uniform(rng, (2, 3, 2), -3.0, 3.0);
+    check_unary(
+        "logsumexp",
+        &a3,
+        logsumexp,
+        |x, _, g| logsumexp_vjp(x, g),
+        rng,
+    );
+    // A view, and the gradient of a row: a softmax summing to g.
+    let v = a2.row(1);
+    let d = logsumexp_vjp(&v, &2.0);
+    assert!((d.sum() - 2.0).abs() < 1e-12);
+}
+
+#[test]
+fn logsumexp_is_stable() {
+    let big = array![1000.0_f64, 1000.0, -1000.0];
+    let y = logsumexp(&big);
+    assert!((y - (1000.0 + 2.0_f64.ln())).abs() < 1e-12);
+    let d = logsumexp_vjp(&big, &1.0);
+    assert!(d.iter().all(|v| v.is_finite()));
+    assert!((d[0] - 0.5).abs() < 1e-12 && d[2] == 0.0);
+    // -inf entries get no gradient; all -inf (and empty) give -inf and zeros, no NaN.
+    let some = array![f64::NEG_INFINITY, 0.0];
+    assert_eq!(logsumexp(&some), 0.0);
+    assert_eq!(logsumexp_vjp(&some, &1.0), array![0.0, 1.0]);
+    let none = array![f64::NEG_INFINITY, f64::NEG_INFINITY];
+    assert_eq!(logsumexp(&none), f64::NEG_INFINITY);
+    assert_eq!(logsumexp_vjp(&none, &1.0), array![0.0, 0.0]);
+    assert_eq!(logsumexp(&Array1::<f32>::zeros(0)), f32::NEG_INFINITY);
+}
+
+#[test]
+fn rows_and_columns() {
+    let rng = &mut rng();
+    let x: Array2<f64> = uniform(rng, (3, 4), -2.0, 2.0);
+    for i in 0..3 {
+        check_unary(
+            "row",
+            &x,
+            |x| row(x, i),
+            |x, _, g| adjoint_from(row_vjp(x, i, g)),
+            rng,
+        );
+    }
+    for j in 0..4 {
+        check_unary(
+            "column",
+            &x,
+            |x| column(x, j),
+            |x, _, g| adjoint_from(column_vjp(x, j, g)),
+            rng,
+        );
+    }
+    // Repeated reads add up in place; a view reads like the array.
+    let mut d = adjoint_from(row_vjp(&x, 1, &array![1.0, 1.0, 1.0, 1.0]));
+    add_into(&mut d, column_vjp(&x.view(), 2, &array![1.0, 2.0, 3.0]));
+    assert_eq!(d.row(1), array![1.0, 1.0, 3.0, 1.0]);
+    assert_eq!(d.column(2), array![1.0, 3.0, 3.0]);
+}
+
+#[test]
+#[should_panic(expected = "row: index 3 is out of bounds for shape [3, 2]")]
+fn a_row_out_of_bounds_names_the_op_and_the_shape() {
+    let _ = row(&Array2::<f64>::zeros((3, 2)), 3);
+}
