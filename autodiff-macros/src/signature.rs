@@ -11,7 +11,8 @@ use syn::{FnArg, GenericArgument, Ident, ItemFn, Pat, PathArguments, ReturnType,
 pub enum Kind {
     /// `f32` / `f64`.
     Scalar,
-    /// A float ndarray array, owned or borrowed.
+    /// A float ndarray array, owned or borrowed; also a float sequence (`&[f64]`, `Vec<f64>`,
+    /// `[f64; N]`), which the tape reads as a 1-D array (see [`sequence`]).
     Array,
     /// Anything else: integers, labels, flags. Never differentiated.
     Data,
@@ -26,6 +27,12 @@ pub struct Param {
 }
 
 impl Param {
+    /// A float sequence (`&[f64]`, `Vec<f32>`, `[f64; N]`): a 1-D array on the tape, its
+    /// gradient a `Vec` or an array of the same length.
+    pub fn sequence(&self) -> bool {
+        self.kind == Kind::Array && sequence(&self.ty).is_some()
+    }
+
     /// An array passed by value (owned, not a reference or a view): moved into the tape.
     pub fn owned_array(&self) -> bool {
         self.kind == Kind::Array
@@ -110,8 +117,34 @@ fn element(seg: &syn::PathSegment) -> Option<&Type> {
     }
 }
 
+/// The gradient type of a float sequence (`Vec<f64>` for `&[f64]`, `Vec<f64>` and
+/// `&Vec<f64>`; `[f64; N]` for `[f64; N]` and `&[f64; N]`), or `None` for any other type.
+pub fn sequence(ty: &Type) -> Option<TokenStream> {
+    let float =
+        |elem: &Type| last_segment(elem).is_some_and(|s| s.ident == "f32" || s.ident == "f64");
+    match strip(ty) {
+        Type::Slice(s) if float(&s.elem) => {
+            let elem = &s.elem;
+            Some(quote!(::std::vec::Vec<#elem>))
+        }
+        Type::Array(a) if float(&a.elem) => {
+            let (elem, len) = (&a.elem, &a.len);
+            Some(quote!([#elem; #len]))
+        }
+        Type::Path(p) if p.qself.is_none() => {
+            let seg = p.path.segments.last()?;
+            let elem = element(seg)?;
+            (seg.ident == "Vec" && float(elem)).then(|| quote!(::std::vec::Vec<#elem>))
+        }
+        _ => None,
+    }
+}
+
 /// Classifies a type by its spelling.
 pub fn classify(ty: &Type) -> Kind {
+    if sequence(ty).is_some() {
+        return Kind::Array;
+    }
     let Some(seg) = last_segment(ty) else {
         return Kind::Data;
     };
@@ -128,11 +161,15 @@ pub fn classify(ty: &Type) -> Kind {
     Kind::Data
 }
 
-/// The gradient type of a parameter: the scalar, or an owned array of its shape.
+/// The gradient type of a parameter: the scalar, an owned array of its shape, or for a
+/// float sequence a `Vec` (an array `[T; N]`) of its length.
 pub fn grad_type(param: &Param) -> TokenStream {
     let ty = strip(&param.ty);
     if param.kind == Kind::Scalar {
         return ty.to_token_stream();
+    }
+    if let Some(grad) = sequence(ty) {
+        return grad;
     }
     let Some(seg) = last_segment(ty) else {
         return private_grad(&param.ty);
@@ -242,7 +279,7 @@ fn resolve_wrt(func: &Ident, wrt: &[Ident], params: &mut [Param], errors: &mut E
             Some(p) if p.kind == Kind::Data => errors.at(
                 name,
                 format!(
-                    "`{name}` cannot be differentiated: its type `{}` is not `f32`, `f64` or a float array",
+                    "`{name}` cannot be differentiated: its type `{}` is not `f32`, `f64`, a float array or a float slice, `Vec` or `[T; N]`",
                     p.ty.to_token_stream()
                 ),
             ),

@@ -97,10 +97,13 @@ fn phi_sources(block: &Block, sources: &mut [Option<usize>]) {
     }
 }
 
-/// The declared type of a data argument: a data parameter's type or a suffixed literal.
+/// The declared type of a data argument: a parameter's type (a float slice given as labels is
+/// a float parameter), an annotation or a suffixed literal.
 fn data_type(tape: &Tape, sig: &Signature, a: usize) -> Option<TokenStream> {
     match &tape.nodes[a].def {
-        Def::DataParam { index } => Some(sig.params[*index].ty.to_token_stream()),
+        Def::DataParam { index } | Def::Param { index } => {
+            Some(sig.params[*index].ty.to_token_stream())
+        }
         Def::Expr { tokens, .. } => tape.nodes[a]
             .ty
             .as_ref()

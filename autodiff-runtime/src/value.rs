@@ -1,5 +1,8 @@
 //! The kinds of values a differentiated body works with, and adjoint bookkeeping.
-use ndarray::{Array, ArrayBase, ArrayView, Data, Dimension, LinalgScalar, ScalarOperand, Zip};
+use ndarray::{
+    Array, Array1, ArrayBase, ArrayView, ArrayView1, Data, Dimension, LinalgScalar, ScalarOperand,
+    Zip,
+};
 use num_traits::Float;
 use std::borrow::Cow;
 use std::fmt::{Debug, Display};
@@ -74,6 +77,9 @@ pub trait Param {
     fn into_owned_value(self) -> Self::Owned;
     /// The owned form of the tape value.
     type Owned;
+    /// The gradient from the value's adjoint (the same type, but for a float sequence: its
+    /// 1-D adjoint as a `Vec` or an array of the sequence's length).
+    fn grad_from(adjoint: Self::Owned) -> Self::Grad;
 }
 
 macro_rules! scalar_param {
@@ -88,6 +94,9 @@ macro_rules! scalar_param {
             fn into_owned_value(self) -> $t {
                 self
             }
+            fn grad_from(adjoint: $t) -> $t {
+                adjoint
+            }
         }
         impl Param for &$t {
             type Value = $t;
@@ -98,6 +107,9 @@ macro_rules! scalar_param {
             }
             fn into_owned_value(self) -> $t {
                 *self
+            }
+            fn grad_from(adjoint: $t) -> $t {
+                adjoint
             }
         }
     )*};
@@ -114,6 +126,9 @@ impl<A: Scalar, S: Data<Elem = A>, D: Dimension> Param for ArrayBase<S, D> {
     fn into_owned_value(self) -> Array<A, D> {
         self.into_owned()
     }
+    fn grad_from(adjoint: Array<A, D>) -> Array<A, D> {
+        adjoint
+    }
 }
 
 impl<'a, A: Scalar, S: Data<Elem = A>, D: Dimension> Param for &'a ArrayBase<S, D> {
@@ -126,6 +141,100 @@ impl<'a, A: Scalar, S: Data<Elem = A>, D: Dimension> Param for &'a ArrayBase<S, 
     fn into_owned_value(self) -> Array<A, D> {
         self.to_owned()
     }
+    fn grad_from(adjoint: Array<A, D>) -> Array<A, D> {
+        adjoint
+    }
+}
+
+// Float sequences: read as 1-D arrays (a view of borrowed data, the data itself when owned),
+// their gradient a `Vec` or an array of the same length.
+
+impl<'a, A: Scalar> Param for &'a [A] {
+    type Value = ArrayView1<'a, A>;
+    type Grad = Vec<A>;
+    type Owned = Array1<A>;
+    fn into_value(self) -> ArrayView1<'a, A> {
+        ArrayView1::from(self)
+    }
+    fn into_owned_value(self) -> Array1<A> {
+        Array1::from(self.to_vec())
+    }
+    fn grad_from(adjoint: Array1<A>) -> Vec<A> {
+        adjoint.into_iter().collect()
+    }
+}
+
+impl<'a, A: Scalar> Param for &'a Vec<A> {
+    type Value = ArrayView1<'a, A>;
+    type Grad = Vec<A>;
+    type Owned = Array1<A>;
+    fn into_value(self) -> ArrayView1<'a, A> {
+        ArrayView1::from(self.as_slice())
+    }
+    fn into_owned_value(self) -> Array1<A> {
+        Array1::from(self.clone())
+    }
+    fn grad_from(adjoint: Array1<A>) -> Vec<A> {
+        adjoint.into_iter().collect()
+    }
+}
+
+impl<A: Scalar> Param for Vec<A> {
+    type Value = Array1<A>;
+    type Grad = Vec<A>;
+    type Owned = Array1<A>;
+    fn into_value(self) -> Array1<A> {
+        Array1::from(self)
+    }
+    fn into_owned_value(self) -> Array1<A> {
+        Array1::from(self)
+    }
+    fn grad_from(adjoint: Array1<A>) -> Vec<A> {
+        adjoint.into_iter().collect()
+    }
+}
+
+impl<'a, A: Scalar, const N: usize> Param for &'a [A; N] {
+    type Value = ArrayView1<'a, A>;
+    type Grad = [A; N];
+    type Owned = Array1<A>;
+    fn into_value(self) -> ArrayView1<'a, A> {
+        ArrayView1::from(self.as_slice())
+    }
+    fn into_owned_value(self) -> Array1<A> {
+        Array1::from(self.to_vec())
+    }
+    fn grad_from(adjoint: Array1<A>) -> [A; N] {
+        fixed(adjoint)
+    }
+}
+
+impl<A: Scalar, const N: usize> Param for [A; N] {
+    type Value = Array1<A>;
+    type Grad = [A; N];
+    type Owned = Array1<A>;
+    fn into_value(self) -> Array1<A> {
+        Array1::from(self.to_vec())
+    }
+    fn into_owned_value(self) -> Array1<A> {
+        Array1::from(self.to_vec())
+    }
+    fn grad_from(adjoint: Array1<A>) -> [A; N] {
+        fixed(adjoint)
+    }
+}
+
+/// A `[A; N]` gradient from a 1-D adjoint of length `N` (the parameter's own length).
+#[track_caller]
+fn fixed<A: Scalar, const N: usize>(adjoint: Array1<A>) -> [A; N] {
+    let len = adjoint.len();
+    let mut out = [A::zero(); N];
+    assert_eq!(
+        len, N,
+        "gradient: an adjoint of length {len} for a parameter [T; {N}]"
+    );
+    out.iter_mut().zip(adjoint).for_each(|(o, a)| *o = a);
+    out
 }
 
 /// A value on the tape: a float scalar or a float array (owned or a view).
@@ -362,6 +471,31 @@ impl<T: Adjoint> Contribution for T {
     #[inline]
     fn add_into(self, adjoint: &mut T) {
         adjoint.accumulate(self);
+    }
+}
+
+/// The gradient a differentiated callee returns for a float-sequence parameter (`Vec<T>`)
+/// added into the caller's adjoint of the sequence (a 1-D array).
+impl<A: Scalar> Contribution for Vec<A> {
+    type Adjoint = Array1<A>;
+    fn into_adjoint(self) -> Array1<A> {
+        Array1::from(self)
+    }
+    #[track_caller]
+    fn add_into(self, adjoint: &mut Array1<A>) {
+        adjoint.accumulate(Array1::from(self));
+    }
+}
+
+/// The same for a fixed-size array parameter's gradient (`[T; N]`).
+impl<A: Scalar, const N: usize> Contribution for [A; N] {
+    type Adjoint = Array1<A>;
+    fn into_adjoint(self) -> Array1<A> {
+        Array1::from(self.to_vec())
+    }
+    #[track_caller]
+    fn add_into(self, adjoint: &mut Array1<A>) {
+        adjoint.accumulate(Array1::from(self.to_vec()));
     }
 }
 

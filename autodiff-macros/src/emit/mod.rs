@@ -223,3 +223,15 @@ pub fn companions(func: &ItemFn, item: &TokenStream, sig: &Signature, tape: &Tap
     };
     heads.emit(item, &vjp_body, &listing, Some(&pullback_body))
 }
+
+/// A parameter's gradient from its adjoint: for a float sequence, the adjoint (a 1-D array)
+/// as the sequence's gradient type (`Vec<T>`, `[T; N]`); anything else as it is.
+fn sequence_grad(param: &crate::signature::Param, adjoint: TokenStream) -> TokenStream {
+    match param.sequence() {
+        true => {
+            let ty = &param.ty;
+            quote!(<#ty as ::autodiff::__private::Param>::grad_from(#adjoint))
+        }
+        false => adjoint,
+    }
+}

@@ -316,12 +316,13 @@ impl Emitter<'_> {
                     return all_positions.then(|| quote!(()));
                 }
                 let value = self.val(v);
-                Some(if self.an.needs[v] {
+                let grad = if self.an.needs[v] {
                     let d = self.adj(v);
                     quote!(::autodiff::__private::gradient(#d, &#value))
                 } else {
                     quote!(::autodiff::__private::zeros_like(&#value))
-                })
+                };
+                Some(super::sequence_grad(&self.sig.params[index], grad))
             })
             .collect()
     }

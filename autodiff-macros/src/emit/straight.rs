@@ -316,7 +316,8 @@ impl Emitter<'_> {
     }
 
     /// Adds `contribution` into `a`'s adjoint: its first write makes the slot (a dense
-    /// contribution is the adjoint itself; an element read's makes the zeros, `sparse`).
+    /// contribution is the adjoint itself; with `sparse`, the runtime's `adjoint_from` makes
+    /// it: the zeros around an element read, the 1-D adjoint from a sequence's `Vec`).
     fn contribute(
         &self,
         a: ValueId,
@@ -379,7 +380,9 @@ impl Emitter<'_> {
                 for (k, &a) in args.iter().enumerate() {
                     if self.an.needs[a] {
                         let k = Index::from(k);
-                        self.contribute(a, quote!(#gs.#k), false, span, st, code);
+                        // Through `adjoint_from`: a sequence parameter's gradient (`Vec<T>`)
+                        // becomes the 1-D adjoint the caller keeps.
+                        self.contribute(a, quote!(#gs.#k), true, span, st, code);
                     }
                 }
             }
@@ -402,13 +405,14 @@ impl Emitter<'_> {
                 }
                 let v = self.tape.params[index];
                 let value = self.val(v);
-                Some(match st.declared[v] {
+                let grad = match st.declared[v] {
                     true => {
                         let d = self.adj(v);
                         quote!(#d)
                     }
                     false => quote!(::autodiff::__private::zeros_like(&#value)),
-                })
+                };
+                Some(super::sequence_grad(&self.sig.params[index], grad))
             })
             .collect()
     }
