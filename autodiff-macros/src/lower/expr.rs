@@ -122,12 +122,12 @@ impl Lowerer<'_> {
             Expr::Group(g) => self.value(&g.expr),
             Expr::Lit(l) => match &l.lit {
                 Lit::Float(_) => Some(self.expr(l.to_token_stream(), vec![], span, true)),
-                Lit::Int(_) | Lit::Bool(_) => {
+                Lit::Int(_) | Lit::Bool(_) | Lit::Char(_) => {
                     Some(self.expr(l.to_token_stream(), vec![], span, false))
                 }
                 other => self.fail(
                     other,
-                    "only numeric and `bool` literals are supported in #[differentiate] bodies",
+                    "only numeric, `bool` and `char` literals are supported in #[differentiate] bodies",
                 ),
             },
             Expr::Path(p) => {
@@ -203,6 +203,10 @@ impl Lowerer<'_> {
                     "an `if` used as a value needs an `else` branch and a value in each branch",
                 ),
             },
+            Expr::Match(m) => {
+                let chain = self.match_as_if(m)?;
+                self.value(&chain)
+            }
             Expr::Block(b) if b.label.is_none() => {
                 self.push_scope();
                 let flow = self.seq(&[&b.block.stmts]);
@@ -537,7 +541,6 @@ pub(super) fn compound(op: &BinOp) -> Option<&'static str> {
 fn unsupported(e: &Expr) -> String {
     let what = match e {
         Expr::Loop(_) => "`loop` is not supported in #[differentiate] bodies (use `while cond { .. }`)".to_string(),
-        Expr::Match(_) => "`match` is not supported in #[differentiate] bodies (use `if`/`else`)".to_string(),
         Expr::Closure(_) => "closures are not supported in #[differentiate] bodies".to_string(),
         Expr::Macro(_) => "macros are not supported in #[differentiate] bodies (only `s![..]` inside `.slice(..)`)".to_string(),
         Expr::Try(_) => "the `?` operator is not supported in #[differentiate] bodies".to_string(),

@@ -7,6 +7,7 @@
 //! code ending in one place.
 mod control;
 mod expr;
+mod matching;
 
 pub use expr::pullback_name;
 
@@ -247,6 +248,17 @@ impl Lowerer<'_> {
                         flow = Flow::Failed;
                     }
                     Stmt::Expr(e, semi) => {
+                        let matched;
+                        let e = match e {
+                            Expr::Match(m) => match self.match_as_if(m) {
+                                Some(chain) => {
+                                    matched = chain;
+                                    &matched
+                                }
+                                None => return Flow::Failed,
+                            },
+                            e => e,
+                        };
                         if let Some(jump) = self.jump(e) {
                             return jump;
                         }
@@ -311,10 +323,73 @@ impl Lowerer<'_> {
             Pat::Wild(_) => {
                 self.value(&init.expr);
             }
+            Pat::Tuple(names) => self.tuple_local(local, names, &init.expr),
             other => self.errors.at(
                 other,
-                "destructuring `let` patterns are not supported in #[differentiate] bodies; bind one name per `let`",
+                "destructuring `let` patterns are not supported in #[differentiate] bodies; bind one name per `let`, or a tuple of expressions: `let (a, b) = (e1, e2);`",
             ),
+        }
+    }
+
+    /// `let (a, mut b, _) = (e1, e2, e3);`: every expression evaluated first, then bound, as
+    /// rustc does (`let (a, b) = (b, a);` swaps); an annotation `: (f64, usize)` types each.
+    fn tuple_local(&mut self, local: &Local, names: &syn::PatTuple, init: &Expr) {
+        let Expr::Tuple(values) = expr::strip_parens(init) else {
+            return self.errors.at(
+                init,
+                "a tuple `let` takes a tuple of expressions in #[differentiate] bodies (`let (a, b) = (e1, e2);`), not a value returning a tuple",
+            );
+        };
+        if names.elems.len() != values.elems.len() {
+            return self.errors.at(
+                init,
+                format!(
+                    "the pattern binds {} names but the tuple has {} expressions",
+                    names.elems.len(),
+                    values.elems.len()
+                ),
+            );
+        }
+        let types: Vec<Option<&syn::Type>> = match &local.pat {
+            Pat::Type(t) => match &*t.ty {
+                syn::Type::Tuple(tt) if tt.elems.len() == names.elems.len() => {
+                    tt.elems.iter().map(Some).collect()
+                }
+                other => {
+                    return self.errors.at(
+                        other,
+                        "the annotation of a tuple `let` must be a tuple of as many types",
+                    );
+                }
+            },
+            _ => vec![None; names.elems.len()],
+        };
+        let mut bound = Vec::new();
+        for ((pat, value), ty) in names.elems.iter().zip(&values.elems).zip(types) {
+            let fresh = self.nodes.len();
+            let Some(v) = self.value(value) else {
+                return;
+            };
+            if let (Some(ty), true) = (ty, v >= fresh)
+                && matches!(self.nodes[v].def, Def::Expr { .. })
+            {
+                self.nodes[v].ty = Some(ty.clone());
+            }
+            match pat {
+                Pat::Ident(pi) if pi.by_ref.is_none() && pi.subpat.is_none() => {
+                    bound.push((pi.ident.clone(), v));
+                }
+                Pat::Wild(_) => {}
+                other => {
+                    return self.errors.at(
+                        other,
+                        "each name of a tuple `let` must be a plain name (`a`, `mut a`) or `_`",
+                    );
+                }
+            }
+        }
+        for (name, v) in bound {
+            self.bind(name, v);
         }
     }
 
@@ -324,16 +399,9 @@ impl Lowerer<'_> {
     fn declared_then_used(&mut self, block: &[Stmt], rest: &[&[Stmt]]) -> bool {
         let declared: Vec<&Ident> = block
             .iter()
-            .filter_map(|s| match s {
-                Stmt::Local(l) => match &l.pat {
-                    Pat::Ident(p) => Some(&p.ident),
-                    Pat::Type(t) => match &*t.pat {
-                        Pat::Ident(p) => Some(&p.ident),
-                        _ => None,
-                    },
-                    _ => None,
-                },
-                _ => None,
+            .flat_map(|s| match s {
+                Stmt::Local(l) => pattern_names(&l.pat),
+                _ => Vec::new(),
             })
             .collect();
         if declared.is_empty() {
@@ -353,5 +421,15 @@ impl Lowerer<'_> {
             }
         }
         failed
+    }
+}
+
+/// The names a `let` pattern binds (`a`, `a: f64`, `(a, mut b, _)`).
+fn pattern_names(pat: &Pat) -> Vec<&Ident> {
+    match pat {
+        Pat::Ident(p) => vec![&p.ident],
+        Pat::Type(t) => pattern_names(&t.pat),
+        Pat::Tuple(t) => t.elems.iter().flat_map(pattern_names).collect(),
+        _ => Vec::new(),
     }
 }

