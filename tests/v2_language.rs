@@ -97,3 +97,102 @@ fn match_on_chars() {
     assert!((by_char_grad(1.5, 'c').1 .0 + 1.5_f64.sin()).abs() < 1e-12);
     assert_eq!(by_char_grad(1.5, 'z').1 .0, 1.0);
 }
+
+#[differentiate]
+fn newton_sqrt(a: f64, tol: f64) -> f64 {
+    // `loop` with `break`, and a `return` from inside it.
+    let mut y = a;
+    let mut steps = 0;
+    loop {
+        let next = 0.5 * (y + a / y);
+        steps += 1;
+        if (next - y).abs() < tol {
+            return next * 1.0;
+        }
+        y = next;
+        if steps > 50 {
+            break;
+        }
+    }
+    y
+}
+
+#[test]
+fn loop_and_return_from_inside_it() {
+    let (v, (da, _)) = newton_sqrt_grad(2.0, 1e-12);
+    assert!((v - 2.0_f64.sqrt()).abs() < 1e-12);
+    assert!((da - 0.5 / 2.0_f64.sqrt()).abs() < 1e-8, "{da}");
+}
+
+#[differentiate]
+fn first_crossing(x: &Array1<f64>, level: f64) -> f64 {
+    let mut acc = 0.0;
+    'rows: for i in 0..3 {
+        let mut j = 0;
+        while j < x.len() {
+            let v = x[j] * (i as f64 + 1.0);
+            if v > level * 4.0 {
+                return acc + v * level;
+            }
+            if v > level * 2.0 {
+                continue 'rows;
+            }
+            if v < -level {
+                break 'rows;
+            }
+            acc += v.sin();
+            j += 1;
+        }
+        acc *= 1.1;
+    }
+    acc * level
+}
+
+#[test]
+fn labeled_break_and_continue_and_return_in_nested_loops() {
+    let cases = [
+        array![0.1, 0.2, 0.3],  // no jump
+        array![0.1, 0.9, 0.3],  // continue 'rows
+        array![0.1, -0.9, 0.3], // break 'rows
+        array![0.2, 0.5, 2.5],  // return from the inner loop
+    ];
+    let level = 0.4;
+    for x in cases {
+        let (v, (dx, dl)) = first_crossing_grad(&x, level);
+        assert!((v - first_crossing(&x, level)).abs() < 1e-12, "{x}");
+        let nx = numeric_gradient(|x: &Array1<f64>| first_crossing(x, level), &x, H);
+        assert!(max_relative_error(&dx, &nx) < 1e-6, "{x}: {dx} vs {nx}");
+        let nl = numeric_derivative(|l| first_crossing(&x, l), level, H);
+        assert!(
+            (dl - nl).abs() < 1e-6 * (1.0 + nl.abs()),
+            "{x}: {dl} vs {nl}"
+        );
+    }
+}
+
+#[differentiate]
+fn return_from_while(a: f64, n: usize) -> f64 {
+    let mut k = 0;
+    let mut p = a;
+    while k < n {
+        p *= a;
+        if p > 10.0 {
+            return p.ln();
+        }
+        k += 1;
+    }
+    p
+}
+
+#[test]
+fn return_inside_a_while_loop() {
+    for (a, n) in [(1.5, 3), (3.0, 5), (0.5, 4)] {
+        let (v, (da,)) = return_from_while_grad(a, n);
+        assert!((v - return_from_while(a, n)).abs() < 1e-12);
+        let na = numeric_derivative(|a| return_from_while(a, n), a, H);
+        assert!(
+            (da - na).abs() < 1e-6 * (1.0 + na.abs()),
+            "({a}, {n}): {da} vs {na}"
+        );
+    }
+}

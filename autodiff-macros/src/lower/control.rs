@@ -27,7 +27,7 @@ impl Lowerer<'_> {
             }
             Expr::Break(b) => {
                 if b.label.is_some() || b.expr.is_some() {
-                    self.errors.at(b, "only a plain `break;` is supported in #[differentiate] bodies (no label, no value)");
+                    self.errors.at(b, "`break` with a value is not supported in #[differentiate] bodies; assign the value to a `let mut` before the loop and `break;`");
                     return Some(Flow::Failed);
                 }
                 let Some(&loop_id) = self.loops.last() else {

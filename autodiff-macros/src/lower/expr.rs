@@ -9,9 +9,9 @@ use quote::{ToTokens, format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{BinOp, Expr, Ident, Lit, UnOp};
 
-const SUPPORTED: &str = "#[differentiate] bodies support `let`, `let mut` with `=`/`+=`/`-=`/`*=`/`/=`, arithmetic, \
-                         the listed methods and functions, `if`/`else`, `for i in a..b`, `while`, `break`, indexing, \
-                         calls to other #[differentiate] functions, and a final expression or `return`";
+const SUPPORTED: &str = "#[differentiate] bodies support `let` (also of a tuple of expressions), `let mut` with `=`/`+=`/`-=`/`*=`/`/=`, arithmetic, \
+                         the listed methods and functions, `if`/`else`, `match` on data, `for i in a..b`, `while`, `loop`, `break`/`continue` (also labeled), indexing, \
+                         calls to other #[differentiate] functions, and a final expression or `return` (anywhere)";
 
 impl Lowerer<'_> {
     /// An inactive value computed by `tokens` from the bindings of `deps`, with no effect.
@@ -540,7 +540,7 @@ pub(super) fn compound(op: &BinOp) -> Option<&'static str> {
 /// The message for a construct outside the supported syntax.
 fn unsupported(e: &Expr) -> String {
     let what = match e {
-        Expr::Loop(_) => "`loop` is not supported in #[differentiate] bodies (use `while cond { .. }`)".to_string(),
+        Expr::Loop(_) => "a `loop` used as a value (`break` with a value) is not supported in #[differentiate] bodies; assign the value to a `let mut` before the loop and `break;`".to_string(),
         Expr::Closure(_) => "closures are not supported in #[differentiate] bodies".to_string(),
         Expr::Macro(_) => "macros are not supported in #[differentiate] bodies (only `s![..]` inside `.slice(..)`)".to_string(),
         Expr::Try(_) => "the `?` operator is not supported in #[differentiate] bodies".to_string(),

@@ -6,6 +6,7 @@
 //! diverging `if` into its branches (the continuation), so every region is straight-line
 //! code ending in one place.
 mod control;
+mod desugar;
 mod expr;
 mod matching;
 
@@ -87,6 +88,13 @@ pub fn lower(block: &SynBlock, sig: &Signature, errors: &mut Errors) -> Option<T
         indices: std::collections::HashMap::new(),
     };
     let params = l.bind_params();
+    let block = match desugar::desugar(block, &sig.output) {
+        Ok(b) => b,
+        Err(e) => {
+            l.errors.push(e);
+            return None;
+        }
+    };
     let flow = l.seq(&[&block.stmts]);
     let output = match flow {
         Flow::Value(v) => v,
