@@ -196,3 +196,52 @@ fn return_inside_a_while_loop() {
         );
     }
 }
+
+#[differentiate]
+fn shadowed_in_a_jumping_branch(x: f64) -> f64 {
+    let v = 2.0 * x;
+    if x > 0.0 {
+        if x > 5.0 {
+            return x;
+        }
+        let v = 100.0 * x;
+        let _ = v;
+    }
+    v * x
+}
+
+#[differentiate]
+fn shadowed_in_a_breaking_loop(x: f64) -> f64 {
+    let mut s = x;
+    let a = x * 2.0;
+    for _ in 0..3 {
+        if s > 1.0 {
+            let a = s * 3.0;
+            if a > 10.0 {
+                break;
+            }
+        }
+        s *= a;
+    }
+    s
+}
+
+#[test]
+fn a_let_in_a_block_that_jumps_is_scoped_as_rustc_scopes_it() {
+    // Bug 5 of the random programs: the inner `v` must not be seen after the `if`.
+    for x in [0.5, 3.0, 7.0, -1.0] {
+        let (v, (dx,)) = shadowed_in_a_jumping_branch_grad(x);
+        assert_eq!(v, shadowed_in_a_jumping_branch(x));
+        let want = if x > 5.0 { 1.0 } else { 4.0 * x };
+        assert!((dx - want).abs() < 1e-12, "{x}: {dx} vs {want}");
+    }
+    for x in [0.3, 0.9, 1.6] {
+        let (v, (dx,)) = shadowed_in_a_breaking_loop_grad(x);
+        assert!((v - shadowed_in_a_breaking_loop(x)).abs() < 1e-12);
+        let nx = numeric_derivative(shadowed_in_a_breaking_loop, x, H);
+        assert!(
+            (dx - nx).abs() < 1e-6 * (1.0 + nx.abs()),
+            "{x}: {dx} vs {nx}"
+        );
+    }
+}

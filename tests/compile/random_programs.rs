@@ -24,10 +24,10 @@
 //! 3. (fixed) `h(&x)` with `x: &Array1<f64>` did not compile (E0308).
 //! 4. (fixed) `x.to_owned()` of a reference parameter stayed a view: `if c { v } else
 //!    { x.to_owned() }` did not compile (E0308).
-//! 5. (open; rejected with a clear error at compile time) A `let` inside an `if` branch that also holds a
-//!    `return`/`break`/`continue` was visible after the `if`: `if x > 0.0 { if x > 5.0
-//!    { return x; } let v = 100.0 * x; } v * x` gave `100 x²` instead of `2 x²`. Generated
-//!    instead: the branches of an `if` statement either shadow no name or jump nowhere.
+//! 5. (fixed) A `let` inside an `if` branch that also holds a `return`/`break`/`continue`
+//!    was visible after the `if`: `if x > 0.0 { if x > 5.0 { return x; } let v = 100.0 * x;
+//!    } v * x` gave `100 x²` instead of `2 x²`. It was rejected at compile time for a while;
+//!    now every `let` gets a name of its own before lowering (`lower/rename.rs`).
 //! 6. (fixed) Untyped literals left types unknown in the generated code:
 //!    `let b = v * -0.5; b[1]`, `w.powf(-0.5).ncols()`, `let c: f64 = 1.0; (c.cos() + v)[1]`
 //!    did not compile.

@@ -368,24 +368,6 @@ pub(super) fn diverges(e: &Expr) -> bool {
     f.found
 }
 
-/// Every plain name read or written in `parts`.
-pub(super) fn names_used(parts: &[&[Stmt]]) -> Vec<Ident> {
-    struct Names(Vec<Ident>);
-    impl<'ast> Visit<'ast> for Names {
-        fn visit_expr_path(&mut self, p: &'ast syn::ExprPath) {
-            if let Some(id) = p.path.get_ident() {
-                self.0.push(id.clone());
-            }
-        }
-    }
-    let mut names = Names(Vec::new());
-    parts
-        .iter()
-        .flat_map(|p| p.iter())
-        .for_each(|s| names.visit_stmt(s));
-    names.0
-}
-
 /// The plain names assigned (`x = ..`, `x += ..`) anywhere in the visited code.
 #[derive(Default)]
 struct Assigned {

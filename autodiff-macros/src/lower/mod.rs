@@ -9,6 +9,7 @@ mod control;
 mod desugar;
 mod expr;
 mod matching;
+mod rename;
 
 pub use expr::pullback_name;
 
@@ -88,7 +89,7 @@ pub fn lower(block: &SynBlock, sig: &Signature, errors: &mut Errors) -> Option<T
         indices: std::collections::HashMap::new(),
     };
     let params = l.bind_params();
-    let block = match desugar::desugar(block, &sig.output) {
+    let block = match desugar::desugar(&rename::rename(block), &sig.output) {
         Ok(b) => b,
         Err(e) => {
             l.errors.push(e);
@@ -233,9 +234,6 @@ impl Lowerer<'_> {
     fn seq(&mut self, parts: &[&[Stmt]]) -> Flow {
         let mut flow = Flow::Unit;
         for (k, part) in parts.iter().enumerate() {
-            if k > 0 && self.declared_then_used(parts[k - 1], &parts[k..]) {
-                return Flow::Failed;
-            }
             for (idx, stmt) in part.iter().enumerate() {
                 let last = k + 1 == parts.len() && idx + 1 == part.len();
                 match stmt {
@@ -274,12 +272,8 @@ impl Lowerer<'_> {
                             && control::diverges(e)
                         {
                             // The rest of this block and the enclosing continuation run
-                            // inside the branches that do not jump.
-                            if k + 1 < parts.len()
-                                && self.declared_then_used(&part[..idx], &parts[k + 1..])
-                            {
-                                return Flow::Failed;
-                            }
+                            // inside the branches that do not jump (every `let` has a name
+                            // of its own: `rename`, so none is seen where rustc would not).
                             let mut rest: Vec<&[Stmt]> = vec![&part[idx + 1..]];
                             rest.extend_from_slice(&parts[k + 1..]);
                             return self.if_flow(if_expr, &rest);
@@ -399,45 +393,5 @@ impl Lowerer<'_> {
         for (name, v) in bound {
             self.bind(name, v);
         }
-    }
-
-    /// A `let` in a block that is followed by a continuation (the code after a `break`,
-    /// `continue` or `return` moved into a branch) would stay visible there: reject a name
-    /// declared in `block` and used in `rest` rather than resolve it wrongly.
-    fn declared_then_used(&mut self, block: &[Stmt], rest: &[&[Stmt]]) -> bool {
-        let declared: Vec<&Ident> = block
-            .iter()
-            .flat_map(|s| match s {
-                Stmt::Local(l) => pattern_names(&l.pat),
-                _ => Vec::new(),
-            })
-            .collect();
-        if declared.is_empty() {
-            return false;
-        }
-        let used = control::names_used(rest);
-        let mut failed = false;
-        for name in declared {
-            if used.iter().any(|u| u == name) {
-                self.errors.at(
-                    name,
-                    format!(
-                        "`{name}` is declared in a block that can `break`, `continue` or `return` and then used after it; declare it before the `if` (this form is not supported yet)"
-                    ),
-                );
-                failed = true;
-            }
-        }
-        failed
-    }
-}
-
-/// The names a `let` pattern binds (`a`, `a: f64`, `(a, mut b, _)`).
-fn pattern_names(pat: &Pat) -> Vec<&Ident> {
-    match pat {
-        Pat::Ident(p) => vec![&p.ident],
-        Pat::Type(t) => pattern_names(&t.pat),
-        Pat::Tuple(t) => t.elems.iter().flat_map(pattern_names).collect(),
-        _ => Vec::new(),
     }
 }
