@@ -1,49 +1,73 @@
-//! `#[differentiate]` / `#[differentiate(wrt(a, b))]` argument parsing.
+//! `#[differentiate]` argument parsing: a comma-separated list of options, `wrt(a, b)` and
+//! `jacobian` (the forward-mode options `jvp` and `hvp` are recognised and reported as not
+//! available yet).
 use syn::parse::{Parse, ParseStream};
 use syn::punctuated::Punctuated;
 use syn::{Ident, Token};
 
 mod kw {
     syn::custom_keyword!(wrt);
+    syn::custom_keyword!(jacobian);
+    syn::custom_keyword!(jvp);
+    syn::custom_keyword!(hvp);
 }
 
-const FORMS: &str =
-    "the accepted forms are `#[differentiate]` and `#[differentiate(wrt(a, b, ..))]`";
+const FORMS: &str = "the accepted options are `wrt(a, b, ..)` and `jacobian`, separated by commas: `#[differentiate(wrt(w), jacobian)]`";
 
 /// The parsed attribute arguments.
 #[derive(Default)]
 pub struct Args {
     /// The parameters named in `wrt(..)`, if given.
     pub wrt: Option<Vec<Ident>>,
+    /// `jacobian`: also generate `NAME_jacobian`.
+    pub jacobian: bool,
 }
 
 impl Parse for Args {
     fn parse(input: ParseStream) -> syn::Result<Self> {
-        if input.is_empty() {
-            return Ok(Args::default());
-        }
-        let lookahead = input.lookahead1();
-        if !lookahead.peek(kw::wrt) {
-            return Err(input.error(format!("unknown #[differentiate] argument; {FORMS}")));
-        }
-        let keyword: kw::wrt = input.parse()?;
-        let content;
-        syn::parenthesized!(content in input);
-        let names = Punctuated::<Ident, Token![,]>::parse_terminated(&content)?;
-        if names.is_empty() {
-            return Err(syn::Error::new(
-                keyword.span,
-                "`wrt()` names no parameter; list the parameters to differentiate, as in `wrt(w1, w2)`",
-            ));
-        }
-        if input.peek(Token![,]) {
+        let mut args = Args::default();
+        while !input.is_empty() {
+            let lookahead = input.lookahead1();
+            if lookahead.peek(kw::wrt) {
+                let keyword: kw::wrt = input.parse()?;
+                if args.wrt.is_some() {
+                    return Err(syn::Error::new(keyword.span, "`wrt(..)` is given twice"));
+                }
+                let content;
+                syn::parenthesized!(content in input);
+                let names = Punctuated::<Ident, Token![,]>::parse_terminated(&content)?;
+                if names.is_empty() {
+                    return Err(syn::Error::new(
+                        keyword.span,
+                        "`wrt()` names no parameter; list the parameters to differentiate, as in `wrt(w1, w2)`",
+                    ));
+                }
+                args.wrt = Some(names.into_iter().collect());
+            } else if lookahead.peek(kw::jacobian) {
+                let keyword: kw::jacobian = input.parse()?;
+                if args.jacobian {
+                    return Err(syn::Error::new(keyword.span, "`jacobian` is given twice"));
+                }
+                args.jacobian = true;
+            } else if lookahead.peek(kw::jvp) || lookahead.peek(kw::hvp) {
+                let option: Ident = input.parse()?;
+                return Err(syn::Error::new(
+                    option.span(),
+                    format!(
+                        "`{option}` (forward mode) is not available yet in this version; {FORMS}"
+                    ),
+                ));
+            } else {
+                return Err(input.error(format!("unknown #[differentiate] argument; {FORMS}")));
+            }
+            if input.is_empty() {
+                break;
+            }
+            if !input.peek(Token![,]) {
+                return Err(input.error(format!("expected `,` between options; {FORMS}")));
+            }
             input.parse::<Token![,]>()?;
         }
-        if !input.is_empty() {
-            return Err(input.error(format!("unexpected tokens after `wrt(..)`; {FORMS}")));
-        }
-        Ok(Args {
-            wrt: Some(names.into_iter().collect()),
-        })
+        Ok(args)
     }
 }

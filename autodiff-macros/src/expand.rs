@@ -25,12 +25,21 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
         Args::default()
     });
     let sig = signature::analyze(&func, &args, &mut errors);
+    if args.jacobian
+        && let Err(e) = emit::jacobian::check(&func, &sig)
+    {
+        errors.push(e);
+    }
     let tape = lower::lower(&func.block, &sig, &mut errors);
-    let out = match (errors.finish(), tape) {
+    let mut real = false;
+    let mut out = match (errors.finish(), tape) {
         (None, Some(tape)) if widths::certain_type_error(&tape, &sig) => {
             fallback::quiet(&func, &sig)
         }
-        (None, Some(tape)) => emit::companions(&func, &item, &sig, &tape),
+        (None, Some(tape)) => {
+            real = true;
+            emit::companions(&func, &item, &sig, &tape)
+        }
         (Some(error), _) => fallback::emit(&func, &sig, error),
         (None, None) => fallback::emit(
             &func,
@@ -41,6 +50,9 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
             ),
         ),
     };
+    if args.jacobian {
+        out.extend(emit::jacobian::jacobian(&func, &sig, real));
+    }
     dump(&func, &out);
     out
 }

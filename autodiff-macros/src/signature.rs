@@ -140,6 +140,30 @@ pub fn sequence(ty: &Type) -> Option<TokenStream> {
     }
 }
 
+/// For an ndarray type of one axis (`Array1<T>`, `ArrayView1<T>`, `Array<T, Ix1>`) or a float
+/// sequence: its element type `T`.
+pub fn one_axis_element(ty: &Type) -> Option<Type> {
+    let ty = strip(ty);
+    match ty {
+        Type::Slice(s) => return Some((*s.elem).clone()),
+        Type::Array(a) => return Some((*a.elem).clone()),
+        _ => {}
+    }
+    let seg = last_segment(ty)?;
+    let name = seg.ident.to_string();
+    let one_axis = match name.as_str() {
+        "Array1" | "ArrayView1" | "Vec" => true,
+        "Array" | "ArrayView" => match &seg.arguments {
+            PathArguments::AngleBracketed(a) => a.args.iter().any(|g| {
+                matches!(g, GenericArgument::Type(t) if last_segment(t).is_some_and(|s| s.ident == "Ix1"))
+            }),
+            _ => false,
+        },
+        _ => false,
+    };
+    one_axis.then(|| element(seg).cloned()).flatten()
+}
+
 /// Classifies a type by its spelling.
 pub fn classify(ty: &Type) -> Kind {
     if sequence(ty).is_some() {

@@ -16,7 +16,8 @@ pub struct Heads {
     pub seed: Ident,
     /// A concrete type for the pullback's result, for the fallback's stub body.
     pullback_stub: TokenStream,
-    vjp_name: Ident,
+    /// `NAME_vjp`.
+    pub vjp_name: Ident,
     args: Vec<Ident>,
     attrs: TokenStream,
     vjp_doc: String,
@@ -37,20 +38,7 @@ impl Heads {
             "seed"
         };
         let seed = Ident::new(seed_name, Span::mixed_site());
-        let params: Vec<TokenStream> = func
-            .sig
-            .inputs
-            .iter()
-            .filter_map(|arg| match arg {
-                FnArg::Typed(pt) => Some(pt),
-                FnArg::Receiver(_) => None,
-            })
-            .zip(&sig.params)
-            .map(|(pt, p)| {
-                let (ident, ty) = (&p.ident, &pt.ty);
-                quote!(#ident: #ty)
-            })
-            .collect();
+        let params = params(func, sig);
         let out = &sig.output;
         let grads: Vec<TokenStream> = sig.active().map(grad_type).collect();
         let ret = quote!((#out, (#(#grads,)*)));
@@ -183,4 +171,21 @@ pub fn listing(head: &TokenStream, body: &TokenStream) -> String {
     format!(
         "\n\n# Generated code\n\nThe forward sweep (one `let` per operation: the SSA tape), then the adjoints in reverse order:\n\n```text\n{code}```"
     )
+}
+
+/// The parameters as the original declares them (`x: &Array2<f64>`), for a companion's head.
+pub fn params(func: &ItemFn, sig: &Signature) -> Vec<TokenStream> {
+    func.sig
+        .inputs
+        .iter()
+        .filter_map(|arg| match arg {
+            FnArg::Typed(pt) => Some(pt),
+            FnArg::Receiver(_) => None,
+        })
+        .zip(&sig.params)
+        .map(|(pt, p)| {
+            let (ident, ty) = (&p.ident, &pt.ty);
+            quote!(#ident: #ty)
+        })
+        .collect()
 }

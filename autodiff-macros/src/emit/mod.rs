@@ -3,6 +3,7 @@ mod call;
 mod capture;
 mod forward;
 mod heads;
+pub mod jacobian;
 pub mod names;
 mod reduction;
 mod release;

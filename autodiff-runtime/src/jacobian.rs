@@ -1,0 +1,119 @@
+//! Assembling a Jacobian row by row from vector-Jacobian products (`NAME_jacobian`, the
+//! `jacobian` option of `#[differentiate]`): row `k` is the gradient of output `k`, the VJP
+//! with the seed `e_k`. A parameter's block has the output's length `m` as its first axis:
+//! `[m]` for a scalar, `[m, n]` for a 1-D parameter, `[m, ..shape]` above that.
+use crate::Scalar;
+use ndarray::{Array, Array1, Array2, ArrayD, Axis, Ix1, IxDyn};
+
+/// A parameter's gradient, as one row of that parameter's Jacobian block.
+pub trait JacobianRow {
+    /// The parameter's Jacobian block.
+    type Block;
+    /// Zeros of the block for `m` outputs, shaped after this row.
+    fn zeros_for(&self, m: usize) -> Self::Block;
+    /// Writes this row at `k`.
+    fn write_to(self, block: &mut Self::Block, k: usize);
+}
+
+macro_rules! scalar_rows {
+    ($($t:ty),*) => {$(
+        impl JacobianRow for $t {
+            type Block = Array1<$t>;
+            fn zeros_for(&self, m: usize) -> Array1<$t> {
+                Array1::zeros(m)
+            }
+            fn write_to(self, block: &mut Array1<$t>, k: usize) {
+                block[k] = self;
+            }
+        }
+    )*};
+}
+scalar_rows!(f32, f64);
+
+impl<A: Scalar> JacobianRow for Array1<A> {
+    type Block = Array2<A>;
+    fn zeros_for(&self, m: usize) -> Array2<A> {
+        Array2::zeros((m, self.len()))
+    }
+    fn write_to(self, block: &mut Array2<A>, k: usize) {
+        block.row_mut(k).assign(&self);
+    }
+}
+
+impl<A: Scalar> JacobianRow for Vec<A> {
+    type Block = Array2<A>;
+    fn zeros_for(&self, m: usize) -> Array2<A> {
+        Array2::zeros((m, self.len()))
+    }
+    fn write_to(self, block: &mut Array2<A>, k: usize) {
+        block.row_mut(k).assign(&Array1::from(self));
+    }
+}
+
+impl<A: Scalar, const N: usize> JacobianRow for [A; N] {
+    type Block = Array2<A>;
+    fn zeros_for(&self, m: usize) -> Array2<A> {
+        Array2::zeros((m, N))
+    }
+    fn write_to(self, block: &mut Array2<A>, k: usize) {
+        block.row_mut(k).assign(&Array1::from(self.to_vec()));
+    }
+}
+
+macro_rules! array_rows {
+    ($($d:ty),*) => {$(
+        impl<A: Scalar> JacobianRow for Array<A, $d> {
+            type Block = ArrayD<A>;
+            fn zeros_for(&self, m: usize) -> ArrayD<A> {
+                let mut shape = vec![m];
+                shape.extend_from_slice(self.shape());
+                ArrayD::zeros(IxDyn(&shape))
+            }
+            fn write_to(self, block: &mut ArrayD<A>, k: usize) {
+                block.index_axis_mut(Axis(0), k).assign(&self.into_dyn());
+            }
+        }
+    )*};
+}
+array_rows!(
+    ndarray::Ix2,
+    ndarray::Ix3,
+    ndarray::Ix4,
+    ndarray::Ix5,
+    ndarray::Ix6,
+    IxDyn
+);
+
+/// The seed of row `k` for an output of `m` elements: `e_k` (zeros where `m` is 0, so that
+/// one call still gives every block its shape).
+pub fn unit_seed<A: Scalar>(m: usize, k: usize) -> Array1<A> {
+    let mut seed = Array1::zeros(m);
+    if let Some(s) = seed.get_mut(k) {
+        *s = A::one();
+    }
+    seed
+}
+
+/// The number of outputs: the length of the function's 1-D output.
+pub fn output_len<A: Scalar>(y: &Array<A, Ix1>) -> usize {
+    y.len()
+}
+
+/// Writes row `k` of a block, creating the block (`m` rows) at the first row.
+pub fn jacobian_row<G: JacobianRow>(block: &mut Option<G::Block>, m: usize, k: usize, row: G) {
+    let full = block.get_or_insert_with(|| row.zeros_for(m));
+    if k < m {
+        row.write_to(full, k);
+    }
+}
+
+/// The finished block (every `NAME_jacobian` writes at least one row, so it exists).
+///
+/// **Panics** if no row was written, which would be a bug in the generated code.
+#[track_caller]
+pub fn jacobian_block<B>(block: Option<B>) -> B {
+    match block {
+        Some(b) => b,
+        None => panic!("autodiff: internal error: a Jacobian block without rows"),
+    }
+}
