@@ -117,6 +117,12 @@ rules! {
     Operator "/" => "div" in_place (Reuse("div_vjp_lhs"), Reuse("div_vjp_rhs"));
     Operator "neg" => "neg" in_place (Output("neg_vjp"));
     Operator "[]" => "index" sparse (Diff("index_vjp"), Data);
+    // y = a with y[i] = v (a[i] = v): da += g with g[i] = 0, dv += g[i]; the old array's
+    // buffer holds y where the generated code is done with it.
+    Operator "[]=" => "index_set" in_place (Shape("index_set_vjp_array"), Data, Shape("index_set_vjp_value"));
+    // y = a with y[s] = e broadcast (a.slice_mut(s).assign(&e)): da += g with g[s] = 0,
+    // de += g[s] summed to e's shape.
+    Operator "[..]=" => "slice_set" in_place (Shape("slice_set_vjp_array"), Data, Shape("slice_set_vjp_value"));
     Method "ln" => "ln" in_place (Reuse("ln_vjp"));
     Method "exp" => "exp" in_place (Output("exp_vjp"));
     Method "sin" => "sin" in_place (Reuse("sin_vjp"));
@@ -163,6 +169,8 @@ rules! {
     Function "cross_entropy" => "cross_entropy" in_place (Diff("cross_entropy_vjp"), Data)
         saving "cross_entropy_saving" => "cross_entropy_saved_vjp";
     Function "matmul" => "matmul" (Diff("matmul_vjp_lhs"), Diff("matmul_vjp_rhs"));
+    // y = v everywhere (Array1::from_elem(n, v)); dv += Σ g.
+    Function "from_elem" => "from_elem" (Data, Diff("from_elem_vjp"));
     // y = ln Σ exp(x), max-shifted; dx += g softmax(x) over all elements.
     Function "logsumexp" => "logsumexp" (Diff("logsumexp_vjp"));
 }

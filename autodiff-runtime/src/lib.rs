@@ -56,6 +56,7 @@ mod select;
 mod shape;
 mod unary;
 mod value;
+mod writes;
 
 pub use arith::*;
 pub use broadcast::{broadcast_shape, unbroadcast};
@@ -74,3 +75,4 @@ pub use select::*;
 pub use shape::*;
 pub use unary::*;
 pub use value::*;
+pub use writes::*;

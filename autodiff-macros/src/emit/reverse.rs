@@ -95,7 +95,12 @@ impl Emitter<'_> {
             (Arg::Shape(vjp), _) => {
                 let f = private(vjp, span);
                 let shape = self.shape(a);
-                quote_spanned!(span=> #f(&#shape, #g))
+                let data = call_args
+                    .iter()
+                    .zip(rule.args)
+                    .filter(|(_, k)| !k.is_diff())
+                    .map(|(t, _)| t);
+                quote_spanned!(span=> #f(&#shape, #(#data,)* #g))
             }
             (Arg::Data, _) => return None,
         })

@@ -376,18 +376,35 @@ struct Assigned {
 
 impl<'ast> Visit<'ast> for Assigned {
     fn visit_expr_assign(&mut self, a: &'ast syn::ExprAssign) {
-        if let Some(n) = plain_ident(&a.left) {
+        if let Some(n) = written(&a.left) {
             self.names.push(n.clone());
         }
         syn::visit::visit_expr_assign(self, a);
     }
     fn visit_expr_binary(&mut self, b: &'ast syn::ExprBinary) {
         if super::expr::compound(&b.op).is_some()
-            && let Some(n) = plain_ident(&b.left)
+            && let Some(n) = written(&b.left)
         {
             self.names.push(n.clone());
         }
         syn::visit::visit_expr_binary(self, b);
     }
+    fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
+        if m.method == "assign"
+            && let Expr::MethodCall(part) = strip_parens(&m.receiver)
+            && let Some(n) = plain_ident(&part.receiver)
+        {
+            self.names.push(n.clone());
+        }
+        syn::visit::visit_expr_method_call(self, m);
+    }
     fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
+}
+
+/// The name an assignment target writes: `x` in `x = ..`, `a` in `a[i] = ..`.
+fn written(target: &Expr) -> Option<&Ident> {
+    match strip_parens(target) {
+        Expr::Index(ix) => written(&ix.expr),
+        other => plain_ident(other),
+    }
 }

@@ -67,6 +67,15 @@ impl Lowerer<'_> {
     /// An expression statement: an assignment to a `let mut` name, or a value that is dropped.
     pub(super) fn statement(&mut self, e: &Expr) -> Flow {
         match e {
+            Expr::Assign(a) if matches!(strip_parens(&a.left), Expr::Index(_)) => {
+                self.write_index(&a.left, &a.right, None)
+            }
+            Expr::Binary(b)
+                if compound(&b.op).is_some() && matches!(strip_parens(&b.left), Expr::Index(_)) =>
+            {
+                self.write_index(&b.left, &b.right, Some(b))
+            }
+            Expr::MethodCall(m) if m.method == "assign" => self.write_slice(m),
             Expr::Assign(a) => {
                 let Some(v) = self.value(&a.right) else {
                     return Flow::Failed;
@@ -206,6 +215,20 @@ impl Lowerer<'_> {
             Expr::Match(m) => {
                 let chain = self.match_as_if(m)?;
                 self.value(&chain)
+            }
+            // A tuple of data: a shape `(r, c)`.
+            Expr::Tuple(t) => {
+                let mut elems = Vec::new();
+                let mut deps = Vec::new();
+                for el in &t.elems {
+                    let v = self.value(el)?;
+                    if self.nodes[v].float {
+                        return self.fail(el, "tuples of float values are not supported in #[differentiate] bodies; tuples of integers (shapes) are");
+                    }
+                    elems.push(self.tokens(v));
+                    deps.push(v);
+                }
+                Some(self.expr(quote!((#(#elems,)*)), deps, span, false))
             }
             Expr::Block(b) if b.label.is_none() => {
                 self.push_scope();
@@ -348,7 +371,7 @@ impl Lowerer<'_> {
     }
 
     /// `s![a..b, k]` inside `.slice(..)`: data, with the names it mentions resolved.
-    fn slice_info(&mut self, mac: &syn::ExprMacro) -> Option<ValueId> {
+    pub(super) fn slice_info(&mut self, mac: &syn::ExprMacro) -> Option<ValueId> {
         if !mac.mac.path.is_ident("s") {
             return self.fail(
                 &mac.mac,
@@ -380,13 +403,13 @@ impl Lowerer<'_> {
             .collect()
     }
 
-    fn index(&mut self, i: &syn::ExprIndex) -> Option<ValueId> {
-        let base = self.value(&i.expr)?;
-        let idx = match strip_parens(&i.index) {
+    /// An index as data: a literal (typed `usize`), an array of literals, or a value.
+    pub(super) fn index_arg(&mut self, index: &Expr) -> Option<ValueId> {
+        Some(match strip_parens(index) {
             // Literal indices are `usize` (rustc may not know the array's type yet).
             Expr::Lit(syn::ExprLit {
                 lit: Lit::Int(n), ..
-            }) => self.literal_index(usize_literal(n), i.index.span()),
+            }) => self.literal_index(usize_literal(n), index.span()),
             Expr::Array(a)
                 if a.elems.iter().all(|e| {
                     matches!(
@@ -404,10 +427,15 @@ impl Lowerer<'_> {
                     }) => Some(usize_literal(n)),
                     _ => None,
                 });
-                self.literal_index(quote!([#(#elems),*]), i.index.span())
+                self.literal_index(quote!([#(#elems),*]), index.span())
             }
             other => self.value(other)?,
-        };
+        })
+    }
+
+    fn index(&mut self, i: &syn::ExprIndex) -> Option<ValueId> {
+        let base = self.value(&i.expr)?;
+        let idx = self.index_arg(&i.index)?;
         if self.maybe_active[idx] {
             return self.fail(
                 &i.index,
@@ -438,6 +466,16 @@ impl Lowerer<'_> {
             args.push(self.value(a));
         }
         let args: Vec<ValueId> = args.into_iter().collect::<Option<_>>()?;
+        // `Array1::zeros(n)`, `Array2::<f64>::ones((r, c))`: a float array (data until a
+        // write puts a differentiable value into it).
+        let owner = path.path.segments.iter().rev().nth(1);
+        if matches!(name.as_str(), "zeros" | "ones")
+            && owner.is_some_and(|o| o.ident.to_string().starts_with("Array"))
+            && args.iter().all(|&a| !self.maybe_active[a])
+        {
+            let arg_tokens: Vec<TokenStream> = args.iter().map(|&a| self.tokens(a)).collect();
+            return Some(self.expr(quote!(#path(#(#arg_tokens),*)), args, span, true));
+        }
         if let Some(rule) = rules::find(Syntax::Function, &name) {
             if args.len() != rule.args.len() {
                 return self.fail(c, format!("`{name}` takes {} argument(s)", rule.args.len()));
@@ -545,7 +583,6 @@ fn unsupported(e: &Expr) -> String {
         Expr::Macro(_) => "macros are not supported in #[differentiate] bodies (only `s![..]` inside `.slice(..)`)".to_string(),
         Expr::Try(_) => "the `?` operator is not supported in #[differentiate] bodies".to_string(),
         Expr::Field(_) => "field access is not supported in #[differentiate] bodies".to_string(),
-        Expr::Tuple(_) => "tuples are not supported in #[differentiate] bodies".to_string(),
         Expr::Unsafe(_) => "`unsafe` blocks are not supported in #[differentiate] bodies".to_string(),
         Expr::Async(_) | Expr::Await(_) => "`async` code is not supported in #[differentiate] bodies".to_string(),
         Expr::Range(_) => "ranges are only supported as the iterator of a `for` loop".to_string(),

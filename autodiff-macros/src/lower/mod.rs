@@ -10,6 +10,7 @@ mod desugar;
 mod expr;
 mod matching;
 mod rename;
+mod writes;
 
 pub use expr::pullback_name;
 

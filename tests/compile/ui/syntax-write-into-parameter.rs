@@ -2,10 +2,9 @@ use autodiff::ndarray::Array1;
 use autodiff::prelude::*;
 
 #[differentiate]
-fn f(x: Array1<f64>) -> f64 {
-    let mut y = x.clone();
-    y[0] = 1.0;
-    y.sum()
+fn f(mut x: Array1<f64>, w: f64) -> f64 {
+    x[0] = w;
+    x.sum()
 }
 
 fn main() {}
