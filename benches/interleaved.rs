@@ -27,6 +27,8 @@ mod network;
 #[allow(dead_code)]
 #[path = "workloads/scalar.rs"]
 mod scalar;
+#[path = "workloads/writes.rs"]
+mod writes;
 
 fn main() {
     let rounds = rounds_from_args();
@@ -86,6 +88,34 @@ fn main() {
                 "hand-written unrolled",
                 Box::new(|| {
                     let (v, g) = scalar::rosen_hand_unrolled(black_box(&x));
+                    v + g[0]
+                }),
+            ),
+        ],
+    );
+
+    let x = writes::input();
+    let (ours, hand) = (writes::fill_grad(&x), writes::fill_hand(&x));
+    assert!(
+        (ours.0 - hand.0).abs() < 1e-9 && (&ours.1 .0 - &hand.1).iter().all(|d| d.abs() < 1e-12)
+    );
+    interleave(
+        "fill a[i] = x[i] * x[i + 1], n = 10^4, f64",
+        50,
+        rounds,
+        1,
+        &mut [
+            (
+                "generated fill_grad",
+                Box::new(|| {
+                    let (v, (g,)) = writes::fill_grad(black_box(&x));
+                    v + g[0]
+                }),
+            ),
+            (
+                "hand-written",
+                Box::new(|| {
+                    let (v, g) = writes::fill_hand(black_box(&x));
                     v + g[0]
                 }),
             ),

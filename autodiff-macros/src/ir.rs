@@ -44,6 +44,16 @@ pub enum Def {
 }
 
 impl Def {
+    /// The values the forward code of this one reads: an op's or a call's arguments, an
+    /// expression's dependencies.
+    pub fn reads(&self) -> &[ValueId] {
+        match self {
+            Def::Op { args, .. } | Def::Call { args, .. } => args,
+            Def::Expr { deps, .. } => deps,
+            _ => &[],
+        }
+    }
+
     /// The arguments the VJPs of this value add into, once per use: an op's differentiable
     /// arguments, every argument of a call; none for anything else.
     pub fn differentiated(&self) -> Vec<ValueId> {

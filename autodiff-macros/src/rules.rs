@@ -2,7 +2,7 @@
 //! This is the only place that knows op names. Each line: how it is written, the runtime
 //! forward function (`in_place`: it also takes its operand by value, to write into its
 //! buffer; `sparse`: its VJP gives a part of its first argument's adjoint, the runtime's
-//! `Contribution`, not a whole array), and per argument either the VJP function with what it
+//! `Contribution`, not a whole array; `overwrites`: a write, in place in loops too), and per argument either the VJP function with what it
 //! reads, or `Data` (not differentiated).
 //! Calling convention (see autodiff-runtime): `forward(args..)` with differentiable arguments
 //! by reference and data arguments by value; a VJP takes what it reads, then the cotangent:
@@ -77,6 +77,9 @@ pub struct Rule {
     /// The VJP of the first argument returns a part of its adjoint (an element, a row) that
     /// is added into it in place; the first one makes the zeros (`adjoint_from`).
     pub sparse: bool,
+    /// A write: its first argument is the array written into, which the general sweep
+    /// hands over by value at its last reader (`emit/consume.rs`).
+    pub overwrites: bool,
     pub args: &'static [Arg],
     /// A fused pair, used where the value needs a gradient: a forward that also returns what
     /// the VJP needs (computed in the same pass), and the VJP of the one differentiable
@@ -97,6 +100,7 @@ macro_rules! rules {
             forward: $forward,
             in_place: rules!(@has in_place $($flag)*),
             sparse: rules!(@has sparse $($flag)*),
+            overwrites: rules!(@has overwrites $($flag)*),
             args: &[$($arg),*],
             saving: rules!(@saving $($saving => $saved_vjp)?),
         }),*];
@@ -104,6 +108,7 @@ macro_rules! rules {
     (@has $want:ident) => { false };
     (@has in_place in_place $($rest:ident)*) => { true };
     (@has sparse sparse $($rest:ident)*) => { true };
+    (@has overwrites overwrites $($rest:ident)*) => { true };
     (@has $want:ident $other:ident $($rest:ident)*) => { rules!(@has $want $($rest)*) };
     (@saving) => { None };
     (@saving $saving:literal => $saved_vjp:literal) => { Some(($saving, $saved_vjp)) };
@@ -119,10 +124,10 @@ rules! {
     Operator "[]" => "index" sparse (Diff("index_vjp"), Data);
     // y = a with y[i] = v (a[i] = v): da += g with g[i] = 0, dv += g[i]; the old array's
     // buffer holds y where the generated code is done with it.
-    Operator "[]=" => "index_set" in_place (Shape("index_set_vjp_array"), Data, Shape("index_set_vjp_value"));
+    Operator "[]=" => "index_set" in_place overwrites (Shape("index_set_vjp_array"), Data, Shape("index_set_vjp_value"));
     // y = a with y[s] = e broadcast (a.slice_mut(s).assign(&e)): da += g with g[s] = 0,
     // de += g[s] summed to e's shape.
-    Operator "[..]=" => "slice_set" in_place (Shape("slice_set_vjp_array"), Data, Shape("slice_set_vjp_value"));
+    Operator "[..]=" => "slice_set" in_place overwrites (Shape("slice_set_vjp_array"), Data, Shape("slice_set_vjp_value"));
     Method "ln" => "ln" in_place (Reuse("ln_vjp"));
     Method "exp" => "exp" in_place (Output("exp_vjp"));
     Method "sin" => "sin" in_place (Reuse("sin_vjp"));

@@ -20,6 +20,13 @@ impl<A: Scalar, D: Dimension> WriteTarget<A, D> for Array<A, D> {
     }
 }
 
+impl<A: Scalar, D: Dimension> WriteTarget<A, D> for ndarray::ArrayView<'_, A, D> {
+    #[inline]
+    fn into_target(self) -> Array<A, D> {
+        self.to_owned()
+    }
+}
+
 impl<A: Scalar, S: Data<Elem = A>, D: Dimension> WriteTarget<A, D> for &ArrayBase<S, D> {
     #[inline]
     fn into_target(self) -> Array<A, D> {

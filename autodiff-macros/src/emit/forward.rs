@@ -33,6 +33,7 @@ impl Emitter<'_> {
 
     fn stmt_fwd(&self, stmt: &Stmt) -> TokenStream {
         match stmt {
+            Stmt::Value(id) if self.consumes.get(*id) == Some(&true) => self.consuming_fwd(*id),
             Stmt::Value(id) => self.value_fwd(*id),
             Stmt::If(i) => self.if_fwd(i),
             Stmt::Loop(l) => self.loop_fwd(l),
@@ -69,6 +70,21 @@ impl Emitter<'_> {
                 super::call::companion_call((&v, &pb), callee, passed, span)
             }
         }
+    }
+
+    /// A write that takes its array by value (`consume`), the array's shape bound first where
+    /// the reverse sweep reads it.
+    fn consuming_fwd(&self, id: ValueId) -> TokenStream {
+        let Def::Op { rule, args } = &self.tape.nodes[id].def else {
+            return self.value_fwd(id);
+        };
+        let a = args[0];
+        let shape = (self.shape_bound.get(a) == Some(&true)).then(|| {
+            let (z, v) = (slot_ident(crate::analyze::Slot::Shape(a)), self.val(a));
+            quote!(let #z = ::autodiff::__private::shape_of(&#v);)
+        });
+        let fwd = self.op_fwd(id, rule, args, true);
+        quote!(#shape #fwd)
     }
 
     /// The forward code of rule `rule`'s value `id`; `in_place`: with its first argument
@@ -190,7 +206,7 @@ impl Emitter<'_> {
         if !slots.is_empty() {
             let tape = name(format_args!("tape{}", block.region));
             let items = slots.iter().map(|&s| match s {
-                crate::analyze::Slot::Shape(v) => {
+                crate::analyze::Slot::Shape(v) if self.shape_bound.get(v) != Some(&true) => {
                     let v = self.val(v);
                     quote!(::autodiff::__private::shape_of(&#v))
                 }

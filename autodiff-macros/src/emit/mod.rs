@@ -1,6 +1,7 @@
 //! Emission: the companions' signatures, the forward sweep, the reverse sweep.
 mod call;
 mod capture;
+mod consume;
 mod forward;
 mod heads;
 pub mod jacobian;
@@ -51,6 +52,9 @@ pub struct Emitter<'a> {
     /// code, which `Shape` VJPs read instead of the value (`NAME_vjp`'s straight-line code:
     /// the value may then die at its last other reader; see `release`).
     pub shape_bound: std::rc::Rc<Vec<bool>>,
+    /// Per op: its forward takes its first argument by value (a write at the array's last
+    /// reader, in branches and loops: `consume`).
+    pub consumes: std::rc::Rc<Vec<bool>>,
     /// Each value's binding and adjoint names, made once (`names::value_ident`,
     /// `names::adjoint_ident`): a large body names each many times.
     idents: std::rc::Rc<(Vec<syn::Ident>, Vec<syn::Ident>)>,
@@ -82,6 +86,7 @@ impl<'a> Emitter<'a> {
         for (id, node) in tape.nodes.iter().enumerate() {
             by_region[node.region].push(id);
         }
+        let (consumes, shape_bound) = consume::consumed(tape, an);
         Emitter {
             sig,
             tape,
@@ -90,7 +95,8 @@ impl<'a> Emitter<'a> {
             stacked,
             by_region,
             unit: None,
-            shape_bound: std::rc::Rc::default(),
+            shape_bound: std::rc::Rc::new(shape_bound),
+            consumes: std::rc::Rc::new(consumes),
             idents: std::rc::Rc::new((
                 (0..tape.nodes.len()).map(names::value_ident).collect(),
                 (0..tape.nodes.len()).map(names::adjoint_ident).collect(),

@@ -167,17 +167,32 @@ impl Emitter<'_> {
             Def::Op { rule, args } => {
                 let call_args = self.call_args(rule, args);
                 let acc = private("accumulate", span);
-                let g_ref = quote!(#g);
-                let contributions = args.iter().zip(rule.args).filter_map(|(&a, kind)| {
-                    if !self.an.needs[a] {
-                        return None;
-                    }
-                    let da = self.adjoint_slot(a)?;
-                    let c = self.contribution(id, rule, &call_args, (a, kind), &g_ref)?;
-                    Some(quote_spanned!(span=> #acc(&mut #da, #c);))
+                // The adjoint's last reader: the first needed argument whose VJP can reuse
+                // the cotangent's buffer takes it by value, after the others (as in the
+                // straight-line sweep); a write's VJP then zeroes the written positions of
+                // the adjoint itself, with no copy.
+                let needed =
+                    |k: usize| self.an.needs[args[k]] && self.adjoint_slot(args[k]).is_some();
+                let owner = (0..args.len()).find(|&k| {
+                    needed(k) && rule.args[k].reuses_cotangent() && rule.saving.is_none()
                 });
+                let order = (0..args.len())
+                    .filter(|&k| needed(k) && Some(k) != owner)
+                    .chain(owner);
+                let contributions: Vec<TokenStream> = order
+                    .filter_map(|k| {
+                        let (a, kind) = (args[k], &rule.args[k]);
+                        let da = self.adjoint_slot(a)?;
+                        let g = match Some(k) == owner {
+                            true => quote!(#g),
+                            false => quote!(&#g),
+                        };
+                        let c = self.contribution(id, rule, &call_args, (a, kind), &g)?;
+                        Some(quote_spanned!(span=> #acc(&mut #da, #c);))
+                    })
+                    .collect();
                 quote! {
-                    if let ::core::option::Option::Some(#g) = &#d {
+                    if let ::core::option::Option::Some(#g) = #d.take() {
                         #(#contributions)*
                     }
                 }

@@ -1,0 +1,193 @@
+//! Writes in place in the general sweep (branches and loops): a write (`a[i] = e`, an
+//! `overwrites` rule) takes the array by value where it is the array's last reader, so a loop
+//! that fills an array element by element costs what it costs by hand, not a copy of the
+//! array per element.
+//!
+//! An array may be handed over when, in its own region, the write is its last forward reader
+//! (nothing after it, no nested `if` or loop, no region end reads it, and the write reads it
+//! once), and the reverse sweep never reads its value (a write's VJPs read only its shape and
+//! the index). Where the reverse sweep reads its shape, the shape gets a binding of its own
+//! before the write (`__ad_z{v}`), which the region's tape and the VJPs then use.
+use crate::analyze::Analysis;
+use crate::ir::{Block, Def, Stmt, Tape, ValueId};
+use crate::rules::Arg;
+
+/// Who reads a value last in its region.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Reader {
+    None,
+    /// The op of this id, reading it once.
+    Op(ValueId),
+    /// Anything else: an expression, a call, a nested `if` or loop, the region's end.
+    Other,
+}
+
+/// Per op: it takes its first argument by value; per value: its shape is bound before that.
+pub fn consumed(tape: &Tape, an: &Analysis) -> (Vec<bool>, Vec<bool>) {
+    let n = tape.nodes.len();
+    let (value_read, shape_read) = reverse_reads(tape, an);
+    let mut last = vec![Reader::None; n];
+    scan(tape, &tape.body, &mut last, &[tape.output]);
+    let reduction_regions: Vec<usize> = reduction_bodies(&tape.body, an);
+    let mut consumes = vec![false; n];
+    let mut bound = vec![false; n];
+    for (id, node) in tape.nodes.iter().enumerate() {
+        let Def::Op { rule, args } = &node.def else {
+            continue;
+        };
+        let Some(&v) = args.first() else {
+            continue;
+        };
+        if rule.overwrites
+            && last[v] == Reader::Op(id)
+            && !value_read[v]
+            && tape.nodes[v].region == node.region
+            && !matches!(tape.nodes[v].def, Def::Param { .. } | Def::DataParam { .. })
+            && !reduction_regions.contains(&node.region)
+        {
+            consumes[id] = true;
+            bound[v] = shape_read[v];
+        }
+    }
+    (consumes, bound)
+}
+
+/// The values whose value, and those whose shape, the reverse sweep reads.
+fn reverse_reads(tape: &Tape, an: &Analysis) -> (Vec<bool>, Vec<bool>) {
+    let n = tape.nodes.len();
+    let (mut value, mut shape) = (vec![false; n], vec![false; n]);
+    for (id, node) in tape.nodes.iter().enumerate() {
+        if !an.needs[id] {
+            continue;
+        }
+        if let Def::Op { rule, args } = &node.def {
+            let reads_args = rule.args.iter().any(|a| a.reads_args());
+            let reads_data = rule.args.iter().any(|a| matches!(a, Arg::Shape(_)));
+            for (&a, kind) in args.iter().zip(rule.args) {
+                match kind {
+                    Arg::Shape(_) => shape[a] = true,
+                    Arg::Data if reads_data => value[a] = true,
+                    _ if reads_args || rule.saving.is_some() => value[a] = true,
+                    _ => {}
+                }
+            }
+            if rule.args.iter().any(|a| a.reads_output()) {
+                value[id] = true;
+            }
+        }
+    }
+    for region in &an.remat {
+        for &u in region {
+            value[u] = true;
+            for &d in tape.nodes[u].def.reads() {
+                value[d] = true;
+            }
+        }
+    }
+    (value, shape)
+}
+
+/// Records the last reader of every value in its own region; `end` is what the region's end
+/// reads (its outgoing values).
+fn scan(tape: &Tape, block: &Block, last: &mut [Reader], end: &[ValueId]) {
+    let own = |v: ValueId| tape.nodes[v].region == block.region;
+    for stmt in &block.stmts {
+        match stmt {
+            Stmt::Value(id) => {
+                let reads = tape.nodes[*id].def.reads();
+                for &v in reads.iter().filter(|&&v| own(v)) {
+                    let once = reads.iter().filter(|&&w| w == v).count() == 1;
+                    let is_op = matches!(tape.nodes[*id].def, Def::Op { .. });
+                    last[v] = if once && is_op {
+                        Reader::Op(*id)
+                    } else {
+                        Reader::Other
+                    };
+                }
+            }
+            Stmt::If(i) => {
+                let then_out: Vec<ValueId> = i.phis.iter().map(|p| p.then).collect();
+                let else_out: Vec<ValueId> = i.phis.iter().map(|p| p.els).collect();
+                scan(tape, &i.then, last, &then_out);
+                scan(tape, &i.els, last, &else_out);
+                let mut nested = vec![i.cond];
+                nested.extend(then_out.iter().chain(&else_out));
+                nested.extend(reads_in(tape, &i.then));
+                nested.extend(reads_in(tape, &i.els));
+                nested
+                    .into_iter()
+                    .filter(|&v| own(v))
+                    .for_each(|v| last[v] = Reader::Other);
+            }
+            Stmt::Loop(l) => {
+                let next: Vec<ValueId> = l.carried.iter().map(|c| c.next).collect();
+                let mut body_end = next.clone();
+                if let crate::ir::LoopKind::While { cond, .. } = l.kind {
+                    body_end.push(cond);
+                }
+                scan(tape, &l.body, last, &body_end);
+                let mut nested: Vec<ValueId> = l.carried.iter().map(|c| c.entry).collect();
+                nested.extend(next);
+                if let crate::ir::LoopKind::Range { start, end, .. } = l.kind {
+                    nested.extend([start, end]);
+                }
+                nested.extend(reads_in(tape, &l.body));
+                nested
+                    .into_iter()
+                    .filter(|&v| own(v))
+                    .for_each(|v| last[v] = Reader::Other);
+            }
+            Stmt::Break { .. } => {}
+        }
+    }
+    end.iter()
+        .filter(|&&v| own(v))
+        .for_each(|&v| last[v] = Reader::Other);
+}
+
+/// Every value read by the statements of a block and of the blocks nested in it.
+fn reads_in(tape: &Tape, block: &Block) -> Vec<ValueId> {
+    let mut out = Vec::new();
+    for stmt in &block.stmts {
+        match stmt {
+            Stmt::Value(id) => out.extend(tape.nodes[*id].def.reads()),
+            Stmt::If(i) => {
+                out.push(i.cond);
+                out.extend(i.phis.iter().flat_map(|p| [p.then, p.els]));
+                out.extend(reads_in(tape, &i.then));
+                out.extend(reads_in(tape, &i.els));
+            }
+            Stmt::Loop(l) => {
+                out.extend(l.carried.iter().flat_map(|c| [c.entry, c.next]));
+                match l.kind {
+                    crate::ir::LoopKind::Range { start, end, .. } => out.extend([start, end]),
+                    crate::ir::LoopKind::While { cond, .. } => out.push(cond),
+                }
+                out.extend(reads_in(tape, &l.body));
+            }
+            Stmt::Break { .. } => {}
+        }
+    }
+    out
+}
+
+/// The body regions of the loops whose reverse code runs inside their forward loop.
+fn reduction_bodies(block: &Block, an: &Analysis) -> Vec<usize> {
+    let mut out = Vec::new();
+    for stmt in &block.stmts {
+        match stmt {
+            Stmt::If(i) => {
+                out.extend(reduction_bodies(&i.then, an));
+                out.extend(reduction_bodies(&i.els, an));
+            }
+            Stmt::Loop(l) => {
+                if an.reductions.get(l.id).is_some_and(Option::is_some) {
+                    out.push(l.body.region);
+                }
+                out.extend(reduction_bodies(&l.body, an));
+            }
+            Stmt::Value(_) | Stmt::Break { .. } => {}
+        }
+    }
+    out
+}
