@@ -22,15 +22,29 @@ enum Reader {
     Other,
 }
 
-/// Per op: it takes its first argument by value; per value: its shape is bound before that.
-pub fn consumed(tape: &Tape, an: &Analysis) -> (Vec<bool>, Vec<bool>) {
+/// What the general sweep hands over by value.
+#[derive(Default)]
+pub struct Consumed {
+    /// Per op: its forward takes its first argument by value.
+    pub consumes: Vec<bool>,
+    /// Per value: a write takes it by value (no later code names its binding).
+    pub handed_over: Vec<bool>,
+    /// Per value handed over: its shape is bound before the write (the reverse sweep reads it).
+    pub shape_bound: Vec<bool>,
+}
+
+/// Which writes take their array by value (see the module doc).
+pub fn consumed(tape: &Tape, an: &Analysis) -> Consumed {
     let n = tape.nodes.len();
     let (value_read, shape_read) = reverse_reads(tape, an);
     let mut last = vec![Reader::None; n];
     scan(tape, &tape.body, &mut last, &[tape.output]);
     let reduction_regions: Vec<usize> = reduction_bodies(&tape.body, an);
-    let mut consumes = vec![false; n];
-    let mut bound = vec![false; n];
+    let mut out = Consumed {
+        consumes: vec![false; n],
+        handed_over: vec![false; n],
+        shape_bound: vec![false; n],
+    };
     for (id, node) in tape.nodes.iter().enumerate() {
         let Def::Op { rule, args } = &node.def else {
             continue;
@@ -45,11 +59,12 @@ pub fn consumed(tape: &Tape, an: &Analysis) -> (Vec<bool>, Vec<bool>) {
             && !matches!(tape.nodes[v].def, Def::Param { .. } | Def::DataParam { .. })
             && !reduction_regions.contains(&node.region)
         {
-            consumes[id] = true;
-            bound[v] = shape_read[v];
+            out.consumes[id] = true;
+            out.handed_over[v] = true;
+            out.shape_bound[v] = shape_read[v];
         }
     }
-    (consumes, bound)
+    out
 }
 
 /// The values whose value, and those whose shape, the reverse sweep reads.

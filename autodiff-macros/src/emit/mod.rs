@@ -55,6 +55,8 @@ pub struct Emitter<'a> {
     /// Per op: its forward takes its first argument by value (a write at the array's last
     /// reader, in branches and loops: `consume`).
     pub consumes: std::rc::Rc<Vec<bool>>,
+    /// Per value: a write took it by value (its binding is gone after that).
+    pub handed_over: std::rc::Rc<Vec<bool>>,
     /// Each value's binding and adjoint names, made once (`names::value_ident`,
     /// `names::adjoint_ident`): a large body names each many times.
     idents: std::rc::Rc<(Vec<syn::Ident>, Vec<syn::Ident>)>,
@@ -86,7 +88,13 @@ impl<'a> Emitter<'a> {
         for (id, node) in tape.nodes.iter().enumerate() {
             by_region[node.region].push(id);
         }
-        let (consumes, shape_bound) = consume::consumed(tape, an);
+        // Only the general sweep hands arrays over this way; straight-line code has its own
+        // last-use analysis (`release`) and shape bindings.
+        let straight = tape.body.stmts.iter().all(|s| matches!(s, Stmt::Value(_)));
+        let consumed = match straight {
+            true => consume::Consumed::default(),
+            false => consume::consumed(tape, an),
+        };
         Emitter {
             sig,
             tape,
@@ -95,8 +103,9 @@ impl<'a> Emitter<'a> {
             stacked,
             by_region,
             unit: None,
-            shape_bound: std::rc::Rc::new(shape_bound),
-            consumes: std::rc::Rc::new(consumes),
+            shape_bound: std::rc::Rc::new(consumed.shape_bound),
+            consumes: std::rc::Rc::new(consumed.consumes),
+            handed_over: std::rc::Rc::new(consumed.handed_over),
             idents: std::rc::Rc::new((
                 (0..tape.nodes.len()).map(names::value_ident).collect(),
                 (0..tape.nodes.len()).map(names::adjoint_ident).collect(),

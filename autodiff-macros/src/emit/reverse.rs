@@ -24,7 +24,9 @@ impl Emitter<'_> {
             let d = self.adj(id);
             // Typed after the value where its binding is in scope, so rustc knows the type
             // at once (untyped slots make type checking of long bodies slow).
-            let in_scope = region == 0
+            // (Not an array a write took by value: `consume`.)
+            let handed_over = self.handed_over.get(id) == Some(&true);
+            let in_scope = !handed_over && region == 0
                 || self.unit.is_some()
                 || self.an.residuals[region].contains(&crate::analyze::Slot::Value(id))
                 || self.an.remat[region].contains(&id);
