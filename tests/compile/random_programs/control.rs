@@ -145,7 +145,12 @@ impl Gen<'_> {
         forms.push(("0..3".to_string(), 0, 3));
         forms.push(("2..5".to_string(), 2, 5));
         let (range, lo, hi) = self.rng.pick(&forms).clone();
-        self.line(&format!("for {i} in {range} {{"));
+        let label = self.rng.chance(0.5).then(|| self.fresh("'l"));
+        match &label {
+            Some(l) => self.line(&format!("{l}: for {i} in {range} {{")),
+            None => self.line(&format!("for {i} in {range} {{")),
+        }
+        self.loop_labels.push(label);
         self.idx.push(Idx {
             name: i.clone(),
             lo,
@@ -160,6 +165,7 @@ impl Gen<'_> {
         self.branch = outer;
         self.nesting -= 1;
         self.loops.pop();
+        self.loop_labels.pop();
         self.idx.retain(|x| x.name != i);
         self.line("}");
     }
@@ -204,7 +210,16 @@ impl Gen<'_> {
         } else {
             String::new()
         };
-        self.line(&format!("while {c} < {bound}{cond} {{"));
+        // Half the time as `loop` with the test as its first statement.
+        if self.rng.chance(0.5) {
+            self.line("loop {");
+            self.line(&format!("    if !({c} < {bound}{cond}) {{"));
+            self.line("        break;");
+            self.line("    }");
+        } else {
+            self.line(&format!("while {c} < {bound}{cond} {{"));
+        }
+        self.loop_labels.push(None);
         self.idx.push(Idx {
             name: c.clone(),
             lo: 0,
@@ -222,6 +237,7 @@ impl Gen<'_> {
         self.indent -= 1;
         self.nesting -= 1;
         self.loops.pop();
+        self.loop_labels.pop();
         self.idx.retain(|x| x.name != c);
         self.line("}");
     }
@@ -237,13 +253,30 @@ impl Gen<'_> {
         self.line("}");
     }
 
-    /// `if cond { break; }` (or `continue;` in a `for` loop, where it cannot skip a counter).
+    /// `if cond { break; }` (or `continue;` in a `for` loop, where it cannot skip a counter),
+    /// now and then to a labeled outer loop (`break 'l;`, `continue 'l;` of a `for`), or a
+    /// `return` from inside the loop.
     pub(crate) fn jump(&mut self) {
         let c = self.condition();
-        let word = if self.loops.last() == Some(&true) && self.rng.chance(0.3) {
-            "continue"
+        let inner = self.loops.len().saturating_sub(1);
+        let outer: Vec<(usize, String)> = self.loop_labels[..inner]
+            .iter()
+            .enumerate()
+            .filter_map(|(k, l)| l.clone().map(|l| (k, l)))
+            .collect();
+        let word = if self.rng.chance(0.15) {
+            let d = self.expr_depth();
+            format!("return {}", self.gen_s(d, false).code)
+        } else if !outer.is_empty() && self.rng.chance(0.7) {
+            let (k, label) = self.rng.pick(&outer).clone();
+            match self.loops[k] && self.rng.chance(0.5) {
+                true => format!("continue {label}"),
+                false => format!("break {label}"),
+            }
+        } else if self.loops.last() == Some(&true) && self.rng.chance(0.3) {
+            "continue".to_string()
         } else {
-            "break"
+            "break".to_string()
         };
         self.line(&format!("if {c} {{"));
         self.indent += 1;

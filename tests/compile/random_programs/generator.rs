@@ -7,8 +7,8 @@
 //! This file only declares the parts: `types` (the RNG, the types and the generator state),
 //! `program` (one function), `scope` (variables in scope and leaves), `expr` (typed
 //! expressions), `functions` (methods and runtime functions), `calls` (calls between the
-//! generated functions), `statements` (bindings and updates), `control` (`if`, loops, jumps)
-//! and `writer` (the source the test compiles, with the harness `harness.rs`).
+//! generated functions), `statements` (bindings and updates), `control` (`if`, loops, jumps),
+//! `writes` (writes into local arrays, `match`) and `writer` (the source the test compiles, with the harness `harness.rs`).
 #[path = "calls.rs"]
 mod calls;
 #[path = "control.rs"]
@@ -27,5 +27,7 @@ mod statements;
 mod types;
 #[path = "writer.rs"]
 mod writer;
+#[path = "writes.rs"]
+mod writes;
 
 pub use writer::source;

@@ -86,6 +86,7 @@ pub fn program(rng: &mut Rng, id: usize, module: usize, helpers: &[Program]) -> 
         indent: 1,
         fresh: 0,
         loops: Vec::new(),
+        loop_labels: Vec::new(),
         nesting: 0,
         has_k,
         labels: !labels.is_empty(),

@@ -18,9 +18,11 @@ impl Gen<'_> {
             if can_nest { 3 } else { 0 },                      // if
             if can_nest { 3 } else { 0 },                      // for
             if can_nest && self.nesting == 0 { 2 } else { 0 }, // while
-            if in_loop || no_jump { 0 } else { 1 },            // early return
-            if in_loop && !no_jump { 2 } else { 0 },           // break / continue
+            if no_jump { 0 } else { 1 },                       // early return (in loops too)
+            if in_loop && !no_jump { 2 } else { 0 },           // break / continue / return
             2,                                                 // shadowing
+            2,                                                 // a write into an array
+            if can_nest { 1 } else { 0 },                      // match
         ];
         match self.rng.weighted(&weights) {
             0 => self.let_stmt(),
@@ -31,7 +33,9 @@ impl Gen<'_> {
             5 => self.while_stmt(),
             6 => self.early_return(),
             7 => self.jump(),
-            _ => self.shadow(),
+            8 => self.shadow(),
+            9 => self.write_stmt(),
+            _ => self.match_stmt(),
         }
     }
 

@@ -217,6 +217,8 @@ pub(crate) struct Gen<'a> {
     pub(crate) fresh: usize,
     /// Loops around the current statement: `true` for `for`, `false` for `while`.
     pub(crate) loops: Vec<bool>,
+    /// The label of each of those loops, if it has one (`'l3: for ..`).
+    pub(crate) loop_labels: Vec<Option<String>>,
     /// Nesting of `if`/loops around the current statement.
     pub(crate) nesting: usize,
     pub(crate) has_k: bool,
