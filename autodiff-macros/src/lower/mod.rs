@@ -5,6 +5,7 @@
 //! `return`, `break` and `continue` are lowered by moving the statements that follow a
 //! diverging `if` into its branches (the continuation), so every region is straight-line
 //! code ending in one place.
+mod calls;
 mod control;
 mod desugar;
 mod expr;
@@ -12,7 +13,7 @@ mod matching;
 mod rename;
 mod writes;
 
-pub use expr::pullback_name;
+pub use calls::pullback_name;
 
 use crate::emit::names::value_ident;
 use crate::errors::Errors;

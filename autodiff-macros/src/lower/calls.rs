@@ -1,0 +1,98 @@
+//! Calls in a body: a rule of the table (`sigmoid(&z)`), an array constructor
+//! (`Array1::zeros(n)`), a call on data only, or a call to another differentiated function
+//! through its pullback companion.
+use super::Lowerer;
+use super::expr::strip_parens;
+use crate::ir::{Def, ValueId};
+use crate::rules::{self, Syntax};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use syn::spanned::Spanned;
+use syn::{Expr, Ident};
+
+impl Lowerer<'_> {
+    pub(super) fn call(&mut self, c: &syn::ExprCall) -> Option<ValueId> {
+        let span = c.span();
+        let Expr::Path(path) = strip_parens(&c.func) else {
+            return self.fail(
+                &c.func,
+                "only calls to named functions are supported in #[differentiate] bodies",
+            );
+        };
+        let Some(last) = path.path.segments.last() else {
+            return self.fail(path, "empty path");
+        };
+        let name = last.ident.to_string();
+        let mut args = Vec::new();
+        for a in &c.args {
+            args.push(self.value(a));
+        }
+        let args: Vec<ValueId> = args.into_iter().collect::<Option<_>>()?;
+        // `Array1::zeros(n)`, `Array2::<f64>::ones((r, c))`: a float array (data until a
+        // write puts a differentiable value into it).
+        let owner = path.path.segments.iter().rev().nth(1);
+        if matches!(name.as_str(), "zeros" | "ones")
+            && owner.is_some_and(|o| o.ident.to_string().starts_with("Array"))
+            && args.iter().all(|&a| !self.maybe_active[a])
+        {
+            let arg_tokens: Vec<TokenStream> = args.iter().map(|&a| self.tokens(a)).collect();
+            return Some(self.expr(quote!(#path(#(#arg_tokens),*)), args, span, true));
+        }
+        if let Some(rule) = rules::find(Syntax::Function, &name) {
+            if args.len() != rule.args.len() {
+                return self.fail(c, format!("`{name}` takes {} argument(s)", rule.args.len()));
+            }
+            return Some(self.op(rule, args, span));
+        }
+        if !args.iter().any(|&a| self.maybe_active[a]) {
+            // A call on data only (`Axis(1)`, `usize::min(a, b)`): data.
+            let arg_tokens: Vec<TokenStream> = args.iter().map(|&a| self.tokens(a)).collect();
+            return Some(self.opaque_expr(quote!(#path(#(#arg_tokens),*)), args, span));
+        }
+        // A call to another #[differentiate] function, through its pullback companion.
+        let passed = c
+            .args
+            .iter()
+            .zip(&args)
+            .map(|(syntax, &v)| self.passed(syntax, v))
+            .collect();
+        let active = args.iter().any(|&a| self.maybe_active[a]);
+        Some(self.push(
+            Def::Call {
+                callee: path.path.clone(),
+                args,
+                passed,
+            },
+            span,
+            true,
+            active,
+        ))
+    }
+
+    /// How an argument is handed to a differentiated callee: as the user wrote it, but with
+    /// our bindings (a parameter by its own name, a reference to a local, a clone of a local
+    /// the user moved).
+    fn passed(&self, syntax: &Expr, v: ValueId) -> TokenStream {
+        let by_ref = matches!(strip_parens(syntax), Expr::Reference(_));
+        let t = self.tokens(v);
+        match &self.nodes[v].def {
+            // A parameter by its own name, as the user passed it (deref coercion applies).
+            Def::Param { index } if !self.sig.params[*index].owned_array() => {
+                let p = &self.sig.params[*index].ident;
+                if by_ref { quote!(&#p) } else { quote!(#p) }
+            }
+            _ if by_ref => quote!(&#t),
+            _ => quote!(::core::clone::Clone::clone(&#t)),
+        }
+    }
+}
+
+/// The pullback companion a caller uses (next to the callee; `emit/call.rs` says how a caller
+/// finds it, or reports that there is none).
+pub fn pullback_name(name: &Ident) -> Ident {
+    format_ident!(
+        "__ad_annotate_with_differentiate_{}",
+        name,
+        span = name.span()
+    )
+}
