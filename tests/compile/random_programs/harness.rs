@@ -1,7 +1,8 @@
 // ---------------------------------------------------------------------------------------
 // The harness (tests/compile/random_programs/harness.rs, appended to each part): for
 // each program and a few random inputs, `NAME_grad` against central finite differences of
-// the original function and `NAME_vjp` against `seed * grad`.
+// the original function, `NAME_vjp` against `seed * grad`, and for a program with a twin
+// `NAME_j` (output `[f, f²]`), `NAME_j_jacobian` against `[grad; 2 f grad]`.
 // ---------------------------------------------------------------------------------------
 
 /// One generated function, its companions and how to rebuild its arguments from flat vectors
@@ -17,6 +18,8 @@ struct Case {
     f: fn(&[Vec<f64>], usize) -> f64,
     grad: fn(&[Vec<f64>], usize) -> (f64, Vec<Vec<f64>>),
     vjp: fn(&[Vec<f64>], usize, f64) -> (f64, Vec<Vec<f64>>),
+    /// The twin's value and Jacobian blocks (row-major: 2 rows), if it has one.
+    jac: Option<fn(&[Vec<f64>], usize) -> (Vec<f64>, Vec<Vec<f64>>)>,
 }
 
 fn a1(v: &[f64]) -> Array1<f64> {
@@ -44,6 +47,12 @@ impl Flat for Array1<f64> {
 }
 
 impl Flat for Array2<f64> {
+    fn flat(self) -> Vec<f64> {
+        self.iter().copied().collect()
+    }
+}
+
+impl Flat for autodiff::ndarray::ArrayD<f64> {
     fn flat(self) -> Vec<f64> {
         self.iter().copied().collect()
     }
@@ -215,6 +224,24 @@ fn check(case: &Case, p: &[Vec<f64>], k: usize, seed: f64) -> Outcome {
         }
     } else {
         problems += "  NAME_vjp gives a different number of gradients than NAME_grad\n";
+    }
+    if let Some(jac) = case.jac {
+        match catch("NAME_j_jacobian", || jac(p, k)) {
+            Err(m) => problems += &format!("  {m}\n"),
+            Ok((value, blocks)) => {
+                if value.len() != 2 || !(rel(value[0], v) <= 1e-12) || !(rel(value[1], v * v) <= 1e-10) {
+                    problems += &format!("  NAME_j_jacobian value {value:?}, want [{v:e}, {:e}]\n", v * v);
+                }
+                for (i, (block, g)) in blocks.iter().zip(&grad).enumerate() {
+                    let want: Vec<f64> = g.iter().copied().chain(g.iter().map(|d| 2.0 * v * d)).collect();
+                    let ok = block.len() == want.len()
+                        && block.iter().zip(&want).all(|(a, b)| rel(*a, *b) <= 1e-10);
+                    if !ok {
+                        problems += &format!("  NAME_j_jacobian block #{i}: {block:?}, want [grad; 2 f grad] = {want:?}\n");
+                    }
+                }
+            }
+        }
     }
     if problems.is_empty() {
         Outcome::Ok

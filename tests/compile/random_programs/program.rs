@@ -100,6 +100,10 @@ pub fn program(rng: &mut Rng, id: usize, module: usize, helpers: &[Program]) -> 
         g.statement();
     }
     let fin = g.final_expr();
+    // A twin with a 1-D output `[f, f²]` and `jacobian`, where the body returns nowhere else:
+    // its Jacobian's rows are then the gradient and `2 f` times it.
+    let body = g.out.clone();
+    let jacobian = !body.contains("return ") && g.rng.chance(0.3);
     if g.rng.chance(0.2) {
         g.line(&format!("return {};", fin.code));
     } else {
@@ -125,11 +129,22 @@ pub fn program(rng: &mut Rng, id: usize, module: usize, helpers: &[Program]) -> 
             format!("{name}: {ty}")
         })
         .collect();
-    let source = format!(
+    let mut source = format!(
         "{attr}\npub fn {name}({}) -> f64 {{\n{}}}\n",
         sig.join(", "),
         g.out
     );
+    if jacobian {
+        let attr = match attr.strip_suffix(")]") {
+            Some(head) if restrict => format!("{head}, jacobian)]"),
+            _ => "#[differentiate(jacobian)]".to_string(),
+        };
+        source += &format!(
+            "\n{attr}\npub fn {name}_j({}) -> Array1<f64> {{\n{body}    let jf = {};\n    let mut jout = Array1::<f64>::zeros(2);\n    jout[0] = jf;\n    jout[1] = jf * jf;\n    jout\n}}\n",
+            sig.join(", "),
+            fin.code
+        );
+    }
     let depth = g.depth;
     Program {
         name,
@@ -139,6 +154,7 @@ pub fn program(rng: &mut Rng, id: usize, module: usize, helpers: &[Program]) -> 
         source,
         depth,
         labels,
+        jacobian,
     }
 }
 

@@ -95,6 +95,8 @@ pub struct Program {
     pub depth: usize,
     /// The labels passed as `lab`, if it has that parameter.
     pub labels: Vec<usize>,
+    /// Has a twin `NAME_j` with `#[differentiate(jacobian)]` returning `[f, f²]`.
+    pub jacobian: bool,
 }
 
 #[derive(Clone)]

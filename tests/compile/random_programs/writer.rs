@@ -163,6 +163,17 @@ fn case(p: &Program) -> String {
         grads.join(", ")
     )
     .unwrap();
+    if p.jacobian {
+        let blocks: Vec<String> = (0..p.active.len()).map(|i| format!("fl(j.{i})")).collect();
+        writeln!(
+            s,
+            "            jac: Some(|p, k| {{ let (v, j) = {path}_j_jacobian({args}); (fl(v), vec![{}]) }}),",
+            blocks.join(", ")
+        )
+        .unwrap();
+    } else {
+        writeln!(s, "            jac: None,").unwrap();
+    }
     writeln!(s, "        }},").unwrap();
     s
 }
