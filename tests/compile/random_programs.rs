@@ -1,10 +1,14 @@
 //! Differential testing on random programs: a seeded generator writes functions in the
-//! syntax of `docs/API.md` (scalars, vectors and matrices, broadcasting, every listed method
-//! and runtime function, shadowing, `let mut` updates, `if`/`else` on values that depend on
-//! the inputs, `for` and `while` loops with run-time trip counts, `break`/`continue`, early
-//! `return`, indexing and slicing, calls between the generated functions across modules and
-//! `wrt(..)`), and a harness checks each `NAME_grad` against central finite differences of
-//! the original function and each `NAME_vjp` against `seed * grad`, on a few random inputs.
+//! syntax of `docs/API.md` and API v2 (scalars, vectors and matrices, broadcasting, every
+//! listed method and runtime function, shadowing, `let mut` updates, `if`/`else` on values
+//! that depend on the inputs, `for`, `while` and `loop` with run-time trip counts,
+//! `break`/`continue` (also to a labeled outer loop), `return` anywhere, `match` on a loop
+//! index, writes into local arrays (elements, compound updates, rows, columns, slices, arrays
+//! built with `zeros` and filled in loops), indexing and slicing, float-slice parameters,
+//! calls between the generated functions across modules and `wrt(..)`), and a harness checks
+//! each `NAME_grad` against central finite differences of the original function, each
+//! `NAME_vjp` against `seed * grad` and, for a third of the programs, the `jacobian` of a twin
+//! with the output `[f, f²]` against `[grad; 2 f grad]`, on a few random inputs.
 //!
 //! The build script (`build.rs`) writes the programs into `$OUT_DIR/random_programs.rs`,
 //! which is compiled into this test: one crate, one link. Parts of at most 300 programs are

@@ -24,6 +24,8 @@ impl Gen<'_> {
                         Param::Float(t) if refs_only => !self.ref_vars(*t).is_empty(),
                         Param::Float(t) => self.avail(*t),
                         Param::Labels(r, c) => self.labels && (*r, *c) == (self.m, self.n),
+                        // The caller's own slice, of the same length.
+                        Param::Slice(len) => self.slice == Some(*len),
                     })
             })
             .collect();
@@ -63,6 +65,7 @@ impl Gen<'_> {
                     }
                 }
                 Param::Labels(..) => args.push("lab".to_string()),
+                Param::Slice(_) => args.push("sl".to_string()),
                 Param::K => {
                     if self.has_k && self.rng.chance(0.5) {
                         args.push("k".to_string());

@@ -142,6 +142,9 @@ impl Gen<'_> {
             forms.push(("(0..k).rev()".to_string(), 0, 3));
             forms.push(("0..=k".to_string(), 0, 4));
         }
+        if let Some(len) = self.slice {
+            forms.push(("0..sl.len()".to_string(), 0, len));
+        }
         forms.push(("0..3".to_string(), 0, 3));
         forms.push(("2..5".to_string(), 2, 5));
         let (range, lo, hi) = self.rng.pick(&forms).clone();

@@ -52,6 +52,12 @@ impl Flat for Array2<f64> {
     }
 }
 
+impl Flat for Vec<f64> {
+    fn flat(self) -> Vec<f64> {
+        self
+    }
+}
+
 impl Flat for autodiff::ndarray::ArrayD<f64> {
     fn flat(self) -> Vec<f64> {
         self.iter().copied().collect()

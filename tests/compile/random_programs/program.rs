@@ -43,6 +43,11 @@ pub fn program(rng: &mut Rng, id: usize, module: usize, helpers: &[Program]) -> 
         let at = rng.below(params.len() + 1);
         params.insert(at, ("lab".to_string(), Param::Labels(m, n)));
     }
+    let slice = rng.chance(0.2).then_some(n);
+    if let Some(len) = slice {
+        let at = rng.below(params.len() + 1);
+        params.insert(at, ("sl".to_string(), Param::Slice(len)));
+    }
     let floats: Vec<usize> = (0..params.len())
         .filter(|&i| params[i].1.is_float())
         .collect();
@@ -70,7 +75,7 @@ pub fn program(rng: &mut Rng, id: usize, module: usize, helpers: &[Program]) -> 
                 view: false,
                 maybe_data: false,
             }),
-            Param::K | Param::Labels(..) => None,
+            Param::K | Param::Labels(..) | Param::Slice(_) => None,
         })
         .collect::<Vec<_>>();
     let mut g = Gen {
@@ -90,6 +95,7 @@ pub fn program(rng: &mut Rng, id: usize, module: usize, helpers: &[Program]) -> 
         nesting: 0,
         has_k,
         labels: !labels.is_empty(),
+        slice,
         depth: 0,
         branch: Branch::Free,
     };
@@ -125,6 +131,7 @@ pub fn program(rng: &mut Rng, id: usize, module: usize, helpers: &[Program]) -> 
                 Param::Float(Ty::M(..)) => "&Array2<f64>",
                 Param::K => "usize",
                 Param::Labels(..) => "&[usize]",
+                Param::Slice(_) => "&[f64]",
             };
             format!("{name}: {ty}")
         })

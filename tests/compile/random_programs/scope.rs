@@ -116,7 +116,7 @@ impl Gen<'_> {
     /// A scalar leaf: a variable, a literal, an element read, a cast of an index.
     pub(crate) fn leaf_s(&mut self, nonlit: bool) -> E {
         loop {
-            match self.rng.weighted(&[5, 2, 4, 1, 1]) {
+            match self.rng.weighted(&[5, 2, 4, 1, 1, 2]) {
                 0 => {
                     let vs: Vec<Var> = self
                         .visible_of(Ty::S)
@@ -156,6 +156,11 @@ impl Gen<'_> {
                         .rng
                         .pick(&["std::f64::consts::PI", "std::f64::consts::E"]);
                     return E::new(format!("({c} * 0.2)"), Ty::S).atom();
+                }
+                _ if self.slice.is_some() => {
+                    let len = self.slice.unwrap_or(1);
+                    let i = self.index_below(len);
+                    return E::new(format!("sl[{i}]"), Ty::S).atom();
                 }
                 _ => {}
             }

@@ -62,11 +62,13 @@ pub enum Param {
     K,
     /// `lab: &[usize]`, labels for `cross_entropy` of an `[r, c]` matrix (fixed per program).
     Labels(usize, usize),
+    /// `sl: &[f64]` of this length: a float slice, read as `sl[i]` and `sl.len()`.
+    Slice(usize),
 }
 
 impl Param {
     pub(crate) fn is_float(self) -> bool {
-        matches!(self, Param::Float(_))
+        matches!(self, Param::Float(_) | Param::Slice(_))
     }
 }
 
@@ -226,6 +228,8 @@ pub(crate) struct Gen<'a> {
     pub(crate) has_k: bool,
     /// Has `lab: &[usize]` (labels for an `[m, n]` matrix).
     pub(crate) labels: bool,
+    /// The float slice parameter `sl` and its length, if there is one.
+    pub(crate) slice: Option<usize>,
     pub(crate) depth: usize,
     /// What the branches of the enclosing `if` statements may contain (known bug 5).
     pub(crate) branch: Branch,

@@ -111,6 +111,11 @@ fn case(p: &Program) -> String {
                 shapes.push(format!("&[{r}, {c}]"));
                 slot += 1;
             }
+            Param::Slice(l) => {
+                args.push(format!("&p[{slot}][..]"));
+                shapes.push(format!("&[{l}]"));
+                slot += 1;
+            }
             Param::K => args.push("k".to_string()),
             Param::Labels(..) => {
                 let l: Vec<String> = p.labels.iter().map(|l| l.to_string()).collect();

@@ -131,7 +131,7 @@ impl Gen<'_> {
     }
 
     /// An index into `0..len`: a literal, or a loop index known to stay in range.
-    fn index_below(&mut self, len: usize) -> String {
+    pub(crate) fn index_below(&mut self, len: usize) -> String {
         let fits: Vec<String> = self
             .idx
             .iter()
