@@ -166,6 +166,8 @@ pub(crate) fn assert_same_shape(op: &str, value: &[usize], adjoint: &[usize]) {
 pub trait Cotangent<'a, O: Clone> {
     /// The cotangent, borrowed or owned.
     fn into_cow(self) -> Cow<'a, O>;
+    /// The cotangent owned: itself, or a copy of the borrowed one.
+    fn into_owned(self) -> O;
 }
 
 impl<'a, O: Clone> Cotangent<'a, O> for &'a O {
@@ -173,12 +175,20 @@ impl<'a, O: Clone> Cotangent<'a, O> for &'a O {
     fn into_cow(self) -> Cow<'a, O> {
         Cow::Borrowed(self)
     }
+    #[inline]
+    fn into_owned(self) -> O {
+        self.clone()
+    }
 }
 
 impl<'a, O: Clone + 'a> Cotangent<'a, O> for O {
     #[inline]
     fn into_cow(self) -> Cow<'a, O> {
         Cow::Owned(self)
+    }
+    #[inline]
+    fn into_owned(self) -> O {
+        self
     }
 }
 

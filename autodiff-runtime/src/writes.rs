@@ -75,7 +75,7 @@ where
     D: Dimension + 'g,
     I: NdIndex<D> + Copy,
 {
-    let mut g = g.into_cow().into_owned();
+    let mut g = g.into_owned();
     if let Some(slot) = g.get_mut(i) {
         *slot = A::zero();
     }
@@ -146,7 +146,7 @@ where
     D: Dimension + 'g,
     I: SliceArg<D> + Copy,
 {
-    let mut g = g.into_cow().into_owned();
+    let mut g = g.into_owned();
     g.slice_mut(info).fill(A::zero());
     g
 }
