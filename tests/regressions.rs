@@ -223,3 +223,77 @@ fn adjoints_given_by_value_keep_every_gradient() {
     let num_b = numeric_gradient(|b: &Array1<f64>| reused_cotangents(&x, b), &b, H);
     assert!(max_relative_error(&db, &num_b) < 1e-6, "{db} vs {num_b}");
 }
+
+mod found_by_writes {
+    use autodiff::ndarray::Array1;
+    use autodiff::prelude::*;
+
+    #[differentiate]
+    pub fn total(x: &Array1<f64>) -> f64 {
+        x.sum()
+    }
+
+    #[differentiate(wrt(y))]
+    pub fn dot(x: &Array1<f64>, y: &Array1<f64>) -> f64 {
+        (x * y).sum()
+    }
+}
+
+/// Found by the random programs once they wrote arrays: a loop's array that is both carried
+/// out of an iteration and the left operand of a `+=` there kept its shape on the loop's tape
+/// after moving it out (E0382). The kept shapes are now taken before the outgoing values.
+#[differentiate]
+fn carried_and_shape_kept(sl: &[f64], x: &Array1<f64>, a: f64) -> f64 {
+    let mut t4 = Array1::<f64>::zeros(4);
+    for i5 in 0..4 {
+        t4[i5] = (found_by_writes::total(x) * x[4 - 1 - i5]).tanh();
+    }
+    if a >= x[2] {
+        if x.tanh().mean().unwrap() < a {
+            return sl[2];
+        }
+        t4 = (&t4 * 0.5 + x).tanh();
+    }
+    let v6 = x.sum();
+    for _ in 2..5 {
+        t4 += &sigmoid(x);
+        if (sl[1] * v6) < x[2] {
+            t4 += &x.sin();
+            return found_by_writes::dot(&(-x), &(&t4 + a));
+        }
+    }
+    v6 + t4.sum()
+}
+
+#[test]
+fn an_outgoing_array_whose_shape_is_kept() {
+    let x = array![0.3, -0.2, 0.5, 0.1];
+    for (sl, a) in [
+        ([0.1, 0.2, 0.3], 0.4),
+        ([0.1, -5.0, 0.3], 0.1),
+        ([0.1, 0.2, 0.7], 2.0),
+    ] {
+        let (v, (dsl, dx, da)) = carried_and_shape_kept_grad(&sl, &x, a);
+        assert!((v - carried_and_shape_kept(&sl, &x, a)).abs() < 1e-12);
+        let nx = numeric_gradient(|x: &Array1<f64>| carried_and_shape_kept(&sl, x, a), &x, H);
+        assert!(max_relative_error(&dx, &nx) < 1e-6, "{dx} vs {nx}");
+        let na = numeric_derivative(|a| carried_and_shape_kept(&sl, &x, a), a, H);
+        assert!((da - na).abs() < 1e-6 * (1.0 + na.abs()));
+        for k in 0..3 {
+            let mut s = sl;
+            let ns = numeric_derivative(
+                |v| {
+                    s[k] = v;
+                    carried_and_shape_kept(&s, &x, a)
+                },
+                sl[k],
+                H,
+            );
+            assert!(
+                (dsl[k] - ns).abs() < 1e-6 * (1.0 + ns.abs()),
+                "{k}: {} vs {ns}",
+                dsl[k]
+            );
+        }
+    }
+}

@@ -202,16 +202,21 @@ impl Emitter<'_> {
             }
         });
         let out = name(format_args!("out"));
-        let mut code = quote!(let #out = (#(#values,)*););
+        // The kept shapes first: an outgoing value moves into `out`.
+        let mut code: TokenStream = slots
+            .iter()
+            .filter_map(|&s| match s {
+                crate::analyze::Slot::Shape(v) if self.shape_bound.get(v) != Some(&true) => {
+                    let (z, v) = (slot_ident(s), self.val(v));
+                    Some(quote!(let #z = ::autodiff::__private::shape_of(&#v);))
+                }
+                _ => None,
+            })
+            .collect();
+        code.extend(quote!(let #out = (#(#values,)*);));
         if !slots.is_empty() {
             let tape = name(format_args!("tape{}", block.region));
-            let items = slots.iter().map(|&s| match s {
-                crate::analyze::Slot::Shape(v) if self.shape_bound.get(v) != Some(&true) => {
-                    let v = self.val(v);
-                    quote!(::autodiff::__private::shape_of(&#v))
-                }
-                _ => slot_ident(s).to_token_stream(),
-            });
+            let items = slots.iter().map(|&s| slot_ident(s).to_token_stream());
             code.extend(match self.shapes_only(block.region) {
                 true => quote!(::autodiff::__private::push_shapes(&mut #tape, (#(#items,)*));),
                 false => quote!(#tape.push((#(#items,)*));),
