@@ -123,7 +123,7 @@ pub fn slice_vjp<A: Scalar, S: Data<Elem = A>, D: Dimension, I: SliceArg<D> + Co
     dx
 }
 
-/// The adjoint of one row or column read by [`row`] or [`column`]: `value` along `axis` at
+/// The adjoint of one row or column read by [`row()`] or [`column()`]: `value` along `axis` at
 /// `index` of a matrix of shape `dim`. Added into the matrix's adjoint in place (one pass
 /// over the lane), never as a dense matrix.
 #[derive(Clone, Debug)]
@@ -188,7 +188,7 @@ fn lane<A: Scalar, S: Data<Elem = A>>(
     x.index_axis(axis, i).to_owned()
 }
 
-/// VJP of [`row`]: y = x.row(i); dx.row(i) += g (a sparse contribution).
+/// VJP of [`row()`]: y = x.row(i); dx.row(i) += g (a sparse contribution).
 pub fn row_vjp<A: Scalar, S: Data<Elem = A>>(
     x: &ArrayBase<S, Ix2>,
     i: usize,
@@ -202,7 +202,7 @@ pub fn row_vjp<A: Scalar, S: Data<Elem = A>>(
     }
 }
 
-/// VJP of [`column`]: y = x.column(j); dx.column(j) += g (a sparse contribution).
+/// VJP of [`column()`]: y = x.column(j); dx.column(j) += g (a sparse contribution).
 pub fn column_vjp<A: Scalar, S: Data<Elem = A>>(
     x: &ArrayBase<S, Ix2>,
     j: usize,

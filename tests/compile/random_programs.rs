@@ -44,8 +44,8 @@
 //! 9. (fixed) What bug 6 fixed still failed for a shape read: `let c: f64 = 0.0;
 //!    let v = x / c.exp(); v.len()` did not compile (E0282): the annotation was dropped.
 //! 10. (fixed) An array carried out of a loop iteration and also the left operand of a `+=`
-//!    there had its shape pushed on the loop's tape after it moved out (E0382), once writes
-//!    and `return` inside loops were generated (seed 11, 1,500 programs).
+//!     there had its shape pushed on the loop's tape after it moved out (E0382), once writes
+//!     and `return` inside loops were generated (seed 11, 1,500 programs).
 
 /// What one part's checks found.
 pub struct Summary {

@@ -22,10 +22,12 @@
 mod csv;
 mod error;
 mod idx;
+mod text;
 
 pub use csv::{load_csv, load_csv_gz};
 pub use error::DataError;
 pub use idx::load_idx;
+pub use text::read_text;
 
 use ndarray::{Array2, ArrayView2, Axis, Slice};
 
