@@ -1,18 +1,21 @@
 //! ADBench's objectives, written as plain Rust and differentiated by `#[differentiate]`
-//! (microsoft/ADBench: Srajer, Buchanan and Fitzgibbon, 2018). This version has GMM; LSTM
-//! and bundle adjustment are not written yet.
+//! (microsoft/ADBench: Srajer, Buchanan and Fitzgibbon, 2018). This version has GMM and
+//! LSTM; bundle adjustment is not written yet.
 //!
 //! ```text
 //! cargo run --release --example adbench -- gmm data/adbench/gmm/gmm_d2_K5.txt out/ [--min-time 0.5] [--time-limit 10]
+//! cargo run --release --example adbench -- lstm data/adbench/lstm/lstm_l2_c1024.txt out/
 //! ```
 //!
 //! Reads an ADBench input (plain or `.gz`), writes `NAME_F_autodiff.txt` (the objective) and
 //! `NAME_J_autodiff.txt` (the gradient, one component per line, in ADBench's order) into
 //! the output folder, checks the value against a port of ADBench's C++ loops and the
-//! gradient against central finite differences on a sample of coordinates, and prints
+//! gradient against central finite differences on a sample of coordinates (on the first
+//! characters only for LSTM), and prints
 //! `objective_s=<s> gradient_s=<s>`: each the minimum time per call by ADBench's
 //! methodology (`timing.rs`).
 mod gmm;
+mod lstm;
 mod timing;
 
 use clap::{Parser, ValueEnum};
@@ -22,7 +25,7 @@ use std::path::{Path, PathBuf};
 enum Objective {
     /// Gaussian mixture model.
     Gmm,
-    /// Long short-term memory network (not written yet).
+    /// Long short-term memory network.
     Lstm,
     /// Bundle adjustment (not written yet).
     Ba,
@@ -60,9 +63,8 @@ fn run(args: &Args) -> Result<(), String> {
     let name = input_name(&args.input);
     match args.objective {
         Objective::Gmm => run_gmm(args, &text, &name),
-        Objective::Lstm | Objective::Ba => {
-            Err("only `gmm` is written so far; `lstm` and `ba` are not".to_string())
-        }
+        Objective::Lstm => run_lstm(args, &text, &name),
+        Objective::Ba => Err("`gmm` and `lstm` are written so far; `ba` is not".to_string()),
     }
 }
 
@@ -88,6 +90,68 @@ fn run_gmm(args: &Args, text: &str, name: &str) -> Result<(), String> {
     );
     let gradient_s = timing::min_time_per_call(
         || gmm::gradient(&input, constant),
+        args.min_time,
+        args.time_limit,
+        args.runs,
+    );
+    println!("objective_s={objective_s:e} gradient_s={gradient_s:e}");
+    Ok(())
+}
+
+fn run_lstm(args: &Args, text: &str, name: &str) -> Result<(), String> {
+    let input = lstm::parse(text).map_err(|e| format!("{}: {e}", args.input.display()))?;
+    let (l, c, b) = (
+        input.main_params.nrows() / 2,
+        input.sequence.nrows(),
+        input.sequence.ncols(),
+    );
+    let (value, grad) = lstm::gradient(&input);
+    let reference = lstm::reference_objective(&input);
+    let value_error = (value - reference).abs() / reference.abs().max(1.0);
+    // Finite differences on the first 16 characters (the same model, a shorter sequence).
+    let short = lstm::Input {
+        sequence: input
+            .sequence
+            .slice(autodiff::ndarray::s![0..c.min(16), ..])
+            .to_owned(),
+        main_params: input.main_params.clone(),
+        extra_params: input.extra_params.clone(),
+        state: input.state.clone(),
+    };
+    let (_, short_grad) = lstm::gradient(&short);
+    let total = short.main_params.len() + short.extra_params.len();
+    let mut fd_error: f64 = 0.0;
+    for s in 0..FD_SAMPLES {
+        let at = s * total / FD_SAMPLES;
+        let h = 1e-6;
+        let perturbed = |delta: f64| {
+            let (mut m, mut e) = (short.main_params.clone(), short.extra_params.clone());
+            let (mc, ec) = (m.ncols(), e.ncols());
+            match at < m.len() {
+                true => m[[at / mc, at % mc]] += delta,
+                false => {
+                    let k = at - m.len();
+                    e[[k / ec, k % ec]] += delta;
+                }
+            }
+            lstm::objective(&m, &e, &short.state, &short.sequence)
+        };
+        let numeric = (perturbed(h) - perturbed(-h)) / (2.0 * h);
+        fd_error = fd_error.max((numeric - short_grad[at]).abs() / numeric.abs().max(1.0));
+    }
+    println!("lstm l={l} c={c} b={b}: objective {value:.12e} (ADBench's loops: relative difference {value_error:.1e}); gradient against central differences on {FD_SAMPLES} coordinates ({} characters): max error {fd_error:.1e}", c.min(16));
+    if value_error > 1e-10 || fd_error > 1e-6 {
+        return Err("the check against ADBench's loops or finite differences failed".to_string());
+    }
+    write_outputs(&args.out_dir, name, value, &grad)?;
+    let objective_s = timing::min_time_per_call(
+        || lstm::value(&input),
+        args.min_time,
+        args.time_limit,
+        args.runs,
+    );
+    let gradient_s = timing::min_time_per_call(
+        || lstm::gradient(&input),
         args.min_time,
         args.time_limit,
         args.runs,
