@@ -1,19 +1,22 @@
 //! ADBench's objectives, written as plain Rust and differentiated by `#[differentiate]`
-//! (microsoft/ADBench: Srajer, Buchanan and Fitzgibbon, 2018). This version has GMM and
-//! LSTM; bundle adjustment is not written yet.
+//! (microsoft/ADBench: Srajer, Buchanan and Fitzgibbon, 2018): GMM, LSTM and bundle
+//! adjustment.
 //!
 //! ```text
 //! cargo run --release --example adbench -- gmm data/adbench/gmm/gmm_d2_K5.txt out/ [--min-time 0.5] [--time-limit 10]
 //! cargo run --release --example adbench -- lstm data/adbench/lstm/lstm_l2_c1024.txt out/
+//! cargo run --release --example adbench -- ba data/adbench/ba/ba1_n49_m7776_p31843.txt out/
 //! ```
 //!
 //! Reads an ADBench input (plain or `.gz`), writes `NAME_F_autodiff.txt` (the objective) and
-//! `NAME_J_autodiff.txt` (the gradient, one component per line, in ADBench's order) into
+//! `NAME_J_autodiff.txt` (the gradient, one component per line, in ADBench's order; for BA
+//! the sparse Jacobian in ADBench's CSR layout) into
 //! the output folder, checks the value against a port of ADBench's C++ loops and the
 //! gradient against central finite differences on a sample of coordinates (on the first
 //! characters only for LSTM), and prints
 //! `objective_s=<s> gradient_s=<s>`: each the minimum time per call by ADBench's
 //! methodology (`timing.rs`).
+mod ba;
 mod gmm;
 mod lstm;
 mod timing;
@@ -27,7 +30,7 @@ enum Objective {
     Gmm,
     /// Long short-term memory network.
     Lstm,
-    /// Bundle adjustment (not written yet).
+    /// Bundle adjustment.
     Ba,
 }
 
@@ -64,7 +67,7 @@ fn run(args: &Args) -> Result<(), String> {
     match args.objective {
         Objective::Gmm => run_gmm(args, &text, &name),
         Objective::Lstm => run_lstm(args, &text, &name),
-        Objective::Ba => Err("`gmm` and `lstm` are written so far; `ba` is not".to_string()),
+        Objective::Ba => run_ba(args, &text, &name),
     }
 }
 
@@ -158,6 +161,150 @@ fn run_lstm(args: &Args, text: &str, name: &str) -> Result<(), String> {
     );
     println!("objective_s={objective_s:e} gradient_s={gradient_s:e}");
     Ok(())
+}
+
+fn run_ba(args: &Args, text: &str, name: &str) -> Result<(), String> {
+    let input = ba::parse(text).map_err(|e| format!("{}: {e}", args.input.display()))?;
+    let (n, m, p) = (input.cams.nrows(), input.points.nrows(), input.obs.len());
+    let (reproj, werr) = ba::objective(&input);
+    let jac = ba::jacobian(&input);
+    let value_error = ba_reference_check(&input, &reproj);
+    let fd_error = ba_fd_check(&input, &jac);
+    println!("ba n={n} m={m} p={p}: {} reprojection errors (ADBench's formulas: max relative difference {value_error:.1e}); Jacobian {}x{} with {} entries, against central differences on {FD_SAMPLES} observations: max error {fd_error:.1e}", reproj.len(), jac.nrows, jac.ncols, jac.vals.len());
+    if value_error > 1e-12 || fd_error > 1e-6 {
+        return Err(
+            "the check against ADBench's formulas or finite differences failed".to_string(),
+        );
+    }
+    std::fs::create_dir_all(&args.out_dir)
+        .map_err(|e| format!("{}: {e}", args.out_dir.display()))?;
+    let f: String = std::iter::once("Reprojection error:\n".to_string())
+        .chain(reproj.iter().map(|v| format!("{v:.17e}\n")))
+        .chain(std::iter::once("Zach weight error:\n".to_string()))
+        .chain(werr.iter().map(|v| format!("{v:.17e}\n")))
+        .collect();
+    let join = |v: &mut dyn Iterator<Item = String>| v.collect::<Vec<_>>().join(" ");
+    let j = format!(
+        "{} {}\n{}\n{}\n{}\n{}\n{}\n",
+        jac.nrows,
+        jac.ncols,
+        jac.rows.len(),
+        join(&mut jac.rows.iter().map(|r| r.to_string())),
+        jac.cols.len(),
+        join(&mut jac.cols.iter().map(|c| c.to_string())),
+        join(&mut jac.vals.iter().map(|v| format!("{v:.17e}")))
+    );
+    for (file, text) in [
+        (format!("{name}_F_autodiff.txt"), f),
+        (format!("{name}_J_autodiff.txt"), j),
+    ] {
+        let path = args.out_dir.join(file);
+        std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    let objective_s = timing::min_time_per_call(
+        || ba::objective(&input),
+        args.min_time,
+        args.time_limit,
+        args.runs,
+    );
+    let gradient_s = timing::min_time_per_call(
+        || ba::jacobian(&input),
+        args.min_time,
+        args.time_limit,
+        args.runs,
+    );
+    println!("objective_s={objective_s:e} gradient_s={gradient_s:e}");
+    Ok(())
+}
+
+/// The reprojection errors against ADBench's formulas written out (rotation matrix form of
+/// Rodrigues, not the macro's code); the largest relative difference.
+fn ba_reference_check(input: &ba::Input, reproj: &[f64]) -> f64 {
+    let mut worst: f64 = 0.0;
+    for (i, &(c, q)) in input.obs.iter().enumerate().take(200) {
+        let cam = input.cams.row(c);
+        let r = [cam[0], cam[1], cam[2]];
+        let x = [
+            input.points[[q, 0]] - cam[3],
+            input.points[[q, 1]] - cam[4],
+            input.points[[q, 2]] - cam[5],
+        ];
+        let theta = (r[0] * r[0] + r[1] * r[1] + r[2] * r[2]).sqrt();
+        // R = cos θ I + sin θ [k]x + (1 - cos θ) k kᵀ, k = r / θ.
+        let k = [r[0] / theta, r[1] / theta, r[2] / theta];
+        let (ct, st) = (theta.cos(), theta.sin());
+        let cross = [
+            k[1] * x[2] - k[2] * x[1],
+            k[2] * x[0] - k[0] * x[2],
+            k[0] * x[1] - k[1] * x[0],
+        ];
+        let kx = k[0] * x[0] + k[1] * x[1] + k[2] * x[2];
+        let xc: Vec<f64> = (0..3)
+            .map(|a| ct * x[a] + st * cross[a] + (1.0 - ct) * kx * k[a])
+            .collect();
+        let (p0, p1) = (xc[0] / xc[2], xc[1] / xc[2]);
+        let rsq = p0 * p0 + p1 * p1;
+        let l = 1.0 + cam[9] * rsq + cam[10] * rsq * rsq;
+        let w = input.weights[i];
+        let want = [
+            w * (p0 * l * cam[6] + cam[7] - input.feats[[i, 0]]),
+            w * (p1 * l * cam[6] + cam[8] - input.feats[[i, 1]]),
+        ];
+        for a in 0..2 {
+            worst = worst.max((reproj[2 * i + a] - want[a]).abs() / want[a].abs().max(1.0));
+        }
+    }
+    worst
+}
+
+/// The Jacobian's rows of a few observations against central differences of
+/// `reprojection_error`; the largest error relative to the entry's size (at least 1).
+fn ba_fd_check(input: &ba::Input, jac: &ba::Sparse) -> f64 {
+    let (n, m, p) = (input.cams.nrows(), input.points.nrows(), input.obs.len());
+    let mut worst: f64 = 0.0;
+    for s in 0..FD_SAMPLES.min(p) {
+        let i = s * p / FD_SAMPLES.min(p);
+        let (c, q) = input.obs[i];
+        let base = (
+            input.cams.row(c).to_vec(),
+            input.points.row(q).to_vec(),
+            input.weights[i],
+        );
+        let feat = input.feats.row(i).to_vec();
+        let f = |cam: &[f64], x: &[f64], w: f64| ba::reprojection_error(cam, x, w, &feat);
+        for r in 0..2 {
+            let start = jac.rows[2 * i + r];
+            for (k, &col) in jac.cols[start..jac.rows[2 * i + r + 1]].iter().enumerate() {
+                // A step relative to the coordinate it moves (the focal length is ~400).
+                let at = match col {
+                    col if col < ba::CAM * n => base.0[col % ba::CAM],
+                    col if col < ba::CAM * n + 3 * m => base.1[(col - ba::CAM * n) % 3],
+                    _ => base.2,
+                };
+                let h = 1e-6 * at.abs().max(1.0);
+                let (mut cp, mut cm, mut xp, mut xm, mut wp, mut wm) = (
+                    base.0.clone(),
+                    base.0.clone(),
+                    base.1.clone(),
+                    base.1.clone(),
+                    base.2,
+                    base.2,
+                );
+                match col {
+                    col if col < ba::CAM * n => (cp[col % ba::CAM] += h, cm[col % ba::CAM] -= h),
+                    col if col < ba::CAM * n + 3 * m => {
+                        let a = (col - ba::CAM * n) % 3;
+                        (xp[a] += h, xm[a] -= h)
+                    }
+                    _ => (wp += h, wm -= h),
+                };
+                let numeric = (f(&cp, &xp, wp)[r] - f(&cm, &xm, wm)[r]) / (2.0 * h);
+                let got = jac.vals[start + k];
+                worst = worst.max((got - numeric).abs() / numeric.abs().max(1.0));
+            }
+        }
+    }
+    worst
 }
 
 /// Coordinates checked against central finite differences (spread over alphas, means, icf).

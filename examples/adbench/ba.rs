@@ -1,0 +1,171 @@
+//! ADBench's bundle adjustment (`src/cpp/shared/ba.h` in microsoft/ADBench): per observation
+//! the reprojection error of a point seen by a camera (Rodrigues rotation, with its
+//! small-angle branch, radial distortion, projection), weighted, and Zach's weight error
+//! `1 - w²`. The Jacobian is sparse: each observation's two rows depend only on its camera
+//! (11), its point (3) and its weight (1), so it is assembled from the `jacobian` companion
+//! of the per-observation function, in ADBench's CSR layout.
+use autodiff::ndarray::{Array1, Array2};
+use autodiff::prelude::*;
+
+/// Camera parameters: rotation (3, Rodrigues), centre (3), focal length, principal point
+/// (2), radial distortion (2).
+pub const CAM: usize = 11;
+
+/// One ADBench BA input, expanded from its compact form as ADBench's reader does.
+pub struct Input {
+    /// Cameras (n × 11).
+    pub cams: Array2<f64>,
+    /// Points (m × 3).
+    pub points: Array2<f64>,
+    /// One weight per observation (p).
+    pub weights: Array1<f64>,
+    /// Per observation: its camera and its point (observation i links camera i % n and
+    /// point i % m).
+    pub obs: Vec<(usize, usize)>,
+    /// Per observation: the measured feature (p × 2).
+    pub feats: Array2<f64>,
+}
+
+/// Parses ADBench's compact BA format (`n m p`, one camera, one point, one weight, one
+/// feature) and expands it: every camera, point, weight and feature a copy of that one.
+pub fn parse(text: &str) -> Result<Input, String> {
+    let values: Vec<f64> = text
+        .split_whitespace()
+        .map(|t| {
+            t.parse::<f64>()
+                .map_err(|e| format!("not a number: {t:?} ({e})"))
+        })
+        .collect::<Result<_, _>>()?;
+    if values.len() < 3 + CAM + 3 + 1 + 2 {
+        return Err(format!(
+            "{} numbers; the compact BA format has 20",
+            values.len()
+        ));
+    }
+    let (n, m, p) = (values[0] as usize, values[1] as usize, values[2] as usize);
+    if n == 0 || m == 0 {
+        return Err("no camera or no point".to_string());
+    }
+    let cam = &values[3..3 + CAM];
+    let point = &values[3 + CAM..6 + CAM];
+    let (w, feat) = (values[6 + CAM], &values[7 + CAM..9 + CAM]);
+    Ok(Input {
+        cams: Array2::from_shape_fn((n, CAM), |(_, j)| cam[j]),
+        points: Array2::from_shape_fn((m, 3), |(_, j)| point[j]),
+        weights: Array1::from_elem(p, w),
+        obs: (0..p).map(|i| (i % n, i % m)).collect(),
+        feats: Array2::from_shape_fn((p, 2), |(_, j)| feat[j]),
+    })
+}
+
+/// The weighted reprojection error of `x` seen by `cam` against the feature `feat`.
+#[differentiate(wrt(cam, x, w), jacobian)]
+pub fn reprojection_error(cam: &[f64], x: &[f64], w: f64, feat: &[f64]) -> Array1<f64> {
+    let (r0, r1, r2) = (cam[0], cam[1], cam[2]);
+    let (x0, x1, x2) = (x[0] - cam[3], x[1] - cam[4], x[2] - cam[5]);
+    // Rodrigues: rotate by |r| about r / |r|; to first order (r x pt) near 0.
+    let sqtheta = r0 * r0 + r1 * r1 + r2 * r2;
+    let mut xcam = Array1::<f64>::zeros(3);
+    if sqtheta != 0.0 {
+        let theta = sqtheta.sqrt();
+        let (c, s) = (theta.cos(), theta.sin());
+        let (w0, w1, w2) = (r0 / theta, r1 / theta, r2 / theta);
+        let tmp = (w0 * x0 + w1 * x1 + w2 * x2) * (1.0 - c);
+        xcam[0] = x0 * c + (w1 * x2 - w2 * x1) * s + w0 * tmp;
+        xcam[1] = x1 * c + (w2 * x0 - w0 * x2) * s + w1 * tmp;
+        xcam[2] = x2 * c + (w0 * x1 - w1 * x0) * s + w2 * tmp;
+    } else {
+        xcam[0] = x0 + (r1 * x2 - r2 * x1);
+        xcam[1] = x1 + (r2 * x0 - r0 * x2);
+        xcam[2] = x2 + (r0 * x1 - r1 * x0);
+    }
+    let (p0, p1) = (xcam[0] / xcam[2], xcam[1] / xcam[2]);
+    let rsq = p0 * p0 + p1 * p1;
+    let distortion = 1.0 + cam[9] * rsq + cam[10] * rsq * rsq;
+    let mut err = Array1::<f64>::zeros(2);
+    err[0] = w * (p0 * distortion * cam[6] + cam[7] - feat[0]);
+    err[1] = w * (p1 * distortion * cam[6] + cam[8] - feat[1]);
+    err
+}
+
+/// Zach's weight error `1 - w²`.
+#[differentiate]
+pub fn weight_error(w: f64) -> f64 {
+    1.0 - w * w
+}
+
+/// The objective: 2p reprojection errors, then p weight errors.
+pub fn objective(input: &Input) -> (Vec<f64>, Vec<f64>) {
+    let mut reproj = Vec::with_capacity(2 * input.obs.len());
+    for (i, &(c, q)) in input.obs.iter().enumerate() {
+        let err = reprojection_error(
+            row(&input.cams, c),
+            row(&input.points, q),
+            input.weights[i],
+            row(&input.feats, i),
+        );
+        reproj.extend(err.iter());
+    }
+    let werr = input.weights.iter().map(|&w| weight_error(w)).collect();
+    (reproj, werr)
+}
+
+/// ADBench's sparse Jacobian in CSR form (3p rows: 2 per observation, then 1 per weight;
+/// 11n + 3m + p columns).
+pub struct Sparse {
+    pub nrows: usize,
+    pub ncols: usize,
+    pub rows: Vec<usize>,
+    pub cols: Vec<usize>,
+    pub vals: Vec<f64>,
+}
+
+/// The Jacobian, each observation's block from `reprojection_error_jacobian`.
+pub fn jacobian(input: &Input) -> Sparse {
+    let (n, m, p) = (input.cams.nrows(), input.points.nrows(), input.obs.len());
+    let mut j = Sparse {
+        nrows: 3 * p,
+        ncols: CAM * n + 3 * m + p,
+        rows: Vec::with_capacity(3 * p + 1),
+        cols: Vec::with_capacity(31 * p),
+        vals: Vec::with_capacity(31 * p),
+    };
+    j.rows.push(0);
+    for (i, &(c, q)) in input.obs.iter().enumerate() {
+        let (_, (dcam, dx, dw)) = reprojection_error_jacobian(
+            row(&input.cams, c),
+            row(&input.points, q),
+            input.weights[i],
+            row(&input.feats, i),
+        );
+        for r in 0..2 {
+            for k in 0..CAM {
+                j.cols.push(CAM * c + k);
+                j.vals.push(dcam[[r, k]]);
+            }
+            for k in 0..3 {
+                j.cols.push(CAM * n + 3 * q + k);
+                j.vals.push(dx[[r, k]]);
+            }
+            j.cols.push(CAM * n + 3 * m + i);
+            j.vals.push(dw[r]);
+            j.rows.push(j.cols.len());
+        }
+    }
+    for (i, &w) in input.weights.iter().enumerate() {
+        let (_, (dw,)) = weight_error_grad(w);
+        j.cols.push(CAM * n + 3 * m + i);
+        j.vals.push(dw);
+        j.rows.push(j.cols.len());
+    }
+    j
+}
+
+/// Row `i` of a standard-layout matrix as a slice.
+fn row(a: &Array2<f64>, i: usize) -> &[f64] {
+    let width = a.ncols();
+    match a.as_slice() {
+        Some(all) => &all[i * width..(i + 1) * width],
+        None => panic!("row: the matrix is not in standard layout"),
+    }
+}
