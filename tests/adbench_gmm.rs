@@ -89,3 +89,18 @@ fn the_gradient_matches_finite_differences() {
         }
     }
 }
+
+#[allow(dead_code)]
+#[path = "fixtures/adbench/fixture.rs"]
+mod fixture;
+
+#[test]
+fn value_and_gradient_match_an_independent_jax_reference() {
+    let input = input("gmm_d2_K5.txt");
+    let (k, d) = input.means.dim();
+    let constant = gmm::constant(d, k, input.x.nrows(), input.gamma, input.m);
+    let (value, grad) = gmm::gradient(&input, constant);
+    let reference = fixture::read("gmm_d2_K5.txt");
+    fixture::assert_matches("value", &[value], &reference["value"]);
+    fixture::assert_matches("gradient", &grad, &reference["gradient"]);
+}

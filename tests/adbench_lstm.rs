@@ -66,3 +66,15 @@ fn the_gradient_matches_finite_differences() {
         );
     }
 }
+
+#[allow(dead_code)]
+#[path = "fixtures/adbench/fixture.rs"]
+mod fixture;
+
+#[test]
+fn value_and_gradient_match_an_independent_jax_reference() {
+    let (value, grad) = lstm::gradient(&input());
+    let reference = fixture::read("lstm_l2_c12.txt");
+    fixture::assert_matches("value", &[value], &reference["value"]);
+    fixture::assert_matches("gradient", &grad, &reference["gradient"]);
+}
