@@ -4,7 +4,7 @@ objective and derivative files (every number in them, in order; standard library
 import os
 import sys
 
-out, name, line = sys.argv[1], sys.argv[2], sys.argv[3]
+out, name, line, label = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
 
 
 def times(tool):
@@ -36,5 +36,5 @@ for part in "FJ":
         continue
     worst = max([worst] + [rho(x, y) for x, y in zip(a, b)])
 manual, tapenade = times("Manual"), times("Tapenade")
-print(f"| {name} | {fmt(manual[0])} | {fmt(manual[1])} | {fmt(tapenade[0])} | {fmt(tapenade[1])} "
+print(f"| {label} | {fmt(manual[0])} | {fmt(manual[1])} | {fmt(tapenade[0])} | {fmt(tapenade[1])} "
       f"| {fmt(ours[0])} | {fmt(ours[1])} | {ours[1] / ours[0]:.1f} | {worst:.1e} |")

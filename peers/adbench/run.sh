@@ -37,12 +37,15 @@ printf '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n'
 for kind in gmm lstm ba; do
   for input in $(find "$data/$kind" -type f | sort); do
     name=$(basename "$input"); name=${name%.gz}; name=${name%.txt}
-    plain=$work/inputs/$name.txt; mkdir -p "$work/inputs" "$work/out"
+    # gmm/1k/gmm_d10_K25 and gmm/10k/gmm_d10_K25 share a name: a folder each.
+    rel=${input#"$data"/}; rel=${rel%.gz}; rel=${rel%.txt}
+    dir=$work/runs/$rel; mkdir -p "$dir"
+    plain=$dir/$name.txt
     case $input in *.gz) gzip -dc "$input" > "$plain" ;; *) cp "$input" "$plain" ;; esac
     for tool in Manual Tapenade; do
-      "$work/CppRunner" "$kind" "$work/lib$tool.so" "$plain" "$work/out/" "$min_time" 10 10 "$time_limit" > /dev/null
+      "$work/CppRunner" "$kind" "$work/lib$tool.so" "$plain" "$dir/" "$min_time" 10 10 "$time_limit" > /dev/null
     done
-    line=$("$ours" "$kind" "$plain" "$work/out" --min-time "$min_time" --time-limit "$time_limit" | tail -1)
-    python3 "$repo/peers/adbench/compare.py" "$work/out" "$name" "$line"
+    line=$("$ours" "$kind" "$plain" "$dir" --min-time "$min_time" --time-limit "$time_limit" | tail -1)
+    python3 "$repo/peers/adbench/compare.py" "$dir" "$name" "$line" "$rel"
   done
 done
