@@ -4,6 +4,9 @@
 #[allow(dead_code)]
 #[path = "../examples/adbench/gmm.rs"]
 mod gmm;
+#[allow(dead_code)]
+#[path = "../examples/adbench/numbers.rs"]
+mod numbers;
 
 fn input(name: &str) -> gmm::Input {
     let path = format!("{}/data/adbench/gmm/{name}", env!("CARGO_MANIFEST_DIR"));

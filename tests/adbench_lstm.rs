@@ -4,6 +4,9 @@
 #[allow(dead_code)]
 #[path = "../examples/adbench/lstm.rs"]
 mod lstm;
+#[allow(dead_code)]
+#[path = "../examples/adbench/numbers.rs"]
+mod numbers;
 
 fn input() -> lstm::Input {
     let path = format!(

@@ -161,3 +161,50 @@ fn unary_forward_borrowed_and_owned() {
     both!(ln(), &p, sp);
     both!(sqrt(), &p, sp);
 }
+
+// API v2 section 2: the new elementwise methods.
+
+/// Inside (-0.9, 0.9): away from the poles of `asin`/`acos` and of `ln_1p` at -1.
+fn gen_unit<D: ndarray::Dimension>(rng: &mut StdRng, d: D) -> ndarray::Array<f64, D> {
+    uniform(rng, d, -0.9, 0.9)
+}
+
+#[test]
+fn logarithms_and_exponentials() {
+    let rng = &mut rng();
+    check_unary_op!(rng, ln_1p, ln_1p_vjp(x), gen_unit);
+    check_unary_op!(rng, exp_m1, exp_m1_vjp(y), gen_any);
+    check_unary_op!(rng, log2, log2_vjp(x), gen_pos);
+    check_unary_op!(rng, log10, log10_vjp(x), gen_pos);
+    check_unary_op!(rng, recip, recip_vjp(y), gen_away);
+    check_unary_op!(rng, cbrt, cbrt_vjp(y), gen_away);
+}
+
+#[test]
+fn hyperbolic_and_inverse_trigonometric() {
+    let rng = &mut rng();
+    check_unary_op!(rng, sinh, sinh_vjp(x), gen_any);
+    check_unary_op!(rng, cosh, cosh_vjp(x), gen_any);
+    check_unary_op!(rng, asin, asin_vjp(x), gen_unit);
+    check_unary_op!(rng, acos, acos_vjp(x), gen_unit);
+    check_unary_op!(rng, atan, atan_vjp(x), gen_any);
+}
+
+/// The forwards are the `f64` methods, elementwise and in place for an owned array.
+#[test]
+fn forwards_are_the_float_methods() {
+    let x = array![0.25_f64, -0.5, 0.75];
+    type Case = (&'static str, Array1<f64>, fn(f64) -> f64);
+    let cases: [Case; 5] = [
+        ("ln_1p", ln_1p(&x), f64::ln_1p),
+        ("recip", recip(&x), f64::recip),
+        ("cbrt", cbrt(&x), f64::cbrt),
+        ("asin", asin(&x), f64::asin),
+        ("exp_m1", exp_m1(x.clone()), f64::exp_m1),
+    ];
+    for (name, got, f) in cases {
+        assert_eq!(got, x.mapv(f), "{name}");
+    }
+    assert_eq!(log2(&8.0_f32), 3.0);
+    assert_eq!(log10(&1000.0_f64), 3.0);
+}

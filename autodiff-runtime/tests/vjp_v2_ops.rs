@@ -1,81 +1,13 @@
-//! The operations of API v2 section 2 against central finite differences (`fd/mod.rs`): the
-//! new elementwise methods on scalars and arrays of every rank, the methods of two scalars
-//! (`max`, `min`, `atan2`, `hypot`) on random inputs and at ties, and `logsumexp` over
-//! arrays of rank 1 to 3, including large and infinite entries.
+//! The operations of API v2 section 2 against central finite differences (`fd/mod.rs`; the
+//! new elementwise methods are with the others in `vjp_unary.rs`): the methods of two scalars
+//! (`max`, `min`, `atan2`, `hypot`) on random inputs and at ties, `logsumexp` over arrays of
+//! rank 1 to 3, including large and infinite entries, and `row`/`column` reads.
 mod fd;
 
 use autodiff_runtime::*;
 use fd::*;
 use ndarray::{array, Array1, Array2, Array3};
-use rand::rngs::StdRng;
 use rand::Rng;
-
-/// One unary op on a scalar and on 1-D, 2-D and 3-D arrays drawn by `$gen`; the VJP reads
-/// `x` or `y` and is called with the cotangent borrowed and owned, which must agree.
-macro_rules! check_unary_op {
-    (@forms $rng:expr, $f:ident, $gen:expr, $vjp:expr) => {{
-        let rng: &mut StdRng = $rng;
-        let s: Array1<f64> = $gen(rng, ndarray::Ix1(1));
-        check_unary(stringify!($f), &s[0], |x| $f(x), $vjp, rng);
-        let a1: Array1<f64> = $gen(rng, ndarray::Ix1(5));
-        check_unary(stringify!($f), &a1, |x| $f(x), $vjp, rng);
-        let a2: Array2<f64> = $gen(rng, ndarray::Ix2(3, 4));
-        check_unary(stringify!($f), &a2, |x| $f(x), $vjp, rng);
-        let a3: Array3<f64> = $gen(rng, ndarray::Ix3(2, 3, 2));
-        check_unary(stringify!($f), &a3, |x| $f(x), $vjp, rng);
-    }};
-    ($rng:expr, $f:ident, $vjp:ident(x), $gen:expr) => {
-        check_unary_op!(@forms $rng, $f, $gen, |x, _, g| same($vjp(x, g), $vjp(x, g.clone())))
-    };
-    ($rng:expr, $f:ident, $vjp:ident(y), $gen:expr) => {
-        check_unary_op!(@forms $rng, $f, $gen, |_, y, g| same($vjp(y, g), $vjp(y, g.clone())))
-    };
-}
-
-/// Inside (-0.9, 0.9): away from the poles of `asin`/`acos` and of `ln_1p` at -1.
-fn gen_unit<D: ndarray::Dimension>(rng: &mut StdRng, d: D) -> ndarray::Array<f64, D> {
-    uniform(rng, d, -0.9, 0.9)
-}
-
-#[test]
-fn logarithms_and_exponentials() {
-    let rng = &mut rng();
-    check_unary_op!(rng, ln_1p, ln_1p_vjp(x), gen_unit);
-    check_unary_op!(rng, exp_m1, exp_m1_vjp(y), gen_any);
-    check_unary_op!(rng, log2, log2_vjp(x), gen_pos);
-    check_unary_op!(rng, log10, log10_vjp(x), gen_pos);
-    check_unary_op!(rng, recip, recip_vjp(y), gen_away);
-    check_unary_op!(rng, cbrt, cbrt_vjp(y), gen_away);
-}
-
-#[test]
-fn hyperbolic_and_inverse_trigonometric() {
-    let rng = &mut rng();
-    check_unary_op!(rng, sinh, sinh_vjp(x), gen_any);
-    check_unary_op!(rng, cosh, cosh_vjp(x), gen_any);
-    check_unary_op!(rng, asin, asin_vjp(x), gen_unit);
-    check_unary_op!(rng, acos, acos_vjp(x), gen_unit);
-    check_unary_op!(rng, atan, atan_vjp(x), gen_any);
-}
-
-/// The forwards are the `f64` methods, elementwise and in place for an owned array.
-#[test]
-fn forwards_are_the_float_methods() {
-    let x = array![0.25_f64, -0.5, 0.75];
-    type Case = (&'static str, Array1<f64>, fn(f64) -> f64);
-    let cases: [Case; 5] = [
-        ("ln_1p", ln_1p(&x), f64::ln_1p),
-        ("recip", recip(&x), f64::recip),
-        ("cbrt", cbrt(&x), f64::cbrt),
-        ("asin", asin(&x), f64::asin),
-        ("exp_m1", exp_m1(x.clone()), f64::exp_m1),
-    ];
-    for (name, got, f) in cases {
-        assert_eq!(got, x.mapv(f), "{name}");
-    }
-    assert_eq!(log2(&8.0_f32), 3.0);
-    assert_eq!(log10(&1000.0_f64), 3.0);
-}
 
 type Scalar2 = fn(&f64, &f64) -> f64;
 type Scalar2Vjp = fn(&f64, &f64, &f64) -> f64;

@@ -28,39 +28,15 @@ pub struct Input {
 
 /// Parses ADBench's GMM format (`d k n`, alphas, means, icf, points, `gamma m`).
 pub fn parse(text: &str) -> Result<Input, String> {
-    let mut numbers = text.split_whitespace().map(|t| {
-        t.parse::<f64>()
-            .map_err(|e| format!("not a number: {t:?} ({e})"))
-    });
-    let mut next = |what: &str| -> Result<f64, String> {
-        numbers
-            .next()
-            .unwrap_or_else(|| Err(format!("the file ends before {what}")))
-    };
-    let (d, k, n) = (
-        next("d")? as usize,
-        next("k")? as usize,
-        next("n")? as usize,
-    );
-    let icf_sz = d * (d + 1) / 2;
-    let mut take = |count: usize, what: &str| -> Result<Vec<f64>, String> {
-        (0..count).map(|_| next(what)).collect()
-    };
-    let alphas = Array1::from(take(k, "the alphas")?);
-    let means =
-        Array2::from_shape_vec((k, d), take(k * d, "the means")?).map_err(|e| e.to_string())?;
-    let icf =
-        Array2::from_shape_vec((k, icf_sz), take(k * icf_sz, "icf")?).map_err(|e| e.to_string())?;
-    let x =
-        Array2::from_shape_vec((n, d), take(n * d, "the points")?).map_err(|e| e.to_string())?;
-    let prior = take(2, "gamma and m")?;
+    let mut numbers = super::numbers::Numbers::new(text);
+    let (d, k, n) = (numbers.size("d")?, numbers.size("k")?, numbers.size("n")?);
     Ok(Input {
-        alphas,
-        means,
-        icf,
-        x,
-        gamma: prior[0],
-        m: prior[1],
+        alphas: numbers.vector(k, "the alphas")?,
+        means: numbers.matrix(k, d, "the means")?,
+        icf: numbers.matrix(k, d * (d + 1) / 2, "icf")?,
+        x: numbers.matrix(n, d, "the points")?,
+        gamma: numbers.next("gamma")?,
+        m: numbers.next("m")?,
     })
 }
 

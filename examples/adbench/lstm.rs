@@ -24,31 +24,13 @@ pub struct Input {
 
 /// Parses ADBench's LSTM format (`l c b`, main_params, extra_params, state, sequence).
 pub fn parse(text: &str) -> Result<Input, String> {
-    let mut numbers = text.split_whitespace().map(|t| {
-        t.parse::<f64>()
-            .map_err(|e| format!("not a number: {t:?} ({e})"))
-    });
-    let mut next = |what: &str| -> Result<f64, String> {
-        numbers
-            .next()
-            .unwrap_or_else(|| Err(format!("the file ends before {what}")))
-    };
-    let (l, c, b) = (
-        next("l")? as usize,
-        next("c")? as usize,
-        next("b")? as usize,
-    );
-    let mut matrix = |rows: usize, cols: usize, what: &str| -> Result<Array2<f64>, String> {
-        let values: Vec<f64> = (0..rows * cols)
-            .map(|_| next(what))
-            .collect::<Result<_, _>>()?;
-        Array2::from_shape_vec((rows, cols), values).map_err(|e| e.to_string())
-    };
+    let mut numbers = super::numbers::Numbers::new(text);
+    let (l, c, b) = (numbers.size("l")?, numbers.size("c")?, numbers.size("b")?);
     Ok(Input {
-        main_params: matrix(2 * l, 4 * b, "main_params")?,
-        extra_params: matrix(3, b, "extra_params")?,
-        state: matrix(2 * l, b, "the state")?,
-        sequence: matrix(c, b, "the sequence")?,
+        main_params: numbers.matrix(2 * l, 4 * b, "main_params")?,
+        extra_params: numbers.matrix(3, b, "extra_params")?,
+        state: numbers.matrix(2 * l, b, "the state")?,
+        sequence: numbers.matrix(c, b, "the sequence")?,
     })
 }
 

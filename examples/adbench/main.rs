@@ -19,6 +19,7 @@
 mod ba;
 mod gmm;
 mod lstm;
+mod numbers;
 mod timing;
 
 use clap::{Parser, ValueEnum};
