@@ -18,6 +18,8 @@ enum Reader {
     None,
     /// The op of this id, reading it once.
     Op(ValueId),
+    /// The loop of this id, as the entry of one carried value and nothing else.
+    LoopEntry(usize),
     /// Anything else: an expression, a call, a nested `if` or loop, the region's end.
     Other,
 }
@@ -31,6 +33,9 @@ pub struct Consumed {
     pub handed_over: Vec<bool>,
     /// Per value handed over: its shape is bound before the write (the reverse sweep reads it).
     pub shape_bound: Vec<bool>,
+    /// Per value: the loop it enters (as a carried value's first value) takes it by value
+    /// instead of a copy: nothing reads it after, the reverse sweep included.
+    pub moved_into_loop: Vec<bool>,
 }
 
 /// Which writes take their array by value (see the module doc).
@@ -44,7 +49,21 @@ pub fn consumed(tape: &Tape, an: &Analysis) -> Consumed {
         consumes: vec![false; n],
         handed_over: vec![false; n],
         shape_bound: vec![false; n],
+        moved_into_loop: vec![false; n],
     };
+    for (v, node) in tape.nodes.iter().enumerate() {
+        // (Not into a loop whose reverse code runs inside it: `reduction`.)
+        out.moved_into_loop[v] = matches!(last[v], Reader::LoopEntry(l) if an.reductions.get(l).is_some_and(Option::is_none))
+            && !value_read[v]
+            && !shape_read[v]
+            && !reduction_regions.contains(&node.region)
+            && match &node.def {
+                Def::Op { .. } => true,
+                // A float array built in the body (`Array1::zeros(n)`): owned.
+                Def::Expr { .. } => node.float,
+                _ => false,
+            };
+    }
     for (id, node) in tape.nodes.iter().enumerate() {
         let Def::Op { rule, args } = &node.def else {
             continue;
@@ -141,12 +160,19 @@ fn scan(tape: &Tape, block: &Block, last: &mut [Reader], end: &[ValueId]) {
                     body_end.push(cond);
                 }
                 scan(tape, &l.body, last, &body_end);
-                let mut nested: Vec<ValueId> = l.carried.iter().map(|c| c.entry).collect();
-                nested.extend(next);
+                let mut nested: Vec<ValueId> = next;
                 if let crate::ir::LoopKind::Range { start, end, .. } = l.kind {
                     nested.extend([start, end]);
                 }
                 nested.extend(reads_in(tape, &l.body));
+                let entries: Vec<ValueId> = l.carried.iter().map(|c| c.entry).collect();
+                for &e in entries.iter().filter(|&&e| own(e)) {
+                    let once = entries.iter().filter(|&&w| w == e).count() == 1;
+                    last[e] = match once && !nested.contains(&e) {
+                        true => Reader::LoopEntry(l.id),
+                        false => Reader::Other,
+                    };
+                }
                 nested
                     .into_iter()
                     .filter(|&v| own(v))

@@ -250,13 +250,20 @@ impl Emitter<'_> {
             .collect();
         let count = name(format_args!("n{id}"));
         let stop = name(format_args!("stop{id}"));
-        let entries = l.carried.iter().map(|c| self.operand(c.entry));
+        // A copy of each entry, or the entry itself where nothing reads it after (`consume`).
+        let entries = l.carried.iter().map(|c| {
+            let e = self.operand(c.entry);
+            match self.moved_into_loop.get(c.entry) == Some(&true) {
+                true => e,
+                false => quote!(::core::clone::Clone::clone(&#e)),
+            }
+        });
         let phis: Vec<_> = l.carried.iter().map(|c| self.val(c.phi)).collect();
         let nexts: Vec<ValueId> = l.carried.iter().map(|c| c.next).collect();
         let reduction = self.an.reductions[id];
         // The trip count, for a reverse sweep that cannot count the range down again.
         let counted = !crate::analyze::replays_range(l);
-        let mut out = quote!(#(let mut #holders = ::core::clone::Clone::clone(&#entries);)*);
+        let mut out = quote!(#(let mut #holders = #entries;)*);
         if counted {
             out.extend(quote!(let mut #count: usize = 0;));
         }

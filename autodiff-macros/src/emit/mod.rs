@@ -57,6 +57,8 @@ pub struct Emitter<'a> {
     pub consumes: std::rc::Rc<Vec<bool>>,
     /// Per value: a write took it by value (its binding is gone after that).
     pub handed_over: std::rc::Rc<Vec<bool>>,
+    /// Per value: the loop it enters takes it by value rather than a copy (`consume`).
+    pub moved_into_loop: std::rc::Rc<Vec<bool>>,
     /// Each value's binding and adjoint names, made once (`names::value_ident`,
     /// `names::adjoint_ident`): a large body names each many times.
     idents: std::rc::Rc<(Vec<syn::Ident>, Vec<syn::Ident>)>,
@@ -106,6 +108,7 @@ impl<'a> Emitter<'a> {
             shape_bound: std::rc::Rc::new(consumed.shape_bound),
             consumes: std::rc::Rc::new(consumed.consumes),
             handed_over: std::rc::Rc::new(consumed.handed_over),
+            moved_into_loop: std::rc::Rc::new(consumed.moved_into_loop),
             idents: std::rc::Rc::new((
                 (0..tape.nodes.len()).map(names::value_ident).collect(),
                 (0..tape.nodes.len()).map(names::adjoint_ident).collect(),

@@ -25,7 +25,8 @@ impl Emitter<'_> {
             // Typed after the value where its binding is in scope, so rustc knows the type
             // at once (untyped slots make type checking of long bodies slow).
             // (Not an array a write took by value: `consume`.)
-            let handed_over = self.handed_over.get(id) == Some(&true);
+            let handed_over = self.handed_over.get(id) == Some(&true)
+                || self.moved_into_loop.get(id) == Some(&true);
             let in_scope = !handed_over && region == 0
                 || self.unit.is_some()
                 || self.an.residuals[region].contains(&crate::analyze::Slot::Value(id))
