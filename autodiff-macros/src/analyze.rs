@@ -303,12 +303,13 @@ pub fn analyze(tape: &Tape, active_param: impl Fn(usize) -> bool) -> Analysis {
             // a `Diff` or `Reuse` VJP reads them, the result if an `Output` VJP does.
             Def::Op { rule, args } => {
                 let reads_args = rule.args.iter().any(|a| a.reads_args());
-                // A `Shape` VJP also takes the rule's data arguments (a write's index).
-                let reads_data = rule.args.iter().any(|a| matches!(a, Arg::Shape(_)));
+                // A `Shape` or `Place` VJP also takes the rule's data arguments (a write's index).
+                let reads_data = rule.args.iter().any(|a| a.reads_data());
                 args.iter()
                     .zip(rule.args)
                     .filter_map(|(&a, arg)| match arg {
                         Arg::Shape(_) => Some(Slot::Shape(a)),
+                        Arg::Place(_) => None,
                         Arg::Data if reads_data => Some(Slot::Value(a)),
                         _ => reads_args.then_some(Slot::Value(a)),
                     })

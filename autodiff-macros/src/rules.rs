@@ -38,6 +38,11 @@ pub enum Arg {
     /// as `vjp(&arg, g)` where the operand is in scope: a value gives its own shape); the
     /// cotangent by value as for `Reuse`.
     Shape(&'static str),
+    /// A differentiable argument whose VJP reads nothing of it, only the rule's data
+    /// arguments and the cotangent (a write's array: `da` is `g` with the written positions
+    /// zeroed): `vjp(data.., g)`, the cotangent by value as for `Reuse`. Nothing of the
+    /// argument is kept for the reverse sweep, not even its shape.
+    Place(&'static str),
     /// A data argument (an exponent `n`, an `Axis`, labels): passed through, never differentiated.
     Data,
 }
@@ -60,7 +65,12 @@ impl Arg {
 
     /// Whether the VJP may take the cotangent by value (and reuse its buffer).
     pub fn reuses_cotangent(self) -> bool {
-        matches!(self, Reuse(_) | Output(_) | Shape(_))
+        matches!(self, Reuse(_) | Output(_) | Shape(_) | Place(_))
+    }
+
+    /// Whether the VJP is called with the rule's data arguments (`Shape`, `Place`).
+    pub fn reads_data(self) -> bool {
+        matches!(self, Shape(_) | Place(_))
     }
 }
 
@@ -87,7 +97,7 @@ pub struct Rule {
     pub saving: Option<(&'static str, &'static str)>,
 }
 
-use Arg::{Data, Diff, Output, Reuse, Shape};
+use Arg::{Data, Diff, Output, Place, Reuse, Shape};
 use Syntax::{Function, Method, Operator};
 
 macro_rules! rules {
@@ -124,10 +134,10 @@ rules! {
     Operator "[]" => "index" sparse (Diff("index_vjp"), Data);
     // y = a with y[i] = v (a[i] = v): da += g with g[i] = 0, dv += g[i]; the old array's
     // buffer holds y where the generated code is done with it.
-    Operator "[]=" => "index_set" in_place overwrites (Shape("index_set_vjp_array"), Data, Shape("index_set_vjp_value"));
+    Operator "[]=" => "index_set" in_place overwrites (Place("index_set_vjp_array"), Data, Place("index_set_vjp_value"));
     // y = a with y[s] = e broadcast (a.slice_mut(s).assign(&e)): da += g with g[s] = 0,
     // de += g[s] summed to e's shape.
-    Operator "[..]=" => "slice_set" in_place overwrites (Shape("slice_set_vjp_array"), Data, Shape("slice_set_vjp_value"));
+    Operator "[..]=" => "slice_set" in_place overwrites (Place("slice_set_vjp_array"), Data, Shape("slice_set_vjp_value"));
     Method "ln" => "ln" in_place (Reuse("ln_vjp"));
     Method "exp" => "exp" in_place (Output("exp_vjp"));
     Method "sin" => "sin" in_place (Reuse("sin_vjp"));

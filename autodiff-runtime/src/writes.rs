@@ -62,14 +62,10 @@ where
 }
 
 /// VJP of [`index_set`] for the old array: y = a with y\[i\] = v; da += g with g\[i\] = 0 (the
-/// old element was overwritten). `of` (its shape) is not read; `g` by reference or by value
+/// old element was overwritten). Reads nothing of `a`; `g` by reference or by value
 /// ([`Cotangent`]).
 #[track_caller]
-pub fn index_set_vjp_array<'g, T, A, D, I>(
-    _of: &T,
-    i: I,
-    g: impl Cotangent<'g, Array<A, D>>,
-) -> Array<A, D>
+pub fn index_set_vjp_array<'g, A, D, I>(i: I, g: impl Cotangent<'g, Array<A, D>>) -> Array<A, D>
 where
     A: Scalar + 'g,
     D: Dimension + 'g,
@@ -84,7 +80,7 @@ where
 
 /// VJP of [`index_set`] for the written value: y\[i\] = v; dv += g\[i\].
 #[track_caller]
-pub fn index_set_vjp_value<'g, T, A, D, I>(_of: &T, i: I, g: impl Cotangent<'g, Array<A, D>>) -> A
+pub fn index_set_vjp_value<'g, A, D, I>(i: I, g: impl Cotangent<'g, Array<A, D>>) -> A
 where
     A: Scalar + 'g,
     D: Dimension + 'g,
@@ -134,13 +130,9 @@ where
     out
 }
 
-/// VJP of [`slice_set`] for the old array: da += g with the slice zeroed.
+/// VJP of [`slice_set`] for the old array: da += g with the slice zeroed (reads nothing of `a`).
 #[track_caller]
-pub fn slice_set_vjp_array<'g, T, A, D, I>(
-    _of: &T,
-    info: I,
-    g: impl Cotangent<'g, Array<A, D>>,
-) -> Array<A, D>
+pub fn slice_set_vjp_array<'g, A, D, I>(info: I, g: impl Cotangent<'g, Array<A, D>>) -> Array<A, D>
 where
     A: Scalar + 'g,
     D: Dimension + 'g,

@@ -96,10 +96,11 @@ fn reverse_reads(tape: &Tape, an: &Analysis) -> (Vec<bool>, Vec<bool>) {
         }
         if let Def::Op { rule, args } = &node.def {
             let reads_args = rule.args.iter().any(|a| a.reads_args());
-            let reads_data = rule.args.iter().any(|a| matches!(a, Arg::Shape(_)));
+            let reads_data = rule.args.iter().any(|a| a.reads_data());
             for (&a, kind) in args.iter().zip(rule.args) {
                 match kind {
                     Arg::Shape(_) => shape[a] = true,
+                    Arg::Place(_) => {}
                     Arg::Data if reads_data => value[a] = true,
                     _ if reads_args || rule.saving.is_some() => value[a] = true,
                     _ => {}

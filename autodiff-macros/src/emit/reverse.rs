@@ -105,6 +105,15 @@ impl Emitter<'_> {
                     .map(|(t, _)| t);
                 quote_spanned!(span=> #f(&#shape, #(#data,)* #g))
             }
+            (Arg::Place(vjp), _) => {
+                let f = private(vjp, span);
+                let data = call_args
+                    .iter()
+                    .zip(rule.args)
+                    .filter(|(_, k)| !k.is_diff())
+                    .map(|(t, _)| t);
+                quote_spanned!(span=> #f(#(#data,)* #g))
+            }
             (Arg::Data, _) => return None,
         })
     }
