@@ -44,6 +44,37 @@ pub const RECOMPUTED: &[&str] = &[
     "cosh", "asin", "acos", "atan", "cbrt", "max", "min", "atan2", "hypot",
 ];
 
+/// What the VJPs of value `id` (defined by `def`) are called with: what a fused rule's forward
+/// kept, a `Shape` argument's shape, every argument if a `Diff` or `Reuse` VJP reads them (the
+/// data arguments too for `Shape` and `Place`: a write's index), the result if an `Output` VJP
+/// reads it, a call's pullback. One list for the residuals here and `emit/consume.rs`.
+pub fn vjp_reads(def: &Def, id: ValueId) -> Vec<Slot> {
+    match def {
+        Def::Op { rule, .. } if rule.saving.is_some() => vec![Slot::Saved(id)],
+        Def::Op { rule, args } => {
+            let reads_args = rule.args.iter().any(|a| a.reads_args());
+            let reads_data = rule.args.iter().any(|a| a.reads_data());
+            args.iter()
+                .zip(rule.args)
+                .filter_map(|(&a, arg)| match arg {
+                    Arg::Shape(_) => Some(Slot::Shape(a)),
+                    Arg::Place(_) => None,
+                    Arg::Data if reads_data => Some(Slot::Value(a)),
+                    _ => reads_args.then_some(Slot::Value(a)),
+                })
+                .chain(
+                    rule.args
+                        .iter()
+                        .any(|a| a.reads_output())
+                        .then_some(Slot::Value(id)),
+                )
+                .collect()
+        }
+        Def::Call { .. } => vec![Slot::Pullback(id)],
+        _ => Vec::new(),
+    }
+}
+
 /// What the reverse sweep may compute again instead of keeping, and from which values.
 fn recompute_from(def: &Def) -> Option<&[ValueId]> {
     match def {
@@ -297,33 +328,7 @@ pub fn analyze(tape: &Tape, active_param: impl Fn(usize) -> bool) -> Analysis {
         if !needs[id] {
             continue;
         }
-        let slots: Vec<Slot> = match &node.def {
-            Def::Op { rule, .. } if rule.saving.is_some() => vec![Slot::Saved(id)],
-            // What the VJPs are called with: a `Shape` argument's shape, every argument if
-            // a `Diff` or `Reuse` VJP reads them, the result if an `Output` VJP does.
-            Def::Op { rule, args } => {
-                let reads_args = rule.args.iter().any(|a| a.reads_args());
-                // A `Shape` or `Place` VJP also takes the rule's data arguments (a write's index).
-                let reads_data = rule.args.iter().any(|a| a.reads_data());
-                args.iter()
-                    .zip(rule.args)
-                    .filter_map(|(&a, arg)| match arg {
-                        Arg::Shape(_) => Some(Slot::Shape(a)),
-                        Arg::Place(_) => None,
-                        Arg::Data if reads_data => Some(Slot::Value(a)),
-                        _ => reads_args.then_some(Slot::Value(a)),
-                    })
-                    .chain(
-                        rule.args
-                            .iter()
-                            .any(|a| a.reads_output())
-                            .then_some(Slot::Value(id)),
-                    )
-                    .collect()
-            }
-            Def::Call { .. } => vec![Slot::Pullback(id)],
-            _ => Vec::new(),
-        };
+        let slots = vjp_reads(&node.def, id);
         for slot in slots {
             reads.read(slot);
         }

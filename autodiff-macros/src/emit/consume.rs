@@ -8,9 +8,8 @@
 //! once), and the reverse sweep never reads its value (a write's VJPs read only its shape and
 //! the index). Where the reverse sweep reads its shape, the shape gets a binding of its own
 //! before the write (`__ad_z{v}`), which the region's tape and the VJPs then use.
-use crate::analyze::Analysis;
+use crate::analyze::{Analysis, Slot};
 use crate::ir::{Block, Def, Stmt, Tape, ValueId};
-use crate::rules::Arg;
 
 /// Who reads a value last in its region.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -94,20 +93,11 @@ fn reverse_reads(tape: &Tape, an: &Analysis) -> (Vec<bool>, Vec<bool>) {
         if !an.needs[id] {
             continue;
         }
-        if let Def::Op { rule, args } = &node.def {
-            let reads_args = rule.args.iter().any(|a| a.reads_args());
-            let reads_data = rule.args.iter().any(|a| a.reads_data());
-            for (&a, kind) in args.iter().zip(rule.args) {
-                match kind {
-                    Arg::Shape(_) => shape[a] = true,
-                    Arg::Place(_) => {}
-                    Arg::Data if reads_data => value[a] = true,
-                    _ if reads_args || rule.saving.is_some() => value[a] = true,
-                    _ => {}
-                }
-            }
-            if rule.args.iter().any(|a| a.reads_output()) {
-                value[id] = true;
+        for slot in crate::analyze::vjp_reads(&node.def, id) {
+            match slot {
+                Slot::Value(v) => value[v] = true,
+                Slot::Shape(v) => shape[v] = true,
+                Slot::Pullback(_) | Slot::Saved(_) => {}
             }
         }
     }
