@@ -173,8 +173,8 @@ rules! {
     Method "sum_axis" => "sum_axis" (Diff("sum_axis_vjp"), Data);
     Method "slice" => "slice" (Diff("slice_vjp"), Data);
     // y = x.row(i) (x.column(j)); dx.row(i) += g, added into the adjoint in place.
-    Method "row" => "row" sparse (Diff("row_vjp"), Data);
-    Method "column" => "column" sparse (Diff("column_vjp"), Data);
+    Method "row" => "row" sparse (Reuse("row_vjp"), Data);
+    Method "column" => "column" sparse (Reuse("column_vjp"), Data);
     Function "sigmoid" => "sigmoid" in_place (Output("sigmoid_vjp"));
     Function "relu" => "relu" in_place (Output("relu_vjp"));
     Function "softmax" => "softmax" (Output("softmax_vjp"));

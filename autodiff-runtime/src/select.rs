@@ -1,6 +1,6 @@
 //! Reads of array parts: `x[i]`, `x[[i, j]]`, `x.slice(s![..])`, `x.row(i)`, `x.column(j)`.
 //! The gradient scatters back into the positions read; repeated reads add up.
-use crate::{Contribution, Scalar};
+use crate::{Contribution, Cotangent, Scalar};
 use ndarray::{Array, Array1, Array2, ArrayBase, Axis, Data, Dimension, Ix2, NdIndex, SliceArg};
 
 /// The adjoint of one element read by [`index`]: `value` at `index` in an array of shape
@@ -188,30 +188,32 @@ fn lane<A: Scalar, S: Data<Elem = A>>(
     x.index_axis(axis, i).to_owned()
 }
 
-/// VJP of [`row()`]: y = x.row(i); dx.row(i) += g (a sparse contribution).
-pub fn row_vjp<A: Scalar, S: Data<Elem = A>>(
+/// VJP of [`row()`]: y = x.row(i); dx.row(i) += g (a sparse contribution; `g` by reference
+/// or by value, [`Cotangent`]).
+pub fn row_vjp<'g, A: Scalar + 'g, S: Data<Elem = A>>(
     x: &ArrayBase<S, Ix2>,
     i: usize,
-    g: &Array1<A>,
+    g: impl Cotangent<'g, Array1<A>>,
 ) -> LaneGrad<A> {
     LaneGrad {
         dim: x.raw_dim(),
         axis: Axis(0),
         index: i,
-        value: g.clone(),
+        value: g.into_owned(),
     }
 }
 
-/// VJP of [`column()`]: y = x.column(j); dx.column(j) += g (a sparse contribution).
-pub fn column_vjp<A: Scalar, S: Data<Elem = A>>(
+/// VJP of [`column()`]: y = x.column(j); dx.column(j) += g (a sparse contribution; `g` by
+/// reference or by value, [`Cotangent`]).
+pub fn column_vjp<'g, A: Scalar + 'g, S: Data<Elem = A>>(
     x: &ArrayBase<S, Ix2>,
     j: usize,
-    g: &Array1<A>,
+    g: impl Cotangent<'g, Array1<A>>,
 ) -> LaneGrad<A> {
     LaneGrad {
         dim: x.raw_dim(),
         axis: Axis(1),
         index: j,
-        value: g.clone(),
+        value: g.into_owned(),
     }
 }
