@@ -1,6 +1,6 @@
-//! Plain SGD.
+//! Plain SGD on arrays and scalars.
 use autodiff_runtime::optim::Sgd;
-use ndarray::{array, Array2, ArrayD, IxDyn};
+use ndarray::{array, Array1, Array2, ArrayD, IxDyn};
 
 #[test]
 fn step_subtracts_lr_times_grad() {
@@ -19,11 +19,11 @@ fn step_in_f32_and_dynamic_dimensions() {
 }
 
 #[test]
-fn step_on_a_view_of_the_parameter() {
+fn step_on_a_vec_of_rows() {
     let sgd = Sgd::new(1.0);
-    let mut w = Array2::<f64>::zeros((2, 3));
-    sgd.step(&mut w.row_mut(1), &array![1.0, 2.0, 3.0]);
-    assert_eq!(w, array![[0.0, 0.0, 0.0], [-1.0, -2.0, -3.0]]);
+    let mut w = vec![Array1::<f64>::zeros(3), Array1::zeros(3)];
+    sgd.step(&mut w, &vec![Array1::zeros(3), array![1.0, 2.0, 3.0]]);
+    assert_eq!(w, [array![0.0, 0.0, 0.0], array![-1.0, -2.0, -3.0]]);
 }
 
 #[test]
