@@ -1,6 +1,7 @@
 //! `#[differentiate]` argument parsing: a comma-separated list of options, `wrt(a, b)` and
 //! `jacobian` (the forward-mode options `jvp` and `hvp` are recognised and reported as not
 //! available yet).
+use syn::ext::IdentExt;
 use syn::parse::{Parse, ParseStream};
 use syn::punctuated::Punctuated;
 use syn::{Ident, Token};
@@ -35,7 +36,11 @@ impl Parse for Args {
                 }
                 let content;
                 syn::parenthesized!(content in input);
-                let names = Punctuated::<Ident, Token![,]>::parse_terminated(&content)?;
+                // `Ident::parse_any`: `self` is a parameter name too (`wrt(self, x)`).
+                let names = Punctuated::<Ident, Token![,]>::parse_terminated_with(
+                    &content,
+                    Ident::parse_any,
+                )?;
                 if names.is_empty() {
                     return Err(syn::Error::new(
                         keyword.span,

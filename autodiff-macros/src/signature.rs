@@ -14,6 +14,10 @@ pub enum Kind {
     /// A float ndarray array, owned or borrowed; also a float sequence (`&[f64]`, `Vec<f64>`,
     /// `[f64; N]`), which the tape reads as a 1-D array (see [`sequence`]).
     Array,
+    /// A struct of parameters (`m: &Mlp`, `&self`): a parameter of a type that is not a float,
+    /// an array or an integer, whose fields the body reads (or that `wrt(..)` names). Its
+    /// type implements `Differentiable`; its gradient is a value of the same type.
+    Struct,
     /// Anything else: integers, labels, flags. Never differentiated.
     Data,
 }
@@ -33,6 +37,11 @@ impl Param {
         self.kind == Kind::Array && sequence(&self.ty).is_some()
     }
 
+    /// A parameter passed by reference (`&Mlp`, `&self`).
+    pub fn by_reference(&self) -> bool {
+        matches!(self.ty, Type::Reference(_))
+    }
+
     /// An array passed by value (owned, not a reference or a view): moved into the tape.
     pub fn owned_array(&self) -> bool {
         self.kind == Kind::Array
@@ -48,6 +57,18 @@ pub struct Signature {
     pub output: Type,
     /// Whether the output is syntactically an array (then no `NAME_grad` is generated).
     pub output_is_array: bool,
+    /// A method (`&self` or `self`): the companions are methods too, called as `Self::..`.
+    pub method: bool,
+}
+
+impl Signature {
+    /// How the companions name each other: `Self::` in a method, nothing in a free function.
+    pub fn path_prefix(&self) -> TokenStream {
+        match self.method {
+            true => quote!(Self::),
+            false => TokenStream::new(),
+        }
+    }
 }
 
 impl Signature {
@@ -164,6 +185,60 @@ pub fn one_axis_element(ty: &Type) -> Option<Type> {
     one_axis.then(|| element(seg).cloned()).flatten()
 }
 
+/// A type that may be a struct of parameters: a path (after references) that is not a
+/// primitive, a `String`, an `Option` or a `Vec`/array of data.
+fn struct_like(ty: &Type) -> bool {
+    let Some(seg) = last_segment(ty) else {
+        return false;
+    };
+    let name = seg.ident.to_string();
+    !(DATA_ELEMS.contains(&name.as_str())
+        || ARRAY_TYPES.contains(&name.as_str())
+        || matches!(
+            name.as_str(),
+            "String"
+                | "str"
+                | "Option"
+                | "Vec"
+                | "HashMap"
+                | "BTreeMap"
+                | "char"
+                | "Box"
+                | "Rc"
+                | "Arc"
+        ))
+}
+
+/// Whether the body reads a field of `name` (`name.w`, `name.layers[i].b`).
+fn reads_fields(block: &syn::Block, name: &Ident) -> bool {
+    struct Finder<'a> {
+        name: &'a Ident,
+        found: bool,
+    }
+    impl<'ast> syn::visit::Visit<'ast> for Finder<'_> {
+        fn visit_expr_field(&mut self, f: &'ast syn::ExprField) {
+            let mut base = &*f.base;
+            loop {
+                match base {
+                    syn::Expr::Field(inner) => base = &inner.base,
+                    syn::Expr::Index(inner) => base = &inner.expr,
+                    syn::Expr::Paren(inner) => base = &inner.expr,
+                    _ => break,
+                }
+            }
+            if let syn::Expr::Path(p) = base
+                && p.path.is_ident(self.name)
+            {
+                self.found = true;
+            }
+            syn::visit::visit_expr_field(self, f);
+        }
+    }
+    let mut finder = Finder { name, found: false };
+    syn::visit::Visit::visit_block(&mut finder, block);
+    finder.found
+}
+
 /// Classifies a type by its spelling.
 pub fn classify(ty: &Type) -> Kind {
     if sequence(ty).is_some() {
@@ -189,7 +264,7 @@ pub fn classify(ty: &Type) -> Kind {
 /// float sequence a `Vec` (an array `[T; N]`) of its length.
 pub fn grad_type(param: &Param) -> TokenStream {
     let ty = strip(&param.ty);
-    if param.kind == Kind::Scalar {
+    if matches!(param.kind, Kind::Scalar | Kind::Struct) {
         return ty.to_token_stream();
     }
     if let Some(grad) = sequence(ty) {
@@ -243,13 +318,30 @@ pub fn analyze(func: &ItemFn, args: &Args, errors: &mut Errors) -> Signature {
     let mut params = Vec::new();
     for input in &sig.inputs {
         match input {
-            FnArg::Receiver(r) => errors.at(
+            FnArg::Receiver(r) if r.reference.is_some() && r.mutability.is_some() => errors.at(
                 r,
-                "#[differentiate] does not support methods (`self`); write a free function taking the values as parameters",
+                "#[differentiate] does not support `&mut self`: a differentiated method reads its receiver; take `&self` (or `self`)",
             ),
+            FnArg::Receiver(r) if r.colon_token.is_some() => errors.at(
+                r,
+                "#[differentiate] supports the receivers `&self` and `self`, not a typed `self: ..`",
+            ),
+            FnArg::Receiver(r) => params.push(Param {
+                ident: Ident::new("self", r.self_token.span),
+                ty: (*r.ty).clone(),
+                kind: Kind::Struct,
+                active: true,
+            }),
             FnArg::Typed(pt) => match &*pt.pat {
                 Pat::Ident(pi) if pi.by_ref.is_none() && pi.subpat.is_none() => {
-                    let kind = classify(&pt.ty);
+                    let mut kind = classify(&pt.ty);
+                    let named = args.wrt.as_ref().is_some_and(|w| w.contains(&pi.ident));
+                    if kind == Kind::Data
+                        && struct_like(&pt.ty)
+                        && (named || reads_fields(&func.block, &pi.ident))
+                    {
+                        kind = Kind::Struct;
+                    }
                     params.push(Param {
                         ident: pi.ident.clone(),
                         ty: (*pt.ty).clone(),
@@ -288,6 +380,7 @@ pub fn analyze(func: &ItemFn, args: &Args, errors: &mut Errors) -> Signature {
         params,
         output,
         output_is_array,
+        method: sig.receiver().is_some(),
     }
 }
 

@@ -372,8 +372,35 @@ pub fn add_into<C: Contribution>(adjoint: &mut C::Adjoint, contribution: C) {
 /// assert_eq!(autodiff_runtime::gradient(None, &2.0_f64), 0.0);
 /// assert_eq!(autodiff_runtime::gradient(Some(1.5), &2.0_f64), 1.5);
 /// ```
-pub fn gradient<T: Value>(adjoint: Option<T::Owned>, value: &T) -> T::Owned {
-    adjoint.unwrap_or_else(|| value.zeros_like())
+pub fn gradient<T: Slot>(adjoint: Option<T::Adjoint>, value: &T) -> T::Grad {
+    value.grad_of(adjoint)
+}
+
+/// What the reverse sweep keeps for a parameter or a value: the type of its adjoint, and
+/// the gradient the caller gets from it. A scalar or an array is its own adjoint; a struct
+/// parameter ([`Model`](crate::Model)) collects a [`ModelGrad`](crate::ModelGrad).
+pub trait Slot {
+    /// The adjoint summed in the reverse sweep.
+    type Adjoint;
+    /// The gradient handed to the caller.
+    type Grad;
+    /// The gradient when nothing reached the value: zeros of its shape.
+    fn zero_grad(&self) -> Self::Grad;
+    /// The gradient from the adjoint (zeros if there is none).
+    fn grad_of(&self, adjoint: Option<Self::Adjoint>) -> Self::Grad;
+}
+
+impl<T: Value> Slot for T {
+    type Adjoint = T::Owned;
+    type Grad = T::Owned;
+    #[inline]
+    fn zero_grad(&self) -> T::Owned {
+        self.zeros_like()
+    }
+    #[inline]
+    fn grad_of(&self, adjoint: Option<T::Owned>) -> T::Owned {
+        adjoint.unwrap_or_else(|| self.zeros_like())
+    }
 }
 
 /// Takes the next entry off a loop or branch tape (the reverse sweep pops exactly what the
@@ -397,8 +424,8 @@ pub fn pop<T>(tape: &mut Vec<T>) -> T {
 /// assert_eq!(z.shape(), &[2, 3]);
 /// ```
 #[inline]
-pub fn zeros_like<T: Value>(value: &T) -> T::Owned {
-    value.zeros_like()
+pub fn zeros_like<T: Slot>(value: &T) -> T::Grad {
+    value.zero_grad()
 }
 
 /// An empty adjoint slot typed after `value` (so rustc knows its type from the start).
@@ -407,6 +434,6 @@ pub fn zeros_like<T: Value>(value: &T) -> T::Owned {
 /// let d = autodiff_runtime::none_like(&2.0_f32);
 /// assert_eq!(d, None::<f32>);
 /// ```
-pub fn none_like<T: Value>(_value: &T) -> Option<T::Owned> {
+pub fn none_like<T: Slot>(_value: &T) -> Option<T::Adjoint> {
     None
 }

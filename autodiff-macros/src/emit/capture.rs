@@ -26,13 +26,18 @@ fn borrows(ty: &Type) -> bool {
 pub fn capture(func: &ItemFn, sig: &Signature) -> Capture {
     let mut generics = func.sig.generics.clone();
     let mut named: Vec<Lifetime> = Vec::new();
-    let mut nameable = true;
     let mut params = Vec::new();
-    let typed = func.sig.inputs.iter().filter_map(|arg| match arg {
-        FnArg::Typed(pt) => Some(pt),
-        FnArg::Receiver(_) => None,
-    });
-    for (pt, p) in typed.zip(&sig.params) {
+    // A method's pullback captures every lifetime and type in scope: the `impl` block's
+    // generics, which a `use<..>` clause would have to list, are not visible here.
+    let mut nameable = !sig.method;
+    for (arg, p) in func.sig.inputs.iter().zip(&sig.params) {
+        let pt = match arg {
+            FnArg::Typed(pt) => pt,
+            FnArg::Receiver(r) => {
+                params.push(super::heads::receiver(r));
+                continue;
+            }
+        };
         let mut ty = (*pt.ty).clone();
         if p.kind == Kind::Data && borrows(&ty) {
             match &mut ty {

@@ -4,6 +4,7 @@ use super::Emitter;
 use super::names::{name, private, slot_ident};
 use crate::ir::{Block, Def, If, Loop, LoopKind, Stmt, ValueId};
 use crate::rules::Rule;
+use crate::signature::Kind;
 use proc_macro2::TokenStream;
 use quote::{ToTokens, quote, quote_spanned};
 
@@ -50,6 +51,19 @@ impl Emitter<'_> {
         let v = self.val(id);
         let span = node.span;
         match &node.def {
+            Def::Param { index } if self.sig.params[*index].kind == Kind::Struct => {
+                let param = &self.sig.params[*index];
+                let p = &param.ident;
+                let model = private("Model", span);
+                match (self.owned_params, param.by_reference()) {
+                    (true, true) => {
+                        quote_spanned!(span=> let #v = #model::owned(::core::clone::Clone::clone(#p));)
+                    }
+                    (true, false) => quote_spanned!(span=> let #v = #model::owned(#p);),
+                    (false, true) => quote_spanned!(span=> let #v = #model::new(#p);),
+                    (false, false) => quote_spanned!(span=> let #v = #model::new(&#p);),
+                }
+            }
             Def::Param { index } => {
                 let p = &self.sig.params[*index].ident;
                 let param = private("Param", span);
@@ -102,7 +116,12 @@ impl Emitter<'_> {
                 quote_spanned!(span=> let (#v, #s) = #f(#(#call),*);)
             }
             _ => {
-                let f = private(rule.forward, span);
+                // A pullback keeps its values: a field read there owns its data.
+                let forward = match (rule.forward, self.owned_params) {
+                    ("field", true) => "field_owned",
+                    (forward, _) => forward,
+                };
+                let f = private(forward, span);
                 quote_spanned!(span=> let #v = #f(#(#call),*);)
             }
         }

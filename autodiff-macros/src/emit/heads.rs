@@ -19,6 +19,8 @@ pub struct Heads {
     /// `NAME_vjp`.
     pub vjp_name: Ident,
     args: Vec<Ident>,
+    /// `Self::` for a method.
+    prefix: TokenStream,
     attrs: TokenStream,
     vjp_doc: String,
     grad_doc: String,
@@ -77,6 +79,7 @@ impl Heads {
             pullback_stub,
             vjp_name: vjp_name.clone(),
             args: sig.params.iter().map(|p| p.ident.clone()).collect(),
+            prefix: sig.path_prefix(),
             attrs: quote!(#(#cfgs)*),
             vjp_doc: format!(
                 "Vector-Jacobian product of [`{name}`] with respect to {wrt}: returns `{name}(..)` and, for each \
@@ -108,6 +111,7 @@ impl Heads {
             pullback_stub,
             vjp_name,
             args,
+            prefix,
             attrs,
             vjp_doc,
             grad_doc,
@@ -119,7 +123,7 @@ impl Heads {
         ));
         let (grad_body, pullback_body) = match pullback_body {
             Some(body) => (
-                quote!(#vjp_name(#(#args,)* ::autodiff::__private::one())),
+                quote!(#prefix #vjp_name(#(#args,)* ::autodiff::__private::one())),
                 body.clone(),
             ),
             None => {
@@ -178,14 +182,22 @@ pub fn params(func: &ItemFn, sig: &Signature) -> Vec<TokenStream> {
     func.sig
         .inputs
         .iter()
-        .filter_map(|arg| match arg {
-            FnArg::Typed(pt) => Some(pt),
-            FnArg::Receiver(_) => None,
-        })
         .zip(&sig.params)
-        .map(|(pt, p)| {
-            let (ident, ty) = (&p.ident, &pt.ty);
-            quote!(#ident: #ty)
+        .map(|(arg, p)| match arg {
+            FnArg::Typed(pt) => {
+                let (ident, ty) = (&p.ident, &pt.ty);
+                quote!(#ident: #ty)
+            }
+            FnArg::Receiver(r) => receiver(r),
         })
         .collect()
+}
+
+/// `&self`, `&'a self` or `self`, as declared (without `mut`: the companions never assign it).
+pub fn receiver(r: &syn::Receiver) -> TokenStream {
+    let self_token = &r.self_token;
+    match &r.reference {
+        Some((and, lifetime)) => quote!(#and #lifetime #self_token),
+        None => quote!(#self_token),
+    }
 }

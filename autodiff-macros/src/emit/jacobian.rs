@@ -34,6 +34,7 @@ pub fn jacobian(func: &ItemFn, sig: &Signature, real: bool) -> TokenStream {
     let (vis, generics) = (&func.vis, &func.sig.generics);
     let where_clause = &generics.where_clause;
     let params = params(func, sig);
+    let prefix = sig.path_prefix();
     let out = &sig.output;
     let blocks: Vec<TokenStream> = sig
         .active()
@@ -44,7 +45,7 @@ pub fn jacobian(func: &ItemFn, sig: &Signature, real: bool) -> TokenStream {
         })
         .collect();
     let body = match real {
-        true => body(sig, name, vjp_name),
+        true => body(sig, &quote!(#prefix #name), &quote!(#prefix #vjp_name)),
         false => quote!(::core::unreachable!(
             "#[differentiate] reported a compile error for this function"
         )),
@@ -66,7 +67,7 @@ pub fn jacobian(func: &ItemFn, sig: &Signature, real: bool) -> TokenStream {
     }
 }
 
-fn body(sig: &Signature, name: &syn::Ident, vjp_name: &syn::Ident) -> TokenStream {
+fn body(sig: &Signature, name: &TokenStream, vjp_name: &TokenStream) -> TokenStream {
     let n = |s: &str| super::names::name(format_args!("{s}"));
     let (y, m, k, g) = (n("y"), n("m"), n("k"), n("g"));
     let args: Vec<TokenStream> = sig

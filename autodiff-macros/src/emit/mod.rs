@@ -155,6 +155,7 @@ pub fn companions(func: &ItemFn, item: &TokenStream, sig: &Signature, tape: &Tap
     let seed = &heads.seed;
     let out = names::value_ident(tape.output);
     let original = &func.sig.ident;
+    let prefix = sig.path_prefix();
 
     let scalar_output = classify(&sig.output) == Kind::Scalar;
     let runtime = names::runtime_alias();
@@ -207,7 +208,7 @@ pub fn companions(func: &ItemFn, item: &TokenStream, sig: &Signature, tape: &Tap
             };
             quote! {
                 // The original stays the reference implementation (and counts as used).
-                let _ = #original;
+                let _ = #prefix #original;
                 #runtime
                 #sweeps
                 (#out, (#(#grads,)*))
@@ -225,8 +226,8 @@ pub fn companions(func: &ItemFn, item: &TokenStream, sig: &Signature, tape: &Tap
                 .filter(|&i| sig.params[i].active)
                 .map(syn::Index::from);
             quote! {
-                let _ = #original;
-                let (#value, #pb) = #pullback(#(#args),*);
+                let _ = #prefix #original;
+                let (#value, #pb) = #prefix #pullback(#(#args),*);
                 let #gs = #pb(#seed);
                 (#value, (#(#gs.#grads,)*))
             }

@@ -408,7 +408,13 @@ impl Emitter<'_> {
                 let grad = match st.declared[v] {
                     true => {
                         let d = self.adj(v);
-                        quote!(#d)
+                        match self.sig.params[index].kind {
+                            // The struct's adjoint as its gradient (skipped fields restored).
+                            crate::signature::Kind::Struct => quote!(
+                                ::autodiff::__private::gradient(::core::option::Option::Some(#d), &#value)
+                            ),
+                            _ => quote!(#d),
+                        }
                     }
                     false => quote!(::autodiff::__private::zeros_like(&#value)),
                 };

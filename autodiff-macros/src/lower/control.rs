@@ -173,7 +173,7 @@ impl Lowerer<'_> {
                 .at(range, "the range of a `for` loop needs both bounds");
             return Flow::Failed;
         };
-        let (Some(start), Some(end)) = (self.value(start), self.value(end)) else {
+        let (Some(start), Some(end)) = (self.data_value(start), self.data_value(end)) else {
             return Flow::Failed;
         };
         let pat = match &*f.pat {

@@ -145,10 +145,17 @@ impl Lowerer<'_> {
                 ),
             },
             Expr::Path(p) => {
-                if let Some(name) = plain_ident(e)
-                    && let Some(v) = self.current(name)
-                {
-                    return Some(v);
+                if let Some(name) = plain_ident(e) {
+                    if let Some(alias) = self.aliases.get(&name.to_string()) {
+                        let alias = alias.clone();
+                        return self.field_read(alias, e);
+                    }
+                    if let Some(v) = self.current(name) {
+                        if matches!(self.chain(e), super::fields::Found::Chain(_)) {
+                            return self.struct_as_value(e);
+                        }
+                        return Some(v);
+                    }
                 }
                 // A constant (`PI`, `f64::EPSILON`): data, never differentiated.
                 let v = self.expr(p.to_token_stream(), vec![], span, false);
@@ -184,7 +191,7 @@ impl Lowerer<'_> {
                 self.binary(&op, lhs?, rhs?, b)
             }
             Expr::Cast(c) => {
-                let v = self.value(&c.expr)?;
+                let v = self.data_value(&c.expr)?;
                 if self.maybe_active[v] {
                     return self.fail(c, "`as` casts of differentiable values are not supported; cast data (integers) only");
                 }
@@ -195,7 +202,14 @@ impl Lowerer<'_> {
             }
             Expr::MethodCall(m) => self.method(m),
             Expr::Call(c) => self.call(c),
-            Expr::Index(i) => self.index(i),
+            Expr::Field(_) | Expr::Index(_) => match self.chain(e) {
+                super::fields::Found::Chain(c) => self.field_read(c, e),
+                super::fields::Found::Failed => None,
+                super::fields::Found::No => match e {
+                    Expr::Index(i) => self.index(i),
+                    other => self.fail(other, unsupported(other)),
+                },
+            },
             Expr::Array(a) => {
                 let mut elems = Vec::new();
                 let mut deps = Vec::new();
@@ -334,6 +348,16 @@ impl Lowerer<'_> {
                 "`.mean()` returns an `Option` as in ndarray: write `.mean().unwrap()`",
             );
         }
+        if rules::SHAPE_METHODS.contains(&name.as_str()) && m.args.is_empty() {
+            match self.chain(&m.receiver) {
+                super::fields::Found::Chain(c) => {
+                    let method = &m.method;
+                    return Some(self.field_data(c, quote!(.#method()), span));
+                }
+                super::fields::Found::Failed => return None,
+                super::fields::Found::No => {}
+            }
+        }
         let recv = self.value(&m.receiver)?;
         if name == "view" && m.args.is_empty() && self.nodes[recv].float {
             return Some(recv);
@@ -434,7 +458,7 @@ impl Lowerer<'_> {
                 });
                 self.literal_index(quote!([#(#elems),*]), index.span())
             }
-            other => self.value(other)?,
+            other => self.data_value(other)?,
         })
     }
 
@@ -502,7 +526,7 @@ fn unsupported(e: &Expr) -> String {
         Expr::Closure(_) => "closures are not supported in #[differentiate] bodies".to_string(),
         Expr::Macro(_) => "macros are not supported in #[differentiate] bodies (only `s![..]` inside `.slice(..)`)".to_string(),
         Expr::Try(_) => "the `?` operator is not supported in #[differentiate] bodies".to_string(),
-        Expr::Field(_) => "field access is not supported in #[differentiate] bodies".to_string(),
+        Expr::Field(_) => "field access is supported on struct parameters only (`m.w` where `m: &Mlp` and `Mlp` derives `Differentiable`)".to_string(),
         Expr::Unsafe(_) => "`unsafe` blocks are not supported in #[differentiate] bodies".to_string(),
         Expr::Async(_) | Expr::Await(_) => "`async` code is not supported in #[differentiate] bodies".to_string(),
         Expr::Range(_) => "ranges are only supported as the iterator of a `for` loop".to_string(),

@@ -9,6 +9,7 @@ mod calls;
 mod control;
 mod desugar;
 mod expr;
+mod fields;
 mod matching;
 mod rename;
 mod writes;
@@ -70,6 +71,9 @@ pub(crate) struct Lowerer<'a> {
     /// Literal indices already bound in a region (`1usize`, `[0usize, 2usize]`), by their
     /// text: `x[1]` written three times is then one element read, one scatter.
     indices: std::collections::HashMap<(String, RegionId), ValueId>,
+    /// Names bound to a path of a struct parameter (`let layer = &self.layers[i];`), by
+    /// their (unique, after `rename`) name. Looked up only, never iterated.
+    aliases: std::collections::HashMap<String, fields::Chain>,
 }
 
 /// Lowers a function body. Returns `None` if an error was reported.
@@ -89,6 +93,7 @@ pub fn lower(block: &SynBlock, sig: &Signature, errors: &mut Errors) -> Option<T
         controls: 0,
         applied: std::collections::HashMap::new(),
         indices: std::collections::HashMap::new(),
+        aliases: std::collections::HashMap::new(),
     };
     let params = l.bind_params();
     let block = match desugar::desugar(&rename::rename(block), &sig.output) {
@@ -311,6 +316,12 @@ impl Lowerer<'_> {
             p => p,
         };
         match pat {
+            Pat::Ident(pi)
+                if pi.by_ref.is_none()
+                    && pi.subpat.is_none()
+                    && pi.mutability.is_none()
+                    && matches!(local.pat, Pat::Ident(_))
+                    && self.alias(&pi.ident, &init.expr) => {}
             Pat::Ident(pi) if pi.by_ref.is_none() && pi.subpat.is_none() => {
                 let fresh = self.nodes.len();
                 if let Some(v) = self.value(&init.expr) {

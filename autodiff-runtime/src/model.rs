@@ -1,0 +1,218 @@
+//! Struct parameters (`m: &Mlp`, `&self`): the tape holds the struct as a [`Model`], a field
+//! read (`&m.layers[i].w`) is a view of that field ([`field`]), and its VJP adds the
+//! cotangent into the same field of a gradient struct ([`FieldGrad`]), made of zeros by the
+//! first read that reaches it. The path to the field is a pair of closures the macro writes
+//! ([`field_path`]): one to read the parameter, one to write the gradient.
+use crate::{Adjoint, Contribution, Differentiable, Float, Param, Scaled, Slot};
+use ndarray::{Array, Array1, Dimension, Zip};
+use std::borrow::Cow;
+
+/// A struct parameter on the tape: borrowed from the caller, or owned (a pullback keeps its
+/// own copy, so that it borrows nothing from its caller).
+#[derive(Clone, Debug)]
+pub struct Model<'a, S: Clone>(Cow<'a, S>);
+
+impl<'a, S: Clone> Model<'a, S> {
+    /// The parameter, borrowed.
+    ///
+    /// ```
+    /// let w = vec![1.0_f64, 2.0];
+    /// let m = autodiff_runtime::Model::new(&w);
+    /// assert_eq!(m.len(), 2);
+    /// ```
+    pub fn new(value: &'a S) -> Self {
+        Model(Cow::Borrowed(value))
+    }
+
+    /// The parameter, owned.
+    pub fn owned(value: S) -> Self {
+        Model(Cow::Owned(value))
+    }
+}
+
+impl<S: Clone> std::ops::Deref for Model<'_, S> {
+    type Target = S;
+    fn deref(&self) -> &S {
+        &self.0
+    }
+}
+
+/// The adjoint of a struct parameter: a value of the struct's own type whose leaves hold the
+/// partial derivatives.
+#[derive(Clone, Debug)]
+pub struct ModelGrad<S>(pub S);
+
+impl<S: Differentiable> Adjoint for ModelGrad<S> {
+    #[track_caller]
+    fn accumulate(&mut self, other: Self) {
+        self.0.add_assign_from(&other.0);
+    }
+}
+
+impl<A: Float, S: Differentiable> Scaled<A> for ModelGrad<S> {
+    fn scaled(mut self, by: A) -> Self {
+        if by != A::one() {
+            self.0.scale_by(by);
+        }
+        self
+    }
+}
+
+impl<S: Differentiable> Slot for Model<'_, S> {
+    type Adjoint = ModelGrad<S>;
+    type Grad = S;
+    fn zero_grad(&self) -> S {
+        self.zero_like()
+    }
+    /// The adjoint as the gradient, with the skipped fields cloned from the parameter (a
+    /// skipped float field read in the body collects an adjoint that is not its gradient).
+    fn grad_of(&self, adjoint: Option<ModelGrad<S>>) -> S {
+        match adjoint {
+            Some(ModelGrad(mut grad)) => {
+                grad.copy_skipped(self);
+                grad
+            }
+            None => self.zero_like(),
+        }
+    }
+}
+
+/// Where a field read goes: `read` finds the field in the parameter, `write` the same field
+/// in its gradient. Both capture only the indices of the path, so the path is `Copy`.
+#[derive(Clone, Copy, Debug)]
+pub struct FieldPath<F, G> {
+    read: F,
+    write: G,
+}
+
+/// The path of a field read. `base` only fixes the struct type for the closures.
+///
+/// ```
+/// use autodiff_runtime::{Model, field, field_path};
+/// let m = Model::new(&(vec![1.0_f64, 2.0], 3.0_f64));
+/// let path = field_path(&m, |s| &s.1, |s| &mut s.1);
+/// assert_eq!(field(&m, path), 3.0);
+/// ```
+pub fn field_path<S, L, F, G>(_base: &Model<'_, S>, read: F, write: G) -> FieldPath<F, G>
+where
+    S: Clone,
+    L: ?Sized,
+    F: Fn(&S) -> &L + Copy,
+    G: Fn(&mut S) -> &mut L + Copy,
+{
+    FieldPath { read, write }
+}
+
+/// A field read (`m.temperature`, `&m.layers[i].w`): the field as a tape value (a scalar, or
+/// a view of an array or of a float `Vec`).
+#[track_caller]
+pub fn field<'b, S, L, F, G>(
+    base: &'b Model<'_, S>,
+    path: FieldPath<F, G>,
+) -> <&'b L as Param>::Value
+where
+    S: Clone,
+    L: ?Sized + 'b,
+    F: Fn(&S) -> &L,
+    &'b L: Param,
+{
+    Param::into_value((path.read)(base))
+}
+
+/// A field read that owns its data (in a pullback, which keeps its values).
+#[track_caller]
+pub fn field_owned<'b, S, L, F, G>(
+    base: &'b Model<'_, S>,
+    path: FieldPath<F, G>,
+) -> <&'b L as Param>::Owned
+where
+    S: Clone,
+    L: ?Sized + 'b,
+    F: Fn(&S) -> &L,
+    &'b L: Param,
+{
+    Param::into_owned_value((path.read)(base))
+}
+
+/// VJP of [`field`]: y = m.path; the gradient struct's field at `path` += g.
+pub fn field_vjp<'b, 'c, S, F, G, O>(
+    base: &'b Model<'_, S>,
+    path: FieldPath<F, G>,
+    g: &'c O,
+) -> FieldGrad<'b, 'c, S, G, O>
+where
+    S: Clone,
+{
+    FieldGrad {
+        base,
+        write: path.write,
+        g,
+    }
+}
+
+/// The cotangent of one field read, added into the struct's adjoint at its field.
+pub struct FieldGrad<'b, 'c, S, G, O> {
+    base: &'b S,
+    write: G,
+    g: &'c O,
+}
+
+impl<S, L, G, O> Contribution for FieldGrad<'_, '_, S, G, O>
+where
+    S: Differentiable,
+    L: ?Sized + Leaf<O>,
+    G: Fn(&mut S) -> &mut L,
+{
+    type Adjoint = ModelGrad<S>;
+    fn into_adjoint(self) -> ModelGrad<S> {
+        let mut grad = ModelGrad(self.base.zero_like());
+        self.add_into(&mut grad);
+        grad
+    }
+    #[track_caller]
+    fn add_into(self, adjoint: &mut ModelGrad<S>) {
+        (self.write)(&mut adjoint.0).add_cotangent(self.g);
+    }
+}
+
+/// A field type a body reads as a value, and how a cotangent of that value adds into it.
+pub trait Leaf<O> {
+    /// `self += g`, elementwise.
+    fn add_cotangent(&mut self, g: &O);
+}
+
+impl Leaf<f32> for f32 {
+    fn add_cotangent(&mut self, g: &f32) {
+        *self += *g;
+    }
+}
+
+impl Leaf<f64> for f64 {
+    fn add_cotangent(&mut self, g: &f64) {
+        *self += *g;
+    }
+}
+
+impl<A: Float, D: Dimension> Leaf<Array<A, D>> for Array<A, D> {
+    #[track_caller]
+    fn add_cotangent(&mut self, g: &Array<A, D>) {
+        crate::value::assert_same_shape("field read", self.shape(), g.shape());
+        Zip::from(self).and(g).for_each(|s, &g| *s += g);
+    }
+}
+
+impl<A: Float> Leaf<Array1<A>> for Vec<A> {
+    #[track_caller]
+    fn add_cotangent(&mut self, g: &Array1<A>) {
+        crate::value::assert_same_shape("field read", &[self.len()], g.shape());
+        self.iter_mut().zip(g).for_each(|(s, &g)| *s += g);
+    }
+}
+
+impl<A: Float, const N: usize> Leaf<Array1<A>> for [A; N] {
+    #[track_caller]
+    fn add_cotangent(&mut self, g: &Array1<A>) {
+        crate::value::assert_same_shape("field read", &[N], g.shape());
+        self.iter_mut().zip(g).for_each(|(s, &g)| *s += g);
+    }
+}
