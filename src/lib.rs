@@ -50,12 +50,12 @@
 #![warn(missing_docs)]
 
 pub use autodiff_macros::{custom_vjp, differentiate};
+/// The float types a generic differentiated function may use (`f32`, `f64`).
+pub use autodiff_runtime::Float;
 pub use autodiff_runtime::{check, datasets, optim};
 /// The check behind calls from differentiated bodies (see its documentation): it appears in
 /// the error for a call to a function without `#[differentiate]` or `#[custom_vjp]`.
 pub use autodiff_runtime::{DifferentiableFn, NotDifferentiable};
-/// The float types a generic differentiated function may use (`f32`, `f64`).
-pub use autodiff_runtime::Float;
 /// ndarray, re-exported so users and the generated code share one version.
 pub use ndarray;
 
@@ -63,7 +63,7 @@ pub use ndarray;
 pub mod prelude {
     pub use autodiff_macros::{custom_vjp, differentiate};
     pub use autodiff_runtime::{
-        Float, cross_entropy, log_softmax, logsumexp, matmul, relu, sigmoid, softmax,
+        cross_entropy, log_softmax, logsumexp, matmul, relu, sigmoid, softmax, Float,
     };
 }
 
