@@ -53,15 +53,70 @@ pub use autodiff_macros::{custom_vjp, differentiate};
 /// The float types a generic differentiated function may use (`f32`, `f64`).
 pub use autodiff_runtime::Float;
 pub use autodiff_runtime::{check, datasets, optim};
+/// `#[derive(Differentiable)]`: implements [`Differentiable`](trait@Differentiable) for a
+/// struct with named fields, so that it can be a parameter, a gradient and an optimiser's
+/// target. Each field is walked in order through its own type's impl: `f32`, `f64`, float
+/// ndarray arrays, `Vec<T>` and `[T; N]` of differentiable `T`, and other derived structs.
+/// `#[differentiable(skip)]` marks a field as data: it is not visited, and
+/// [`copy_skipped`](trait@Differentiable) clones it. Generic structs keep their generics,
+/// with a bound per field. The struct must also be `Clone`.
+///
+/// ```
+/// use autodiff::prelude::*;
+/// use autodiff::ndarray::{array, Array1, Array2};
+/// use autodiff::optim::Adam;
+///
+/// #[derive(Differentiable, Clone, Debug, PartialEq)]
+/// struct Layer<T: Float> {
+///     w: Array2<T>,
+///     b: Array1<T>,
+/// }
+///
+/// #[derive(Differentiable, Clone, Debug)]
+/// struct Mlp {
+///     layers: Vec<Layer<f64>>,
+///     temperature: f64,
+///     #[differentiable(skip)]
+///     name: String, // data: cloned into gradients, never stepped
+/// }
+///
+/// let mut mlp = Mlp {
+///     layers: vec![Layer { w: array![[1.0, 2.0]], b: array![0.5, -0.5] }],
+///     temperature: 2.0,
+///     name: "tiny".to_string(),
+/// };
+/// let mut grad = mlp.zero_like();
+/// assert_eq!(grad.layers[0].b, array![0.0, 0.0]);
+/// assert_eq!(grad.name, "tiny");
+/// grad.layers[0].w[[0, 1]] = 1.0;
+/// grad.temperature = -1.0;
+///
+/// let mut adam = Adam::new(0.1);
+/// adam.step(&mut mlp, &grad);
+/// assert!((mlp.layers[0].w[[0, 1]] - 1.9).abs() < 1e-6);
+/// assert!((mlp.temperature - 2.1).abs() < 1e-6);
+/// assert_eq!(mlp.layers[0].b, array![0.5, -0.5]); // a zero gradient moves nothing
+/// ```
+pub use autodiff_macros::Differentiable;
+/// Values made of float leaves (parameters and their gradients): `f32`, `f64`, float ndarray
+/// arrays, `Vec<T>`, `[T; N]`, and structs with
+/// [`#[derive(Differentiable)]`](derive@Differentiable). The optimisers in [`optim`] step any
+/// of them.
+pub use autodiff_runtime::Differentiable;
+/// What [`Differentiable::visit_leaves`] and [`Differentiable::visit_leaf_pairs`] call on
+/// each leaf.
+pub use autodiff_runtime::{LeafPairVisitor, LeafVisitor};
 /// The check behind calls from differentiated bodies (see its documentation): it appears in
 /// the error for a call to a function without `#[differentiate]` or `#[custom_vjp]`.
 pub use autodiff_runtime::{DifferentiableFn, NotDifferentiable};
 /// ndarray, re-exported so users and the generated code share one version.
 pub use ndarray;
 
-/// Everything a differentiated body may call: the attribute and the runtime functions.
+/// Everything a differentiated body may call: the attribute and the runtime functions, and
+/// `Differentiable` (the trait and its derive).
 pub mod prelude {
-    pub use autodiff_macros::{custom_vjp, differentiate};
+    pub use autodiff_macros::{custom_vjp, differentiate, Differentiable};
+    pub use autodiff_runtime::Differentiable;
     pub use autodiff_runtime::{
         cross_entropy, log_softmax, logsumexp, matmul, relu, sigmoid, softmax, Float,
     };

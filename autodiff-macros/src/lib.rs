@@ -9,6 +9,7 @@
 mod analyze;
 mod args;
 mod custom;
+mod derive;
 mod emit;
 mod errors;
 mod expand;
@@ -42,4 +43,17 @@ pub fn differentiate(args: TokenStream, item: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn custom_vjp(args: TokenStream, item: TokenStream) -> TokenStream {
     custom::expand(args.into(), item.into()).into()
+}
+
+/// `#[derive(Differentiable)]`: implements `autodiff::Differentiable` for a struct with named
+/// fields, walking the fields in order; `#[differentiable(skip)]` marks a field as data (not
+/// differentiated; a gradient holds a clone of it). Every other field's type must be
+/// differentiable: `f32`, `f64`, a float ndarray array, a `Vec<T>` or `[T; N]` of those, or
+/// another struct with this derive. Generic structs get a bound per field.
+///
+/// See `autodiff::Differentiable` (the derive's re-export in the `autodiff` crate) for a
+/// runnable example.
+#[proc_macro_derive(Differentiable, attributes(differentiable))]
+pub fn derive_differentiable(item: TokenStream) -> TokenStream {
+    derive::derive(item.into()).into()
 }

@@ -255,6 +255,12 @@ pub enum LeafPath<'a> {
     Index(&'a LeafPath<'a>, usize),
 }
 
+impl LeafPath<'static> {
+    /// The root of a bare [`Differentiable::visit_leaf_pairs`] call.
+    pub const VISIT_PAIRS: Self =
+        LeafPath::root("Differentiable::visit_leaf_pairs", "value", "other value");
+}
+
 impl<'a> LeafPath<'a> {
     /// The top of a walk by `op`, which calls its values `this` and `other`.
     pub const fn root(op: &'static str, this: &'static str, other: &'static str) -> Self {
@@ -280,7 +286,7 @@ impl<'a> LeafPath<'a> {
     }
 
     /// Panics because the two values differ at `self`: `what_this` and `what_other` describe
-    /// each side (`"shape [2, 3]"`, `"3 elements"`).
+    /// each side (`"shape [2, 3]"`, `"length 3"`).
     #[track_caller]
     fn mismatch(&self, what_this: impl fmt::Display, what_other: impl fmt::Display) -> ! {
         let (op, this, other) = self.names();
@@ -303,10 +309,6 @@ impl fmt::Display for LeafPath<'_> {
         }
     }
 }
-
-/// The root of a bare `visit_leaf_pairs` call.
-const VISIT_PAIRS: LeafPath<'static> =
-    LeafPath::root("Differentiable::visit_leaf_pairs", "value", "other value");
 
 /// Sets every leaf to zero.
 struct Zero;
@@ -345,7 +347,7 @@ macro_rules! scalar_leaf {
             }
 
             fn visit_leaf_pairs<V: LeafPairVisitor>(&mut self, other: &Self, visitor: &mut V) {
-                self.visit_leaf_pairs_at(other, visitor, &VISIT_PAIRS);
+                self.visit_leaf_pairs_at(other, visitor, &LeafPath::VISIT_PAIRS);
             }
 
             fn visit_leaf_pairs_at<V: LeafPairVisitor>(
@@ -375,7 +377,7 @@ impl<A: Float, D: Dimension> Differentiable for Array<A, D> {
 
     #[track_caller]
     fn visit_leaf_pairs<V: LeafPairVisitor>(&mut self, other: &Self, visitor: &mut V) {
-        self.visit_leaf_pairs_at(other, visitor, &VISIT_PAIRS);
+        self.visit_leaf_pairs_at(other, visitor, &LeafPath::VISIT_PAIRS);
     }
 
     #[track_caller]
@@ -402,8 +404,8 @@ impl<A: Float, D: Dimension> Differentiable for Array<A, D> {
 fn same_length(at: &LeafPath<'_>, this: usize, other: usize) {
     if this != other {
         at.mismatch(
-            format_args!("{this} elements"),
-            format_args!("{other} elements"),
+            format_args!("length {this}"),
+            format_args!("length {other}"),
         );
     }
 }
@@ -418,7 +420,7 @@ impl<T: Differentiable> Differentiable for Vec<T> {
 
     #[track_caller]
     fn visit_leaf_pairs<V: LeafPairVisitor>(&mut self, other: &Self, visitor: &mut V) {
-        self.visit_leaf_pairs_at(other, visitor, &VISIT_PAIRS);
+        self.visit_leaf_pairs_at(other, visitor, &LeafPath::VISIT_PAIRS);
     }
 
     #[track_caller]
@@ -457,7 +459,7 @@ impl<T: Differentiable, const N: usize> Differentiable for [T; N] {
 
     #[track_caller]
     fn visit_leaf_pairs<V: LeafPairVisitor>(&mut self, other: &Self, visitor: &mut V) {
-        self.visit_leaf_pairs_at(other, visitor, &VISIT_PAIRS);
+        self.visit_leaf_pairs_at(other, visitor, &LeafPath::VISIT_PAIRS);
     }
 
     #[track_caller]

@@ -1,0 +1,296 @@
+//! `#[derive(Differentiable)]`: a struct with named fields walks its fields in order, each
+//! through its own type's `Differentiable` impl; a field marked `#[differentiable(skip)]` is
+//! data, cloned by `copy_skipped`.
+//!
+//! Two passes: [`parse`] checks the item and the attributes into a [`Struct`] (every error
+//! collected, then combined), [`expand`] writes the impl. On an error the output is the
+//! error and an impl of the trait with the real signatures and no where-clauses
+//! ([`fallback`]), so that code using the type's `Differentiable` methods reports nothing
+//! more.
+use crate::errors::Errors;
+use proc_macro2::TokenStream;
+use quote::{ToTokens, quote, quote_spanned};
+use syn::ext::IdentExt;
+use syn::parse::{Parse, ParseStream};
+use syn::spanned::Spanned;
+use syn::{Attribute, Data, DeriveInput, Fields, Ident, Type};
+
+/// The derive's entry point: the impl, or our errors (and the fallback impl).
+pub fn derive(input: TokenStream) -> TokenStream {
+    let input = match syn::parse2::<DeriveInput>(input) {
+        Ok(input) => input,
+        Err(error) => return error.into_compile_error(),
+    };
+    match parse(&input) {
+        Ok(item) => expand(&item),
+        Err(error) => {
+            let mut out = error.into_compile_error();
+            out.extend(fallback(&input));
+            out
+        }
+    }
+}
+
+/// A struct the derive accepts, borrowing from the input (which keeps the spans).
+struct Struct<'a> {
+    input: &'a DeriveInput,
+    fields: Vec<Field<'a>>,
+}
+
+/// One named field.
+struct Field<'a> {
+    name: &'a Ident,
+    ty: &'a Type,
+    /// `#[differentiable(skip)]`: data, not a leaf.
+    skip: bool,
+}
+
+/// What `#[derive(Differentiable)]` accepts, quoted in errors.
+const ACCEPTED: &str = "#[derive(Differentiable)] applies to a struct with named fields \
+                        (`struct Layer { w: Array2<f64>, b: Array1<f64> }`)";
+
+/// Checks the item and every `#[differentiable(..)]` attribute; all errors at once.
+fn parse(input: &DeriveInput) -> syn::Result<Struct<'_>> {
+    let mut errors = Errors::default();
+    for attr in input.attrs.iter().filter(|a| is_ours(a)) {
+        errors.at(
+            attr,
+            "#[differentiable(..)] goes on a field of the struct: `#[differentiable(skip)]` \
+             marks that field as data",
+        );
+    }
+    let named = match &input.data {
+        Data::Struct(data) => match &data.fields {
+            Fields::Named(named) => Some(named),
+            Fields::Unnamed(fields) => {
+                errors.at(
+                    fields,
+                    format!("{ACCEPTED}; give the fields of this tuple struct names"),
+                );
+                None
+            }
+            Fields::Unit => {
+                let (keyword, name) = (data.struct_token, &input.ident);
+                errors.at(
+                    quote!(#keyword #name),
+                    format!("{ACCEPTED}; this unit struct has no fields to differentiate"),
+                );
+                None
+            }
+        },
+        Data::Enum(data) => {
+            let keyword = data.enum_token;
+            let name = &input.ident;
+            errors.at(
+                quote!(#keyword #name),
+                format!("{ACCEPTED}, not to an enum; put the parameters in a struct"),
+            );
+            None
+        }
+        Data::Union(data) => {
+            let keyword = data.union_token;
+            let name = &input.ident;
+            errors.at(
+                quote!(#keyword #name),
+                format!("{ACCEPTED}, not to a union"),
+            );
+            None
+        }
+    };
+    let mut fields = Vec::new();
+    for field in named.into_iter().flat_map(|named| &named.named) {
+        let mut skip = false;
+        for attr in field.attrs.iter().filter(|a| is_ours(a)) {
+            match field_args(attr) {
+                Ok(FieldArgs::Skip(keyword)) if skip => errors.at(
+                    keyword,
+                    "duplicate `skip`: one #[differentiable(skip)] per field",
+                ),
+                Ok(FieldArgs::Skip(_)) => skip = true,
+                Err(error) => errors.push(error),
+            }
+        }
+        // A named field always has a name; `Fields::Named` holds nothing else.
+        if let Some(name) = &field.ident {
+            fields.push(Field {
+                name,
+                ty: &field.ty,
+                skip,
+            });
+        }
+    }
+    match errors.finish() {
+        Some(error) => Err(error),
+        None => Ok(Struct { input, fields }),
+    }
+}
+
+/// `#[differentiable ..]`, whatever follows.
+fn is_ours(attr: &Attribute) -> bool {
+    attr.path().is_ident("differentiable")
+}
+
+mod kw {
+    syn::custom_keyword!(skip);
+}
+
+/// The arguments of a field's `#[differentiable(..)]`.
+enum FieldArgs {
+    Skip(kw::skip),
+}
+
+/// The one accepted form, for errors.
+const FIELD_FORM: &str = "the accepted form is `#[differentiable(skip)]`, which marks a field as data (not \
+     differentiated, cloned into the gradient)";
+
+fn field_args(attr: &Attribute) -> syn::Result<FieldArgs> {
+    match &attr.meta {
+        syn::Meta::List(list) => {
+            if list.tokens.is_empty() {
+                return Err(syn::Error::new_spanned(
+                    attr,
+                    format!("empty #[differentiable()]: {FIELD_FORM}"),
+                ));
+            }
+            list.parse_args()
+        }
+        syn::Meta::Path(_) | syn::Meta::NameValue(_) => Err(syn::Error::new_spanned(
+            attr,
+            format!("unsupported form of #[differentiable]: {FIELD_FORM}"),
+        )),
+    }
+}
+
+impl Parse for FieldArgs {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        if input.peek(kw::skip) {
+            let keyword: kw::skip = input.parse()?;
+            if input.is_empty() {
+                return Ok(FieldArgs::Skip(keyword));
+            }
+        }
+        let rest: TokenStream = input.parse()?;
+        let message = match rest.to_string() {
+            text if text.starts_with("skip") => {
+                format!("unexpected `{text}` in #[differentiable(..)]: {FIELD_FORM}")
+            }
+            text => format!("unknown argument `{text}` in #[differentiable(..)]: {FIELD_FORM}"),
+        };
+        Err(syn::Error::new_spanned(rest, message))
+    }
+}
+
+/// `::autodiff::Differentiable`, spanned at `span` (a field's type: rustc's error for a type
+/// that does not implement it then points there, with the trait's own message).
+fn trait_path(span: proc_macro2::Span) -> TokenStream {
+    quote_spanned!(span=> ::autodiff::Differentiable)
+}
+
+/// The impl of a checked struct.
+fn expand(item: &Struct<'_>) -> TokenStream {
+    let input = item.input;
+    let name = &input.ident;
+    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    let mut predicates: Vec<TokenStream> = where_clause
+        .map(|w| w.predicates.iter().map(ToTokens::to_token_stream).collect())
+        .unwrap_or_default();
+    let mut leaves = Vec::new();
+    let mut pairs = Vec::new();
+    let mut copies = Vec::new();
+    for Field { name, ty, skip } in &item.fields {
+        let span = ty.span();
+        if *skip {
+            predicates.push(quote_spanned!(span=> #ty: ::core::clone::Clone));
+            copies.push(quote_spanned!(span=>
+                ::core::clone::Clone::clone_from(&mut self.#name, &source.#name);
+            ));
+            continue;
+        }
+        let tr = trait_path(span);
+        let label = name.unraw().to_string();
+        predicates.push(quote_spanned!(span=> #ty: #tr));
+        leaves.push(quote_spanned!(span=>
+            <#ty as #tr>::visit_leaves(&mut self.#name, visitor);
+        ));
+        pairs.push(quote_spanned!(span=>
+            <#ty as #tr>::visit_leaf_pairs_at(&mut self.#name, &other.#name, visitor, &at.field(#label));
+        ));
+        copies.push(quote_spanned!(span=>
+            <#ty as #tr>::copy_skipped(&mut self.#name, &source.#name);
+        ));
+    }
+    let path = quote!(::autodiff::__private::LeafPath);
+    quote! {
+        #[automatically_derived]
+        impl #impl_generics ::autodiff::Differentiable for #name #ty_generics
+        where
+            #(#predicates,)*
+        {
+            fn visit_leaves<__AutodiffV: ::autodiff::LeafVisitor>(
+                &mut self,
+                visitor: &mut __AutodiffV,
+            ) {
+                #(#leaves)*
+            }
+
+            #[track_caller]
+            fn visit_leaf_pairs<__AutodiffV: ::autodiff::LeafPairVisitor>(
+                &mut self,
+                other: &Self,
+                visitor: &mut __AutodiffV,
+            ) {
+                <Self as ::autodiff::Differentiable>::visit_leaf_pairs_at(
+                    self,
+                    other,
+                    visitor,
+                    &#path::VISIT_PAIRS,
+                );
+            }
+
+            #[track_caller]
+            fn visit_leaf_pairs_at<__AutodiffV: ::autodiff::LeafPairVisitor>(
+                &mut self,
+                other: &Self,
+                visitor: &mut __AutodiffV,
+                at: &#path<'_>,
+            ) {
+                #(#pairs)*
+            }
+
+            #[track_caller]
+            fn copy_skipped(&mut self, source: &Self) {
+                #(#copies)*
+            }
+        }
+    }
+}
+
+/// After an error: the impl with the real signatures, no bounds and bodies that never run
+/// (the crate does not compile), so that uses of the trait's methods report nothing more.
+fn fallback(input: &DeriveInput) -> TokenStream {
+    let name = &input.ident;
+    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    quote! {
+        #[automatically_derived]
+        impl #impl_generics ::autodiff::Differentiable for #name #ty_generics #where_clause {
+            fn visit_leaves<__AutodiffV: ::autodiff::LeafVisitor>(
+                &mut self,
+                _: &mut __AutodiffV,
+            ) {
+                ::core::unreachable!()
+            }
+
+            fn visit_leaf_pairs<__AutodiffV: ::autodiff::LeafPairVisitor>(
+                &mut self,
+                _: &Self,
+                _: &mut __AutodiffV,
+            ) {
+                ::core::unreachable!()
+            }
+
+            fn copy_skipped(&mut self, _: &Self) {
+                ::core::unreachable!()
+            }
+        }
+    }
+}
