@@ -287,3 +287,28 @@ fn raw_field_names_in_messages() {
     let mut a = Raw { r#type: vec![1.0] };
     a.add_assign_from(&Raw { r#type: vec![] });
 }
+
+/// A public struct with a private field type: the derive's bounds raise no `private_bounds`
+/// warning (the test crate denies it).
+mod visibility {
+    #![deny(private_bounds, private_interfaces)]
+    use autodiff::prelude::*;
+
+    #[derive(Differentiable, Clone)]
+    struct Hidden {
+        x: f64,
+    }
+
+    #[derive(Differentiable, Clone)]
+    pub struct Public {
+        hidden: Vec<Hidden>,
+    }
+
+    #[test]
+    fn private_field_types_are_fine() {
+        let p = Public {
+            hidden: vec![Hidden { x: 2.0 }],
+        };
+        assert_eq!(p.zero_like().hidden[0].x, 0.0);
+    }
+}
