@@ -163,18 +163,19 @@ fn field_args(attr: &Attribute) -> syn::Result<FieldArgs> {
 
 impl Parse for FieldArgs {
     fn parse(input: ParseStream) -> syn::Result<Self> {
-        if input.peek(kw::skip) {
-            let keyword: kw::skip = input.parse()?;
-            if input.is_empty() {
-                return Ok(FieldArgs::Skip(keyword));
-            }
+        let skip = if input.peek(kw::skip) {
+            Some(input.parse::<kw::skip>()?)
+        } else {
+            None
+        };
+        if let (Some(keyword), true) = (skip, input.is_empty()) {
+            return Ok(FieldArgs::Skip(keyword));
         }
         let rest: TokenStream = input.parse()?;
-        let message = match rest.to_string() {
-            text if text.starts_with("skip") => {
-                format!("unexpected `{text}` in #[differentiable(..)]: {FIELD_FORM}")
-            }
-            text => format!("unknown argument `{text}` in #[differentiable(..)]: {FIELD_FORM}"),
+        let text = rest.to_string();
+        let message = match skip {
+            Some(_) => format!("unexpected `{text}` after `skip`: {FIELD_FORM}"),
+            None => format!("unknown argument `{text}` in #[differentiable(..)]: {FIELD_FORM}"),
         };
         Err(syn::Error::new_spanned(rest, message))
     }
@@ -292,5 +293,100 @@ fn fallback(input: &DeriveInput) -> TokenStream {
                 ::core::unreachable!()
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::derive;
+    use quote::quote;
+
+    /// The messages of the `compile_error!`s in an expansion.
+    fn errors(out: &proc_macro2::TokenStream) -> Vec<String> {
+        let text = out.to_string();
+        text.split("compile_error !")
+            .skip(1)
+            .filter_map(|rest| rest.split('"').nth(1).map(str::to_owned))
+            .collect()
+    }
+
+    #[test]
+    fn a_struct_gets_one_impl_with_a_bound_per_field() {
+        let out = derive(quote! {
+            struct Layer<T: Float> where T: Copy {
+                w: Array2<T>,
+                #[differentiable(skip)]
+                name: String,
+                b: T,
+            }
+        });
+        let text = out.to_string();
+        assert!(errors(&out).is_empty(), "{text}");
+        assert!(text.contains("impl < T : Float > :: autodiff :: Differentiable for Layer < T >"));
+        assert!(text.contains("T : Copy"));
+        assert!(text.contains("Array2 < T > : :: autodiff :: Differentiable"));
+        assert!(text.contains("T : :: autodiff :: Differentiable"));
+        assert!(text.contains("String : :: core :: clone :: Clone"));
+        assert!(!text.contains("String : :: autodiff"));
+        assert!(text.contains("clone_from (& mut self . name , & source . name)"));
+        assert!(text.contains("at . field (\"w\")"));
+    }
+
+    #[test]
+    fn every_error_of_an_item_is_reported_with_a_fallback_impl() {
+        let out = derive(quote! {
+            #[differentiable(skip)]
+            struct Model {
+                #[differentiable(frozen)]
+                a: f64,
+                #[differentiable(skip, skip)]
+                b: f64,
+                #[differentiable]
+                c: f64,
+                #[differentiable(skip)]
+                #[differentiable(skip)]
+                d: String,
+                #[differentiable()]
+                e: f64,
+            }
+        });
+        let found = errors(&out);
+        assert_eq!(found.len(), 6, "{found:#?}");
+        assert!(found[0].starts_with("#[differentiable(..)] goes on a field"));
+        assert!(found[1].starts_with("unknown argument `frozen`"));
+        assert!(found[2].starts_with("unexpected `, skip` after `skip`"));
+        assert!(found[3].starts_with("unsupported form of #[differentiable]"));
+        assert!(found[4].starts_with("duplicate `skip`"));
+        assert!(found[5].starts_with("empty #[differentiable()]"));
+        assert!(out.to_string().contains("unreachable"));
+    }
+
+    #[test]
+    fn enums_unions_tuple_and_unit_structs_are_errors_not_panics() {
+        for item in [
+            quote!(
+                enum E {
+                    A(f64),
+                }
+            ),
+            quote!(union U { a: f64 }),
+            quote!(
+                struct T(f64);
+            ),
+            quote!(
+                struct Unit;
+            ),
+        ] {
+            let found = errors(&derive(item));
+            assert_eq!(found.len(), 1);
+            assert!(
+                found[0]
+                    .starts_with("#[derive(Differentiable)] applies to a struct with named fields")
+            );
+        }
+        let found = errors(&derive(quote!(
+            fn not_an_item() {}
+        )));
+        assert_eq!(found.len(), 1, "a parse error, not a panic");
     }
 }
