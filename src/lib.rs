@@ -49,10 +49,6 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-pub use autodiff_macros::{custom_vjp, differentiate};
-/// The float types a generic differentiated function may use (`f32`, `f64`).
-pub use autodiff_runtime::Float;
-pub use autodiff_runtime::{check, datasets, optim};
 /// `#[derive(Differentiable)]`: implements [`Differentiable`](trait@Differentiable) for a
 /// struct with named fields, so that it can be a parameter, a gradient and an optimiser's
 /// target. Each field is walked in order through its own type's impl: `f32`, `f64`, float
@@ -98,17 +94,21 @@ pub use autodiff_runtime::{check, datasets, optim};
 /// assert_eq!(mlp.layers[0].b, array![0.5, -0.5]); // a zero gradient moves nothing
 /// ```
 pub use autodiff_macros::Differentiable;
+pub use autodiff_macros::{custom_vjp, differentiate};
 /// Values made of float leaves (parameters and their gradients): `f32`, `f64`, float ndarray
 /// arrays, `Vec<T>`, `[T; N]`, and structs with
 /// [`#[derive(Differentiable)]`](derive@Differentiable). The optimisers in [`optim`] step any
 /// of them.
 pub use autodiff_runtime::Differentiable;
-/// What [`Differentiable::visit_leaves`] and [`Differentiable::visit_leaf_pairs`] call on
-/// each leaf.
-pub use autodiff_runtime::{LeafPairVisitor, LeafVisitor};
+/// The float types a generic differentiated function may use (`f32`, `f64`).
+pub use autodiff_runtime::Float;
+pub use autodiff_runtime::{check, datasets, optim};
 /// The check behind calls from differentiated bodies (see its documentation): it appears in
 /// the error for a call to a function without `#[differentiate]` or `#[custom_vjp]`.
 pub use autodiff_runtime::{DifferentiableFn, NotDifferentiable};
+/// What [`Differentiable::visit_leaves`] and [`Differentiable::visit_leaf_pairs`] call on
+/// each leaf.
+pub use autodiff_runtime::{LeafPairVisitor, LeafVisitor};
 /// ndarray, re-exported so users and the generated code share one version.
 pub use ndarray;
 

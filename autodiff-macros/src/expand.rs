@@ -31,18 +31,27 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
         errors.push(e);
     }
     let tape = lower::lower(&func.block, &sig, &mut errors);
+    // A generic body's float literals mean `T`, in the original too (the fallback emits it).
+    let converted = sig
+        .float_params
+        .first()
+        .map(|t| crate::generic::convert_literals(&func, t));
+    let (emitted, item) = match &converted {
+        Some(c) => (c, quote!(#c)),
+        None => (&func, item),
+    };
     let mut real = false;
     let mut out = match (errors.finish(), tape) {
         (None, Some(tape)) if widths::certain_type_error(&tape, &sig) => {
-            fallback::quiet(&func, &sig)
+            fallback::quiet(emitted, &sig)
         }
         (None, Some(tape)) => {
             real = true;
             emit::companions(&func, &item, &sig, &tape)
         }
-        (Some(error), _) => fallback::emit(&func, &sig, error),
+        (Some(error), _) => fallback::emit(emitted, &sig, error),
         (None, None) => fallback::emit(
-            &func,
+            emitted,
             &sig,
             syn::Error::new_spanned(
                 &func.sig.ident,

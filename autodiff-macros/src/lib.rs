@@ -14,6 +14,7 @@ mod emit;
 mod errors;
 mod expand;
 mod fallback;
+mod generic;
 mod ir;
 mod lower;
 mod rules;

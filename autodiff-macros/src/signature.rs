@@ -59,6 +59,8 @@ pub struct Signature {
     pub output_is_array: bool,
     /// A method (`&self` or `self`): the companions are methods too, called as `Self::..`.
     pub method: bool,
+    /// The type parameters bounded by `Float` (`T` in `fn f<T: Float>`): float scalars.
+    pub float_params: Vec<Ident>,
 }
 
 impl Signature {
@@ -67,6 +69,24 @@ impl Signature {
         match self.method {
             true => quote!(Self::),
             false => TokenStream::new(),
+        }
+    }
+
+    /// The turbofish naming the function's own type and const parameters (`::<T, N>`), for a
+    /// companion that names the original or another companion as a value.
+    pub fn turbofish(generics: &syn::Generics) -> TokenStream {
+        let params: Vec<TokenStream> = generics
+            .params
+            .iter()
+            .filter_map(|g| match g {
+                syn::GenericParam::Type(t) => Some(t.ident.to_token_stream()),
+                syn::GenericParam::Const(c) => Some(c.ident.to_token_stream()),
+                syn::GenericParam::Lifetime(_) => None,
+            })
+            .collect();
+        match params.is_empty() {
+            true => TokenStream::new(),
+            false => quote!(::<#(#params),*>),
         }
     }
 }
@@ -109,7 +129,7 @@ const DATA_ELEMS: &[&str] = &[
 ];
 
 /// Strips references and parentheses: `&'a Array2<f64>` -> `Array2<f64>`.
-fn strip(ty: &Type) -> &Type {
+pub fn strip(ty: &Type) -> &Type {
     match ty {
         Type::Reference(r) => strip(&r.elem),
         Type::Paren(p) => strip(&p.elem),
@@ -141,8 +161,7 @@ fn element(seg: &syn::PathSegment) -> Option<&Type> {
 /// The gradient type of a float sequence (`Vec<f64>` for `&[f64]`, `Vec<f64>` and
 /// `&Vec<f64>`; `[f64; N]` for `[f64; N]` and `&[f64; N]`), or `None` for any other type.
 pub fn sequence(ty: &Type) -> Option<TokenStream> {
-    let float =
-        |elem: &Type| last_segment(elem).is_some_and(|s| s.ident == "f32" || s.ident == "f64");
+    let float = |elem: &Type| last_segment(elem).is_some_and(|s| is_float_name(&s.ident));
     match strip(ty) {
         Type::Slice(s) if float(&s.elem) => {
             let elem = &s.elem;
@@ -183,6 +202,57 @@ pub fn one_axis_element(ty: &Type) -> Option<Type> {
         _ => false,
     };
     one_axis.then(|| element(seg).cloned()).flatten()
+}
+
+thread_local! {
+    /// The float type parameters of the function being expanded (set by `analyze`, read by
+    /// the classification of types: `T`, `Array1<T>` and `&[T]` are a scalar and arrays).
+    static FLOAT_PARAMS: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// `f32`, `f64` or a float type parameter of the function being expanded.
+fn is_float_name(ident: &Ident) -> bool {
+    ident == "f32"
+        || ident == "f64"
+        || FLOAT_PARAMS.with(|names| names.borrow().iter().any(|n| ident == n))
+}
+
+/// The type parameters, each of which must be bounded by `Float` alone (in its list or a
+/// `where` clause); const parameters and lifetimes are accepted as they are.
+fn float_type_params(generics: &syn::Generics, errors: &mut Errors) -> Vec<Ident> {
+    const BOUND: &str = "#[differentiate] supports type parameters bounded by `Float` alone (`fn f<T: Float>(x: T) -> T`, with `autodiff::Float` from the prelude): `T` is then `f32` or `f64`";
+    let is_float = |b: &syn::TypeParamBound| {
+        matches!(b, syn::TypeParamBound::Trait(t)
+            if matches!(t.modifier, syn::TraitBoundModifier::None)
+                && t.lifetimes.is_none()
+                && t.path.segments.last().is_some_and(|s| s.ident == "Float" && s.arguments.is_none()))
+    };
+    let mut found = Vec::new();
+    for g in &generics.params {
+        let syn::GenericParam::Type(t) = g else {
+            continue;
+        };
+        let mut bounds: Vec<&syn::TypeParamBound> = t.bounds.iter().collect();
+        if let Some(w) = &generics.where_clause {
+            for pred in &w.predicates {
+                if let syn::WherePredicate::Type(pt) = pred
+                    && matches!(&pt.bounded_ty, Type::Path(p) if p.path.is_ident(&t.ident))
+                {
+                    bounds.extend(pt.bounds.iter());
+                }
+            }
+        }
+        match bounds.iter().find(|b| !is_float(b)) {
+            Some(other) => errors.at(other, BOUND),
+            None if bounds.is_empty() => errors.at(t, BOUND),
+            None => {}
+        }
+        if t.default.is_some() {
+            errors.at(t, BOUND);
+        }
+        found.push(t.ident.clone());
+    }
+    found
 }
 
 /// A type that may be a struct of parameters: a path (after references) that is not a
@@ -248,7 +318,7 @@ pub fn classify(ty: &Type) -> Kind {
         return Kind::Data;
     };
     let name = seg.ident.to_string();
-    if name == "f32" || name == "f64" {
+    if is_float_name(&seg.ident) && matches!(seg.arguments, PathArguments::None) {
         return Kind::Scalar;
     }
     if ARRAY_TYPES.contains(&name.as_str()) {
@@ -307,21 +377,26 @@ pub fn analyze(func: &ItemFn, args: &Args, errors: &mut Errors) -> Signature {
     if let Some(v) = &sig.variadic {
         errors.at(v, "#[differentiate] does not support variadic functions");
     }
-    for g in &sig.generics.params {
-        if !matches!(g, syn::GenericParam::Lifetime(_)) {
-            errors.at(
-                g,
-                "#[differentiate] does not support generic type or const parameters; write the function for `f32` or `f64`",
-            );
-        }
-    }
+    let float_params = float_type_params(&sig.generics, errors);
+    FLOAT_PARAMS.with(|names| {
+        *names.borrow_mut() = float_params.iter().map(ToString::to_string).collect();
+    });
     let mut params = Vec::new();
     for input in &sig.inputs {
         match input {
-            FnArg::Receiver(r) if r.reference.is_some() && r.mutability.is_some() => errors.at(
-                r,
-                "#[differentiate] does not support `&mut self`: a differentiated method reads its receiver; take `&self` (or `self`)",
-            ),
+            FnArg::Receiver(r) if r.reference.is_some() && r.mutability.is_some() => {
+                errors.at(
+                    r,
+                    "#[differentiate] does not support `&mut self`: a differentiated method reads its receiver; take `&self` (or `self`)",
+                );
+                // Still a parameter, so the body's field reads report nothing more.
+                params.push(Param {
+                    ident: Ident::new("self", r.self_token.span),
+                    ty: (*r.ty).clone(),
+                    kind: Kind::Struct,
+                    active: true,
+                });
+            }
             FnArg::Receiver(r) if r.colon_token.is_some() => errors.at(
                 r,
                 "#[differentiate] supports the receivers `&self` and `self`, not a typed `self: ..`",
@@ -381,6 +456,7 @@ pub fn analyze(func: &ItemFn, args: &Args, errors: &mut Errors) -> Signature {
         output,
         output_is_array,
         method: sig.receiver().is_some(),
+        float_params,
     }
 }
 

@@ -67,7 +67,7 @@ pub use companion::{DifferentiableFn, NotDifferentiable};
 pub use cross_entropy::*;
 pub use differentiable::{Differentiable, LeafPairVisitor, LeafPath, LeafVisitor};
 pub use dot::*;
-pub use float::Float;
+pub use float::{lit, Float};
 pub use jacobian::*;
 pub use left_operand::*;
 pub use matmul::*;

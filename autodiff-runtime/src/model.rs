@@ -89,7 +89,8 @@ pub struct FieldPath<F, G> {
 ///
 /// ```
 /// use autodiff_runtime::{Model, field, field_path};
-/// let m = Model::new(&(vec![1.0_f64, 2.0], 3.0_f64));
+/// let pair = (vec![1.0_f64, 2.0], 3.0_f64);
+/// let m = Model::new(&pair);
 /// let path = field_path(&m, |s| &s.1, |s| &mut s.1);
 /// assert_eq!(field(&m, path), 3.0);
 /// ```

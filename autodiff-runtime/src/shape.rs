@@ -4,9 +4,17 @@ use crate::broadcast::{unbroadcast, unbroadcast_view};
 use crate::Scalar;
 use ndarray::{Array, ArrayBase, Data, Dimension};
 
-/// The shape of a scalar operand.
+/// The shape of a scalar operand of type `A` (zero-sized; the type keeps the impls for a
+/// scalar cotangent and for a borrowed one apart, so that both hold for a generic float).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct ScalarShape;
+pub struct ScalarShape<A>(std::marker::PhantomData<A>);
+
+impl<A> ScalarShape<A> {
+    /// The shape of a scalar.
+    pub const fn new() -> Self {
+        ScalarShape(std::marker::PhantomData)
+    }
+}
 
 /// The shape of an array operand (its dimension).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -23,10 +31,10 @@ pub trait Shaped {
 macro_rules! scalar_shaped {
     ($($t:ty),*) => {$(
         impl Shaped for $t {
-            type Shape = ScalarShape;
+            type Shape = ScalarShape<$t>;
             #[inline]
-            fn shape_of(&self) -> ScalarShape {
-                ScalarShape
+            fn shape_of(&self) -> ScalarShape<$t> {
+                ScalarShape::new()
             }
         }
     )*};
@@ -42,11 +50,11 @@ impl<A, S: Data<Elem = A>, D: Dimension> Shaped for ArrayBase<S, D> {
 }
 
 // A shape is its own shape: `sum_to` takes a kept shape or the operand itself.
-impl Shaped for ScalarShape {
-    type Shape = ScalarShape;
+impl<A: Copy> Shaped for ScalarShape<A> {
+    type Shape = ScalarShape<A>;
     #[inline]
-    fn shape_of(&self) -> ScalarShape {
-        ScalarShape
+    fn shape_of(&self) -> ScalarShape<A> {
+        *self
     }
 }
 
@@ -62,7 +70,7 @@ impl<D: Dimension> Shaped for ArrayShape<D> {
 ///
 /// ```
 /// use autodiff_runtime::{shape_of, ArrayShape, ScalarShape};
-/// assert_eq!(shape_of(&2.0_f64), ScalarShape);
+/// assert_eq!(shape_of(&2.0_f64), ScalarShape::new());
 /// assert_eq!(shape_of(&ndarray::array![1.0, 2.0]), ArrayShape(ndarray::Ix1(2)));
 /// ```
 #[inline]
@@ -80,35 +88,31 @@ pub trait SumTo<G> {
     fn sum_to(&self, g: G) -> Self::Grad;
 }
 
-macro_rules! scalar_sum_to {
-    ($($t:ty),*) => {$(
-        impl SumTo<$t> for ScalarShape {
-            type Grad = $t;
-            #[inline]
-            fn sum_to(&self, g: $t) -> $t {
-                g
-            }
-        }
-        impl SumTo<&$t> for ScalarShape {
-            type Grad = $t;
-            #[inline]
-            fn sum_to(&self, g: &$t) -> $t {
-                *g
-            }
-        }
-    )*};
+impl<A: Scalar> SumTo<A> for ScalarShape<A> {
+    type Grad = A;
+    #[inline]
+    fn sum_to(&self, g: A) -> A {
+        g
+    }
 }
-scalar_sum_to!(f32, f64);
+
+impl<A: Scalar> SumTo<&A> for ScalarShape<A> {
+    type Grad = A;
+    #[inline]
+    fn sum_to(&self, g: &A) -> A {
+        *g
+    }
+}
 
 /// The scalar operand of a scalar/array operation: the whole adjoint summed.
-impl<A: Scalar, E: Dimension> SumTo<Array<A, E>> for ScalarShape {
+impl<A: Scalar, E: Dimension> SumTo<Array<A, E>> for ScalarShape<A> {
     type Grad = A;
     fn sum_to(&self, g: Array<A, E>) -> A {
         g.sum()
     }
 }
 
-impl<A: Scalar, E: Dimension> SumTo<&Array<A, E>> for ScalarShape {
+impl<A: Scalar, E: Dimension> SumTo<&Array<A, E>> for ScalarShape<A> {
     type Grad = A;
     fn sum_to(&self, g: &Array<A, E>) -> A {
         g.sum()
@@ -178,9 +182,9 @@ where
 /// ```
 /// use autodiff_runtime::{pop_shapes, push_shapes, ScalarShape};
 /// let mut tape = Vec::new();
-/// push_shapes(&mut tape, (ScalarShape, ScalarShape));
+/// push_shapes(&mut tape, (ScalarShape::<f64>::new(), ScalarShape::<f64>::new()));
 /// assert!(tape.is_empty());
-/// assert_eq!(pop_shapes(&mut tape), (ScalarShape, ScalarShape));
+/// assert_eq!(pop_shapes(&mut tape), (ScalarShape::new(), ScalarShape::new()));
 /// ```
 #[inline]
 pub fn push_shapes<T>(tape: &mut Vec<T>, entry: T) {

@@ -12,12 +12,15 @@ use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
 use syn::{Ident, Path};
 
-/// `let (v, pb) = <the companion of callee>(passed..);`.
+/// `let (v, pb) = <the companion of callee>(passed..);`. In a generic caller (`generic`), a
+/// callee named without a turbofish cannot be a value of its own (its type parameters are
+/// inferred from nothing): the companion, inferred from the arguments, stands in for it.
 pub fn companion_call(
     (v, pb): (&Ident, &Ident),
     callee: &Path,
     passed: &[TokenStream],
     span: Span,
+    generic: bool,
 ) -> TokenStream {
     let Some(last) = callee.segments.last() else {
         return TokenStream::new();
@@ -44,6 +47,15 @@ pub fn companion_call(
     let types: Vec<Ident> = (0..passed.len())
         .map(|i| name(format_args!("A{i}")))
         .collect();
+    let split = match generic && turbofish.is_empty() {
+        true => {
+            let c = name(format_args!("callee"));
+            quote_spanned!(span=> let #c = #companion; ::autodiff::__private::DifferentiableFn::split(#c, #c(#(#args),*)))
+        }
+        false => quote_spanned!(span=>
+            ::autodiff::__private::DifferentiableFn::split(#callee, #companion #turbofish (#(#args),*))
+        ),
+    };
     quote_spanned! {span=>
         let (#v, #pb) = {
             #(let #args = #passed;)*
@@ -53,7 +65,7 @@ pub fn companion_call(
             }
             {
                 #import
-                ::autodiff::__private::DifferentiableFn::split(#callee, #companion #turbofish (#(#args),*))
+                #split
             }
         };
     }

@@ -2,6 +2,7 @@
 use crate::signature::{Signature, grad_type};
 use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
 use syn::{FnArg, Ident, ItemFn};
 
 /// Everything about `NAME_vjp` / `NAME_grad` except their bodies.
@@ -31,7 +32,7 @@ impl Heads {
         let name = &func.sig.ident;
         let vis = &func.vis;
         let generics = &func.sig.generics;
-        let where_clause = &generics.where_clause;
+        let where_clause = &where_clause(func, sig);
         let vjp_name = format_ident!("{}_vjp", name);
         let grad_name = format_ident!("{}_grad", name);
         let seed_name = if sig.params.iter().any(|p| p.ident == "seed") {
@@ -191,6 +192,28 @@ pub fn params(func: &ItemFn, sig: &Signature) -> Vec<TokenStream> {
             FnArg::Receiver(r) => receiver(r),
         })
         .collect()
+}
+
+/// The function's `where` clause, with `Type: Differentiable` for each struct parameter,
+/// spanned at its type: a struct that does not derive `Differentiable` is one error there
+/// (the companions' bodies are checked under the bound, so they add none).
+pub fn where_clause(func: &ItemFn, sig: &Signature) -> TokenStream {
+    let bounds: Vec<TokenStream> = sig
+        .params
+        .iter()
+        .filter(|p| p.kind == crate::signature::Kind::Struct)
+        .map(|p| {
+            let ty = crate::signature::strip(&p.ty);
+            quote_spanned!(ty.span()=> #ty: ::autodiff::Differentiable)
+        })
+        .collect();
+    let own = func.sig.generics.where_clause.as_ref();
+    let predicates = own.map(|w| &w.predicates);
+    match (bounds.is_empty(), predicates) {
+        (true, _) => own.to_token_stream(),
+        (false, Some(p)) if !p.is_empty() => quote!(where #p, #(#bounds),*),
+        (false, _) => quote!(where #(#bounds),*),
+    }
 }
 
 /// `&self`, `&'a self` or `self`, as declared (without `mut`: the companions never assign it).

@@ -32,7 +32,7 @@ pub fn jacobian(func: &ItemFn, sig: &Signature, real: bool) -> TokenStream {
     let jac_name = format_ident!("{}_jacobian", name);
     let vjp_name = &format_ident!("{}_vjp", name);
     let (vis, generics) = (&func.vis, &func.sig.generics);
-    let where_clause = &generics.where_clause;
+    let where_clause = &super::heads::where_clause(func, sig);
     let params = params(func, sig);
     let prefix = sig.path_prefix();
     let out = &sig.output;

@@ -156,6 +156,7 @@ pub fn companions(func: &ItemFn, item: &TokenStream, sig: &Signature, tape: &Tap
     let out = names::value_ident(tape.output);
     let original = &func.sig.ident;
     let prefix = sig.path_prefix();
+    let fish = Signature::turbofish(&func.sig.generics);
 
     let scalar_output = classify(&sig.output) == Kind::Scalar;
     let runtime = names::runtime_alias();
@@ -208,7 +209,7 @@ pub fn companions(func: &ItemFn, item: &TokenStream, sig: &Signature, tape: &Tap
             };
             quote! {
                 // The original stays the reference implementation (and counts as used).
-                let _ = #prefix #original;
+                let _ = #prefix #original #fish;
                 #runtime
                 #sweeps
                 (#out, (#(#grads,)*))
@@ -226,8 +227,8 @@ pub fn companions(func: &ItemFn, item: &TokenStream, sig: &Signature, tape: &Tap
                 .filter(|&i| sig.params[i].active)
                 .map(syn::Index::from);
             quote! {
-                let _ = #prefix #original;
-                let (#value, #pb) = #prefix #pullback(#(#args),*);
+                let _ = #prefix #original #fish;
+                let (#value, #pb) = #prefix #pullback #fish (#(#args),*);
                 let #gs = #pb(#seed);
                 (#value, (#(#gs.#grads,)*))
             }

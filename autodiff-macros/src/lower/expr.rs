@@ -135,7 +135,10 @@ impl Lowerer<'_> {
             Expr::Paren(p) => self.value(&p.expr),
             Expr::Group(g) => self.value(&g.expr),
             Expr::Lit(l) => match &l.lit {
-                Lit::Float(_) => Some(self.expr(l.to_token_stream(), vec![], span, true)),
+                Lit::Float(f) => {
+                    let tokens = crate::generic::float_literal(f, false, self.sig.float_params.first());
+                    Some(self.expr(tokens, vec![], span, true))
+                }
                 Lit::Int(_) | Lit::Bool(_) | Lit::Char(_) => {
                     Some(self.expr(l.to_token_stream(), vec![], span, false))
                 }
@@ -267,8 +270,11 @@ impl Lowerer<'_> {
         let span = u.span();
         if let (UnOp::Neg(_), Expr::Lit(l)) = (&u.op, strip_parens(&u.expr)) {
             // `-0.5` stays a literal, so rustc infers its type from its use.
-            let float = matches!(l.lit, Lit::Float(_));
-            return Some(self.expr(quote!(-#l), vec![], span, float));
+            if let Lit::Float(f) = &l.lit {
+                let tokens = crate::generic::float_literal(f, true, self.sig.float_params.first());
+                return Some(self.expr(tokens, vec![], span, true));
+            }
+            return Some(self.expr(quote!(-#l), vec![], span, false));
         }
         let v = self.value(&u.expr)?;
         let t = self.tokens(v);
