@@ -255,6 +255,45 @@ fn float_type_params(generics: &syn::Generics, errors: &mut Errors) -> Vec<Ident
     found
 }
 
+/// In a method, the float type parameters of the `impl` block (`impl<T: Float> Affine<T>`),
+/// which the attribute does not see: the element type of a float array parameter or output
+/// (`Array2<T>`) or the output itself (`-> T`), when it is a bare name other than `f32`/`f64`.
+fn impl_float_params(sig: &syn::Signature, found: &mut Vec<Ident>) {
+    let bare = |ty: &Type| match strip(ty) {
+        Type::Path(p) if p.qself.is_none() => p.path.get_ident().cloned(),
+        _ => None,
+    };
+    let mut candidates: Vec<Ident> = Vec::new();
+    let mut consider = |ty: &Type| {
+        if let Some(seg) = last_segment(ty)
+            && ARRAY_TYPES.contains(&seg.ident.to_string().as_str())
+            && let Some(elem) = element(seg).and_then(bare)
+        {
+            candidates.push(elem);
+        }
+    };
+    for input in &sig.inputs {
+        if let FnArg::Typed(pt) = input {
+            consider(&pt.ty);
+        }
+    }
+    if let ReturnType::Type(_, ty) = &sig.output {
+        consider(ty);
+        candidates.extend(bare(ty));
+    }
+    for c in candidates {
+        let name = c.to_string();
+        let known = name == "f32"
+            || name == "f64"
+            || name == "Self"
+            || DATA_ELEMS.contains(&name.as_str())
+            || !name.starts_with(|ch: char| ch.is_ascii_uppercase());
+        if !known && !found.contains(&c) {
+            found.push(c);
+        }
+    }
+}
+
 /// A type that may be a struct of parameters: a path (after references) that is not a
 /// primitive, a `String`, an `Option` or a `Vec`/array of data.
 fn struct_like(ty: &Type) -> bool {
@@ -377,7 +416,10 @@ pub fn analyze(func: &ItemFn, args: &Args, errors: &mut Errors) -> Signature {
     if let Some(v) = &sig.variadic {
         errors.at(v, "#[differentiate] does not support variadic functions");
     }
-    let float_params = float_type_params(&sig.generics, errors);
+    let mut float_params = float_type_params(&sig.generics, errors);
+    if sig.receiver().is_some() {
+        impl_float_params(sig, &mut float_params);
+    }
     FLOAT_PARAMS.with(|names| {
         *names.borrow_mut() = float_params.iter().map(ToString::to_string).collect();
     });
