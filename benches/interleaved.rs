@@ -8,12 +8,13 @@
 //! cargo bench --bench interleaved              # 30 rounds
 //! cargo bench --bench interleaved -- 100       # 100 rounds
 //! cargo bench --bench interleaved -- network   # only the workloads whose title has "network"
+//! cargo bench --bench interleaved -- mlp       # the MNIST example's Mlp struct vs arrays
 //! OPENBLAS_NUM_THREADS=1 cargo bench --features blas --bench interleaved
 //! ```
 //!
 //! The ratios are to the reference variant of each workload (marked `=`): the careful
 //! hand-written gradient (the unrolled one for the Rosenbrock function).
-use autodiff::ndarray::Array1;
+use autodiff::ndarray::{Array1, Array2};
 use std::hint::black_box;
 
 #[path = "workloads/interleave.rs"]
@@ -21,6 +22,8 @@ mod interleave;
 use interleave::{interleave, rounds_from_args};
 
 // Each bench uses a subset of the shared workloads.
+#[path = "workloads/mlp.rs"]
+mod mlp;
 #[allow(dead_code)]
 #[path = "workloads/network.rs"]
 mod network;
@@ -118,6 +121,37 @@ fn main() {
                     let (v, g) = writes::fill_hand(black_box(&x));
                     v + g[0]
                 }),
+            ),
+        ],
+    );
+
+    // The MNIST example's network and batch (examples/mnist.rs): weights read through a
+    // struct parameter against the same weights as four array parameters.
+    let (b, d, h, c) = (32, 784, 128, 10);
+    let (x, y, net) = mlp::inputs(b, d, h, c);
+    let (l1, l2) = (&net.layers[0], &net.layers[1]);
+    let (ours, (g,)) = net.loss_grad(&x, &y);
+    let (arrays, (dw1, db1, dw2, db2)) = mlp::loss_grad(&x, &l1.w, &l1.b, &l2.w, &l2.b, &y);
+    let same = |a: &Array2<f64>, b: &Array2<f64>| (a - b).iter().all(|d| d.abs() < 1e-12);
+    assert!((ours - arrays).abs() < 1e-12);
+    assert!(same(&g.layers[0].w, &dw1) && same(&g.layers[1].w, &dw2));
+    assert!((&g.layers[0].b - &db1)
+        .iter()
+        .chain((&g.layers[1].b - &db2).iter())
+        .all(|d| d.abs() < 1e-12));
+    interleave(
+        &format!("mnist mlp: struct vs arrays B={b} D={d} H={h} C={c}, f64"),
+        200,
+        rounds,
+        1,
+        &mut [
+            (
+                "struct mlp.loss_grad",
+                Box::new(|| mlp::struct_call(&net, &x, &y)),
+            ),
+            (
+                "arrays loss_grad",
+                Box::new(|| mlp::arrays_call(&net, &x, &y)),
             ),
         ],
     );
