@@ -297,3 +297,82 @@ fn a_generic_struct_and_its_method_differentiate_for_f32_and_f64() {
         assert!((p - f64::from(*q)).abs() < 1e-4 * (1.0 + p.abs()));
     }
 }
+
+#[derive(Clone, Debug)]
+struct Config {
+    scale: f64,
+    rounds: usize,
+}
+
+/// A struct parameter left out of `wrt(..)` is data: its fields read as data, and it need
+/// not be `Differentiable`.
+#[differentiate(wrt(x))]
+fn scaled(cfg: &Config, x: f64) -> f64 {
+    let mut y = x;
+    for _ in 0..cfg.rounds {
+        y = (y * cfg.scale).sin();
+    }
+    y
+}
+
+/// A struct parameter whose fields the body never reads is still active: its gradient is zero.
+#[differentiate]
+fn ignores(m: &Mlp, x: f64) -> f64 {
+    x * x
+}
+
+#[test]
+fn a_struct_left_out_of_wrt_is_data_and_an_unread_one_gets_zeros() {
+    let cfg = Config {
+        scale: 1.3,
+        rounds: 3,
+    };
+    let (v, (dx,)) = scaled_grad(&cfg, 0.4);
+    assert!((v - scaled(&cfg, 0.4)).abs() < 1e-12);
+    let numeric = (scaled(&cfg, 0.4 + 1e-6) - scaled(&cfg, 0.4 - 1e-6)) / 2e-6;
+    assert!((dx - numeric).abs() < 1e-6);
+    let m = mlp();
+    let (_, (g, dx)) = ignores_grad(&m, 3.0);
+    assert_eq!(dx, 6.0);
+    assert!(g.layers.iter().all(|l| l.w.iter().all(|&v| v == 0.0)));
+    assert_eq!(g.name, "net");
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Act {
+    Tanh,
+    Square,
+}
+
+#[derive(Differentiable, Clone, Debug)]
+struct Switch {
+    w: f64,
+    #[differentiable(skip)]
+    on: bool,
+    #[differentiable(skip)]
+    act: Act,
+}
+
+/// Skipped fields in conditions and comparisons are data.
+#[differentiate]
+fn switched(s: &Switch, x: f64) -> f64 {
+    let z = s.w * x;
+    let y = if s.act == Act::Tanh { z.tanh() } else { z * z };
+    if s.on && s.w > 0.0 {
+        y * 2.0
+    } else {
+        y
+    }
+}
+
+#[test]
+fn skipped_fields_in_conditions_are_data() {
+    for (on, act) in [(true, Act::Tanh), (false, Act::Square), (true, Act::Square)] {
+        let s = Switch { w: 0.6, on, act };
+        let (_, (g, dx)) = switched_grad(&s, 1.1);
+        check_struct(|s: &Switch| switched(s, 1.1), &s, &g, 1e-6, 1e-6);
+        let numeric = (switched(&s, 1.1 + 1e-6) - switched(&s, 1.1 - 1e-6)) / 2e-6;
+        assert!((dx - numeric).abs() < 1e-6);
+        assert_eq!((g.on, g.act), (on, act));
+    }
+}

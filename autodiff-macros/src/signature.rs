@@ -28,6 +28,9 @@ pub struct Param {
     pub ty: Type,
     pub kind: Kind,
     pub active: bool,
+    /// A struct type (`Mlp`, `Self`): a `Struct` parameter, or, left out of `wrt(..)`, data
+    /// whose fields the body reads as data.
+    pub record: bool,
 }
 
 impl Param {
@@ -294,6 +297,19 @@ fn impl_float_params(sig: &syn::Signature, found: &mut Vec<Ident>) {
     }
 }
 
+/// A parameter of a struct type: active (`Struct`) unless `wrt(..)` leaves it out, then
+/// data whose fields the body reads as data.
+fn record(ident: Ident, ty: Type, args: &Args) -> Param {
+    let active = args.wrt.as_ref().is_none_or(|w| w.contains(&ident));
+    Param {
+        ident,
+        ty,
+        kind: if active { Kind::Struct } else { Kind::Data },
+        active,
+        record: true,
+    }
+}
+
 /// A type that may be a struct of parameters: a path (after references) that is not a
 /// primitive, a `String`, an `Option` or a `Vec`/array of data.
 fn struct_like(ty: &Type) -> bool {
@@ -316,36 +332,6 @@ fn struct_like(ty: &Type) -> bool {
                 | "Rc"
                 | "Arc"
         ))
-}
-
-/// Whether the body reads a field of `name` (`name.w`, `name.layers[i].b`).
-fn reads_fields(block: &syn::Block, name: &Ident) -> bool {
-    struct Finder<'a> {
-        name: &'a Ident,
-        found: bool,
-    }
-    impl<'ast> syn::visit::Visit<'ast> for Finder<'_> {
-        fn visit_expr_field(&mut self, f: &'ast syn::ExprField) {
-            let mut base = &*f.base;
-            loop {
-                match base {
-                    syn::Expr::Field(inner) => base = &inner.base,
-                    syn::Expr::Index(inner) => base = &inner.expr,
-                    syn::Expr::Paren(inner) => base = &inner.expr,
-                    _ => break,
-                }
-            }
-            if let syn::Expr::Path(p) = base
-                && p.path.is_ident(self.name)
-            {
-                self.found = true;
-            }
-            syn::visit::visit_expr_field(self, f);
-        }
-    }
-    let mut finder = Finder { name, found: false };
-    syn::visit::Visit::visit_block(&mut finder, block);
-    finder.found
 }
 
 /// Classifies a type by its spelling.
@@ -426,44 +412,34 @@ pub fn analyze(func: &ItemFn, args: &Args, errors: &mut Errors) -> Signature {
     let mut params = Vec::new();
     for input in &sig.inputs {
         match input {
-            FnArg::Receiver(r) if r.reference.is_some() && r.mutability.is_some() => {
-                errors.at(
-                    r,
-                    "#[differentiate] does not support `&mut self`: a differentiated method reads its receiver; take `&self` (or `self`)",
-                );
-                // Still a parameter, so the body's field reads report nothing more.
-                params.push(Param {
-                    ident: Ident::new("self", r.self_token.span),
-                    ty: (*r.ty).clone(),
-                    kind: Kind::Struct,
-                    active: true,
-                });
+            FnArg::Receiver(r) => {
+                if r.reference.is_some() && r.mutability.is_some() {
+                    errors.at(
+                        r,
+                        "#[differentiate] does not support `&mut self`: a differentiated method reads its receiver; take `&self` (or `self`)",
+                    );
+                } else if r.colon_token.is_some() {
+                    errors.at(
+                        r,
+                        "#[differentiate] supports the receivers `&self` and `self`, not a typed `self: ..`",
+                    );
+                }
+                let ident = Ident::new("self", r.self_token.span);
+                params.push(record(ident, (*r.ty).clone(), args));
             }
-            FnArg::Receiver(r) if r.colon_token.is_some() => errors.at(
-                r,
-                "#[differentiate] supports the receivers `&self` and `self`, not a typed `self: ..`",
-            ),
-            FnArg::Receiver(r) => params.push(Param {
-                ident: Ident::new("self", r.self_token.span),
-                ty: (*r.ty).clone(),
-                kind: Kind::Struct,
-                active: true,
-            }),
             FnArg::Typed(pt) => match &*pt.pat {
                 Pat::Ident(pi) if pi.by_ref.is_none() && pi.subpat.is_none() => {
-                    let mut kind = classify(&pt.ty);
-                    let named = args.wrt.as_ref().is_some_and(|w| w.contains(&pi.ident));
-                    if kind == Kind::Data
-                        && struct_like(&pt.ty)
-                        && (named || reads_fields(&func.block, &pi.ident))
-                    {
-                        kind = Kind::Struct;
+                    let kind = classify(&pt.ty);
+                    if kind == Kind::Data && struct_like(&pt.ty) {
+                        params.push(record(pi.ident.clone(), (*pt.ty).clone(), args));
+                        continue;
                     }
                     params.push(Param {
                         ident: pi.ident.clone(),
                         ty: (*pt.ty).clone(),
                         kind,
                         active: kind != Kind::Data,
+                        record: false,
                     });
                 }
                 other => errors.at(

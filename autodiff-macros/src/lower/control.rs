@@ -54,7 +54,7 @@ impl Lowerer<'_> {
     /// `if cond { .. } else { .. }`, each branch followed by `rest` (the continuation of a
     /// diverging `if`). Names assigned in the branches get a phi each.
     pub(super) fn if_flow(&mut self, e: &syn::ExprIf, rest: &[&[Stmt]]) -> Flow {
-        let Some(cond) = self.value(&e.cond) else {
+        let Some(cond) = self.data_value(&e.cond) else {
             return Flow::Failed;
         };
         let mut scan = Assigned::default();

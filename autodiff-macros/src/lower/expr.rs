@@ -154,7 +154,7 @@ impl Lowerer<'_> {
                         return self.field_read(alias, e);
                     }
                     if let Some(v) = self.current(name) {
-                        if matches!(self.chain(e), super::fields::Found::Chain(_)) {
+                        if matches!(self.chain(e), super::fields::Found::Chain(c) if !c.data) {
                             return self.struct_as_value(e);
                         }
                         return Some(v);
@@ -188,8 +188,17 @@ impl Lowerer<'_> {
                         "compound assignment is a statement: write `x += ..;` on its own line",
                     );
                 }
-                let lhs = self.value(&b.left);
-                let rhs = self.value(&b.right);
+                // A comparison's operands are data where they are fields (`self.relu`,
+                // `self.kind == Kind::A`): its result is data whatever they are.
+                let compares = matches!(
+                    b.op,
+                    BinOp::Eq(_) | BinOp::Ne(_) | BinOp::Lt(_) | BinOp::Le(_) | BinOp::Gt(_)
+                        | BinOp::Ge(_) | BinOp::And(_) | BinOp::Or(_)
+                );
+                let (lhs, rhs) = match compares {
+                    true => (self.data_value(&b.left), self.data_value(&b.right)),
+                    false => (self.value(&b.left), self.value(&b.right)),
+                };
                 let op = b.op.to_token_stream().to_string();
                 self.binary(&op, lhs?, rhs?, b)
             }

@@ -26,6 +26,8 @@ pub(super) enum Step {
 pub(super) struct Chain {
     base: ValueId,
     steps: Vec<Step>,
+    /// On a struct parameter left out of `wrt(..)`: every read is data.
+    pub(super) data: bool,
 }
 
 /// What `Lowerer::chain` found.
@@ -39,9 +41,13 @@ pub(super) enum Found {
 }
 
 impl Lowerer<'_> {
-    /// Whether `v` is a struct parameter's value.
-    fn is_struct_param(&self, v: ValueId) -> bool {
-        matches!(self.nodes[v].def, Def::Param { index } if self.sig.params[index].kind == Kind::Struct)
+    /// Whether `v` is a struct parameter's value: `Some(false)` active, `Some(true)` data.
+    fn struct_param(&self, v: ValueId) -> Option<bool> {
+        match self.nodes[v].def {
+            Def::Param { index } if self.sig.params[index].kind == Kind::Struct => Some(false),
+            Def::DataParam { index } if self.sig.params[index].record => Some(true),
+            _ => None,
+        }
     }
 
     /// `e` as a path on a struct parameter (its index expressions lowered as data).
@@ -57,11 +63,15 @@ impl Lowerer<'_> {
                     return Found::Chain(alias.clone());
                 }
                 match self.current(name) {
-                    Some(v) if self.is_struct_param(v) => Found::Chain(Chain {
-                        base: v,
-                        steps: Vec::new(),
-                    }),
-                    _ => Found::No,
+                    Some(v) => match self.struct_param(v) {
+                        Some(data) => Found::Chain(Chain {
+                            base: v,
+                            steps: Vec::new(),
+                            data,
+                        }),
+                        None => Found::No,
+                    },
+                    None => Found::No,
                 }
             }
             Expr::Field(f) => match self.chain(&f.base) {
@@ -112,6 +122,9 @@ impl Lowerer<'_> {
     /// A path read as a differentiable value: the rule `.` on the parameter and the path.
     pub(super) fn field_read(&mut self, chain: Chain, e: &Expr) -> Option<ValueId> {
         let span = e.span();
+        if chain.data {
+            return Some(self.field_data(chain, TokenStream::new(), span));
+        }
         if chain.steps.is_empty() {
             return self.struct_as_value(e);
         }
@@ -130,12 +143,12 @@ impl Lowerer<'_> {
     pub(super) fn field_data(&mut self, chain: Chain, suffix: TokenStream, span: Span) -> ValueId {
         let (path, deps) = self.path_tokens(&chain);
         let base = self.tokens(chain.base);
-        self.expr(
-            quote_spanned!(span=> #base #path #suffix),
-            deps,
-            span,
-            false,
-        )
+        let tokens = match suffix.is_empty() {
+            // A copy of the field (a borrowed parameter's field cannot be moved out).
+            true => quote_spanned!(span=> ::core::clone::Clone::clone(&#base #path)),
+            false => quote_spanned!(span=> #base #path #suffix),
+        };
+        self.expr(tokens, deps, span, false)
     }
 
     /// A value read as data where the body needs data (an index, a range bound, a cast): a
