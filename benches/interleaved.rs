@@ -131,6 +131,13 @@ fn main() {
     let (x, y, net) = mlp::inputs(b, d, h, c);
     let (l1, l2) = (&net.layers[0], &net.layers[1]);
     let (ours, (g,)) = net.loss_grad(&x, &y);
+    let (two, (g2,)) = net.loss_two_layers_grad(&x, &y);
+    assert!(
+        (two - ours).abs() < 1e-12
+            && (&g2.layers[0].w - &g.layers[0].w)
+                .iter()
+                .all(|d| d.abs() < 1e-12)
+    );
     let (arrays, (dw1, db1, dw2, db2)) = mlp::loss_grad(&x, &l1.w, &l1.b, &l2.w, &l2.b, &y);
     let same = |a: &Array2<f64>, b: &Array2<f64>| (a - b).iter().all(|d| d.abs() < 1e-12);
     assert!((ours - arrays).abs() < 1e-12);
@@ -148,6 +155,10 @@ fn main() {
             (
                 "struct mlp.loss_grad",
                 Box::new(|| mlp::struct_call(&net, &x, &y)),
+            ),
+            (
+                "struct, no loop",
+                Box::new(|| mlp::struct_two_layers_call(&net, &x, &y)),
             ),
             (
                 "arrays loss_grad",

@@ -317,7 +317,7 @@ fn scaled(cfg: &Config, x: f64) -> f64 {
 
 /// A struct parameter whose fields the body never reads is still active: its gradient is zero.
 #[differentiate]
-fn ignores(m: &Mlp, x: f64) -> f64 {
+fn ignores(_model: &Mlp, x: f64) -> f64 {
     x * x
 }
 

@@ -198,6 +198,8 @@ fn expand(item: &Struct<'_>) -> TokenStream {
     let mut leaves = Vec::new();
     let mut pairs = Vec::new();
     let mut copies = Vec::new();
+    let mut hollow = Vec::new();
+    let mut fills = Vec::new();
     for Field { name, ty, skip } in &item.fields {
         let span = ty.span();
         if *skip {
@@ -205,6 +207,7 @@ fn expand(item: &Struct<'_>) -> TokenStream {
             copies.push(quote_spanned!(span=>
                 ::core::clone::Clone::clone_from(&mut self.#name, &source.#name);
             ));
+            hollow.push(quote_spanned!(span=> #name: ::core::clone::Clone::clone(&self.#name)));
             continue;
         }
         let tr = trait_path(span);
@@ -218,6 +221,10 @@ fn expand(item: &Struct<'_>) -> TokenStream {
         ));
         copies.push(quote_spanned!(span=>
             <#ty as #tr>::copy_skipped(&mut self.#name, &source.#name);
+        ));
+        hollow.push(quote_spanned!(span=> #name: <#ty as #tr>::hollow_like(&self.#name)));
+        fills.push(quote_spanned!(span=>
+            <#ty as #tr>::fill_hollow(&mut self.#name, &like.#name);
         ));
     }
     let path = quote!(::autodiff::__private::LeafPath);
@@ -261,6 +268,14 @@ fn expand(item: &Struct<'_>) -> TokenStream {
             #[track_caller]
             fn copy_skipped(&mut self, source: &Self) {
                 #(#copies)*
+            }
+
+            fn hollow_like(&self) -> Self {
+                Self { #(#hollow,)* }
+            }
+
+            fn fill_hollow(&mut self, like: &Self) {
+                #(#fills)*
             }
         }
     }

@@ -134,7 +134,7 @@ rules! {
     Operator "[]" => "index" sparse (Diff("index_vjp"), Data);
     // y = m.path (a field of a struct parameter, `field_path` the data argument); the
     // gradient struct's field at the path += g, the struct made of zeros on first use.
-    Operator "." => "field" sparse (Diff("field_vjp"), Data);
+    Operator "." => "field" sparse (Reuse("field_vjp"), Data);
     // y = a with y[i] = v (a[i] = v): da += g with g[i] = 0, dv += g[i]; the old array's
     // buffer holds y where the generated code is done with it.
     Operator "[]=" => "index_set" in_place overwrites (Place("index_set_vjp_array"), Data, Place("index_set_vjp_value"));

@@ -133,6 +133,34 @@ pub trait Differentiable: Clone {
         self.visit_leaf_pairs(other, visitor);
     }
 
+    /// A gradient in waiting: `self`'s structure with every array leaf *hollow* (empty, no
+    /// allocation) and every scalar zero; skipped fields are clones of `self`'s. The generated
+    /// code collects a struct parameter's gradient in one: the first cotangent that reaches an
+    /// array leaf moves into it, and [`fill_hollow`](Differentiable::fill_hollow) zeroes the
+    /// leaves nothing reached. The default (for hand-written impls) is
+    /// [`zero_like`](Differentiable::zero_like).
+    ///
+    /// ```
+    /// use autodiff_runtime::Differentiable;
+    /// use ndarray::array;
+    /// let w = vec![array![1.0, 2.0], array![3.0, 4.0]];
+    /// let mut g = w.hollow_like();
+    /// assert!(g[0].is_empty());
+    /// g.fill_hollow(&w);
+    /// assert_eq!(g, vec![array![0.0, 0.0], array![0.0, 0.0]]);
+    /// ```
+    fn hollow_like(&self) -> Self {
+        self.zero_like()
+    }
+
+    /// Every hollow array leaf of `self` (see [`hollow_like`](Differentiable::hollow_like))
+    /// becomes zeros of the shape of `like`'s leaf at the same place (where `like`'s is not
+    /// hollow itself). The default does nothing: a hand-written impl's
+    /// [`hollow_like`](Differentiable::hollow_like) has no hollow leaf.
+    fn fill_hollow(&mut self, like: &Self) {
+        let _ = like;
+    }
+
     /// A clone of `self` with every leaf zero; skipped fields are clones of `self`'s.
     ///
     /// ```
@@ -397,6 +425,16 @@ impl<A: Float, D: Dimension> Differentiable for Array<A, D> {
     }
 
     fn copy_skipped(&mut self, _source: &Self) {}
+
+    fn hollow_like(&self) -> Self {
+        Array::zeros(D::zeros(self.ndim()))
+    }
+
+    fn fill_hollow(&mut self, like: &Self) {
+        if self.is_empty() && self.shape() != like.shape() {
+            *self = Array::zeros(like.raw_dim());
+        }
+    }
 }
 
 /// Panics unless the two sequences at `at` have the same length.
@@ -447,6 +485,16 @@ impl<T: Differentiable> Differentiable for Vec<T> {
             item.copy_skipped(source_item);
         }
     }
+
+    fn hollow_like(&self) -> Self {
+        self.iter().map(Differentiable::hollow_like).collect()
+    }
+
+    fn fill_hollow(&mut self, like: &Self) {
+        for (item, like_item) in self.iter_mut().zip(like) {
+            item.fill_hollow(like_item);
+        }
+    }
 }
 
 /// A fixed array visits its elements in order (lengths always agree).
@@ -477,6 +525,16 @@ impl<T: Differentiable, const N: usize> Differentiable for [T; N] {
     fn copy_skipped(&mut self, source: &Self) {
         for (item, source_item) in self.iter_mut().zip(source) {
             item.copy_skipped(source_item);
+        }
+    }
+
+    fn hollow_like(&self) -> Self {
+        std::array::from_fn(|i| self[i].hollow_like())
+    }
+
+    fn fill_hollow(&mut self, like: &Self) {
+        for (item, like_item) in self.iter_mut().zip(like) {
+            item.fill_hollow(like_item);
         }
     }
 }

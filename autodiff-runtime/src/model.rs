@@ -3,7 +3,7 @@
 //! cotangent into the same field of a gradient struct ([`FieldGrad`]), made of zeros by the
 //! first read that reaches it. The path to the field is a pair of closures the macro writes
 //! ([`field_path`]): one to read the parameter, one to write the gradient.
-use crate::{Adjoint, Contribution, Differentiable, Float, Param, Scaled, Slot};
+use crate::{Adjoint, Contribution, Cotangent, Differentiable, Float, Param, Scaled, Slot};
 use ndarray::{Array, Array1, Dimension, Zip};
 use std::borrow::Cow;
 
@@ -43,8 +43,11 @@ impl<S: Clone> std::ops::Deref for Model<'_, S> {
 pub struct ModelGrad<S>(pub S);
 
 impl<S: Differentiable> Adjoint for ModelGrad<S> {
+    /// Leafwise sum; a leaf hollow on one side takes the other's.
     #[track_caller]
-    fn accumulate(&mut self, other: Self) {
+    fn accumulate(&mut self, mut other: Self) {
+        self.0.fill_hollow(&other.0);
+        other.0.fill_hollow(&self.0);
         self.0.add_assign_from(&other.0);
     }
 }
@@ -69,6 +72,7 @@ impl<S: Differentiable> Slot for Model<'_, S> {
     fn grad_of(&self, adjoint: Option<ModelGrad<S>>) -> S {
         match adjoint {
             Some(ModelGrad(mut grad)) => {
+                grad.fill_hollow(self);
                 grad.copy_skipped(self);
                 grad
             }
@@ -83,6 +87,9 @@ impl<S: Differentiable> Slot for Model<'_, S> {
 pub struct FieldPath<F, G> {
     read: F,
     write: G,
+    /// The path ends in an index (`m.b[0]`, `m.ws[i]`): the element may be inside an array
+    /// leaf, so the gradient's leaves are filled before the write (none may be hollow).
+    dense: bool,
 }
 
 /// The path of a field read. `base` only fixes the struct type for the closures.
@@ -101,7 +108,25 @@ where
     F: Fn(&S) -> &L + Copy,
     G: Fn(&mut S) -> &mut L + Copy,
 {
-    FieldPath { read, write }
+    FieldPath {
+        read,
+        write,
+        dense: false,
+    }
+}
+
+/// [`field_path`] for a path that ends in an index (`m.b[0]`, `m.ws[i]`).
+pub fn field_path_indexed<S, L, F, G>(base: &Model<'_, S>, read: F, write: G) -> FieldPath<F, G>
+where
+    S: Clone,
+    L: ?Sized,
+    F: Fn(&S) -> &L + Copy,
+    G: Fn(&mut S) -> &mut L + Copy,
+{
+    FieldPath {
+        dense: true,
+        ..field_path(base, read, write)
+    }
 }
 
 /// A field read (`m.temperature`, `&m.layers[i].w`): the field as a tape value (a scalar, or
@@ -135,27 +160,31 @@ where
     Param::into_owned_value((path.read)(base))
 }
 
-/// VJP of [`field`]: y = m.path; the gradient struct's field at `path` += g.
+/// VJP of [`field`]: y = m.path; the gradient struct's field at `path` += g (the cotangent
+/// by value where the sweep is done with it: it then moves into a hollow field, no copy).
 pub fn field_vjp<'b, 'c, S, F, G, O>(
     base: &'b Model<'_, S>,
     path: FieldPath<F, G>,
-    g: &'c O,
+    g: impl Cotangent<'c, O>,
 ) -> FieldGrad<'b, 'c, S, G, O>
 where
     S: Clone,
+    O: Clone + 'c,
 {
     FieldGrad {
         base,
         write: path.write,
-        g,
+        dense: path.dense,
+        g: g.into_cow(),
     }
 }
 
 /// The cotangent of one field read, added into the struct's adjoint at its field.
-pub struct FieldGrad<'b, 'c, S, G, O> {
+pub struct FieldGrad<'b, 'c, S, G, O: Clone> {
     base: &'b S,
     write: G,
-    g: &'c O,
+    dense: bool,
+    g: Cow<'c, O>,
 }
 
 impl<S, L, G, O> Contribution for FieldGrad<'_, '_, S, G, O>
@@ -163,57 +192,67 @@ where
     S: Differentiable,
     L: ?Sized + Leaf<O>,
     G: Fn(&mut S) -> &mut L,
+    O: Clone,
 {
     type Adjoint = ModelGrad<S>;
+    /// The first contribution: a hollow gradient (no array allocated), this field set.
     fn into_adjoint(self) -> ModelGrad<S> {
-        let mut grad = ModelGrad(self.base.zero_like());
+        let mut grad = ModelGrad(self.base.hollow_like());
         self.add_into(&mut grad);
         grad
     }
     #[track_caller]
     fn add_into(self, adjoint: &mut ModelGrad<S>) {
+        if self.dense {
+            adjoint.0.fill_hollow(self.base);
+        }
         (self.write)(&mut adjoint.0).add_cotangent(self.g);
     }
 }
 
 /// A field type a body reads as a value, and how a cotangent of that value adds into it.
-pub trait Leaf<O> {
-    /// `self += g`, elementwise.
-    fn add_cotangent(&mut self, g: &O);
+pub trait Leaf<O: Clone> {
+    /// `self += g`, elementwise; a hollow array leaf (see
+    /// [`Differentiable::hollow_like`]) takes `g` itself.
+    fn add_cotangent(&mut self, g: Cow<'_, O>);
 }
 
 impl Leaf<f32> for f32 {
-    fn add_cotangent(&mut self, g: &f32) {
+    fn add_cotangent(&mut self, g: Cow<'_, f32>) {
         *self += *g;
     }
 }
 
 impl Leaf<f64> for f64 {
-    fn add_cotangent(&mut self, g: &f64) {
+    fn add_cotangent(&mut self, g: Cow<'_, f64>) {
         *self += *g;
     }
 }
 
 impl<A: Float, D: Dimension> Leaf<Array<A, D>> for Array<A, D> {
     #[track_caller]
-    fn add_cotangent(&mut self, g: &Array<A, D>) {
+    fn add_cotangent(&mut self, g: Cow<'_, Array<A, D>>) {
+        if self.is_empty() {
+            *self = g.into_owned();
+            return;
+        }
         crate::value::assert_same_shape("field read", self.shape(), g.shape());
-        Zip::from(self).and(g).for_each(|s, &g| *s += g);
+        Zip::from(self).and(&*g).for_each(|s, &g| *s += g);
     }
 }
 
 impl<A: Float> Leaf<Array1<A>> for Vec<A> {
     #[track_caller]
-    fn add_cotangent(&mut self, g: &Array1<A>) {
+    fn add_cotangent(&mut self, g: Cow<'_, Array1<A>>) {
         crate::value::assert_same_shape("field read", &[self.len()], g.shape());
-        self.iter_mut().zip(g).for_each(|(s, &g)| *s += g);
+        self.iter_mut().zip(g.iter()).for_each(|(s, &g)| *s += g);
     }
 }
 
 impl<A: Float, const N: usize> Leaf<Array1<A>> for [A; N] {
     #[track_caller]
-    fn add_cotangent(&mut self, g: &Array1<A>) {
+    fn add_cotangent(&mut self, g: Cow<'_, Array1<A>>) {
         crate::value::assert_same_shape("field read", &[N], g.shape());
-        self.iter_mut().zip(g).for_each(|(s, &g)| *s += g);
+        self.iter_mut().zip(g.iter()).for_each(|(s, &g)| *s += g);
     }
 }

@@ -131,8 +131,12 @@ impl Lowerer<'_> {
         let (path, deps) = self.path_tokens(&chain);
         let base = self.tokens(chain.base);
         let s = crate::emit::names::name(format_args!("s"));
+        let make = match chain.steps.last() {
+            Some(Step::Index(_)) => quote!(field_path_indexed),
+            _ => quote!(field_path),
+        };
         let tokens = quote_spanned! {span=>
-            ::autodiff::__private::field_path(&#base, move |#s| &#s #path, move |#s| &mut #s #path)
+            ::autodiff::__private::#make(&#base, move |#s| &#s #path, move |#s| &mut #s #path)
         };
         let acc = self.expr(tokens, deps, span, false);
         Some(self.op(rule(Syntax::Operator, "."), vec![chain.base, acc], span))

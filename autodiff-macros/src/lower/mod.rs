@@ -381,6 +381,16 @@ impl Lowerer<'_> {
         };
         let mut bound = Vec::new();
         for ((pat, value), ty) in names.elems.iter().zip(&values.elems).zip(types) {
+            // `let (l1, l2) = (&self.layers[0], &self.layers[1]);`: aliases of paths.
+            if let Pat::Ident(pi) = pat
+                && pi.by_ref.is_none()
+                && pi.subpat.is_none()
+                && pi.mutability.is_none()
+                && ty.is_none()
+                && self.alias(&pi.ident, value)
+            {
+                continue;
+            }
             let fresh = self.nodes.len();
             let Some(v) = self.value(value) else {
                 return;
