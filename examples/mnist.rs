@@ -58,9 +58,8 @@ impl Mlp {
     /// `h` (which is active).
     #[differentiate(wrt(self))]
     fn loss(&self, x: &Array2<f64>, y: &[usize]) -> f64 {
-        // A field in an `if` condition is read as a differentiable value (and rejected:
-        // `Activation` is not a parameter type); in a cast it is read as data.
-        let relu_on = self.activation as u8 == Activation::Relu as u8;
+        // A skipped field compared is data: the `if`s below only pick the activation.
+        let relu_on = self.activation == Activation::Relu;
         let last = self.layers.len() - 1;
         let z = x.dot(&self.layers[0].w) + &self.layers[0].b;
         let mut h = if relu_on { relu(&z) } else { sigmoid(&z) };

@@ -33,7 +33,7 @@ impl Mlp {
     /// As in `examples/mnist.rs`.
     #[differentiate(wrt(self))]
     pub fn loss(&self, x: &Array2<f64>, y: &[usize]) -> f64 {
-        let relu_on = self.activation as u8 == Activation::Relu as u8;
+        let relu_on = self.activation == Activation::Relu;
         let last = self.layers.len() - 1;
         let z = x.dot(&self.layers[0].w) + &self.layers[0].b;
         let mut h = if relu_on { relu(&z) } else { sigmoid(&z) };
