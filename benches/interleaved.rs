@@ -9,6 +9,7 @@
 //! cargo bench --bench interleaved -- 100       # 100 rounds
 //! cargo bench --bench interleaved -- network   # only the workloads whose title has "network"
 //! cargo bench --bench interleaved -- mlp       # the MNIST example's Mlp struct vs arrays
+//! cargo bench --bench interleaved -- generic   # a generic function at T = f32 vs the same for f32
 //! OPENBLAS_NUM_THREADS=1 cargo bench --features blas --bench interleaved
 //! ```
 //!
@@ -22,6 +23,8 @@ mod interleave;
 use interleave::{interleave, rounds_from_args};
 
 // Each bench uses a subset of the shared workloads.
+#[path = "workloads/generic.rs"]
+mod generic;
 #[path = "workloads/mlp.rs"]
 mod mlp;
 #[allow(dead_code)]
@@ -121,6 +124,33 @@ fn main() {
                     let (v, g) = writes::fill_hand(black_box(&x));
                     v + g[0]
                 }),
+            ),
+        ],
+    );
+
+    // A generic function instantiated with f32 against the same function written for f32.
+    let inputs = generic::inputs(64, 256, 64, 10, 1_000);
+    let ((a, g1, gs), (b, h1, hs)) = generic::both(&inputs);
+    let close = |p: f32, q: f32| (p - q).abs() <= 1e-6 * (1.0 + q.abs());
+    assert!(
+        close(a, b)
+            && g1.iter().zip(&h1).all(|(p, q)| close(*p, *q))
+            && gs.iter().zip(&hs).all(|(p, q)| close(*p, *q)),
+        "the generic and the f32 gradients differ: {a} vs {b}"
+    );
+    interleave(
+        "generic T = f32 vs f32, B=64 D=256 H=64 C=10 + 1,000 scalars",
+        200,
+        rounds,
+        1,
+        &mut [
+            (
+                "generic_grad::<f32>",
+                Box::new(|| f64::from(generic::generic_call(&inputs))),
+            ),
+            (
+                "f32 concrete_grad",
+                Box::new(|| f64::from(generic::concrete_call(&inputs))),
             ),
         ],
     );

@@ -115,7 +115,7 @@ fn is_scalar(tape: &Tape, v: ValueId) -> bool {
         return p.path.is_ident("f32") || p.path.is_ident("f64");
     }
     match &node.def {
-        Def::Expr { tokens, .. } => syn::parse2::<syn::LitFloat>(tokens.clone()).is_ok(),
+        Def::Expr { tokens, .. } => crate::generic::is_float_literal(tokens),
         Def::Op { rule, .. } => matches!(rule.forward, "sum" | "mean"),
         _ => false,
     }

@@ -39,3 +39,21 @@ pub fn convert_literals(func: &ItemFn, t: &Ident) -> ItemFn {
     Converter(t).visit_block_mut(&mut func.block);
     func
 }
+
+/// Whether `tokens` are a float literal: `2.0`, `-0.5`, or a generic body's `lit::<T>(2.0)`.
+pub fn is_float_literal(tokens: &TokenStream) -> bool {
+    let float = |e: &Expr| match e {
+        Expr::Lit(l) => matches!(l.lit, Lit::Float(_)),
+        Expr::Unary(u) => matches!(&*u.expr, Expr::Lit(l) if matches!(l.lit, Lit::Float(_))),
+        _ => false,
+    };
+    match syn::parse2::<Expr>(tokens.clone()) {
+        Ok(Expr::Call(c)) => {
+            matches!(&*c.func, Expr::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "lit"))
+                && c.args.len() == 1
+                && c.args.first().is_some_and(float)
+        }
+        Ok(e) => float(&e),
+        Err(_) => false,
+    }
+}

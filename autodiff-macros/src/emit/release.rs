@@ -96,7 +96,7 @@ impl Emitter<'_> {
                     }
                 }
                 Def::Expr { tokens, deps, .. } => {
-                    array[v] = syn::parse2::<syn::LitFloat>(tokens.clone()).is_err();
+                    array[v] = !crate::generic::is_float_literal(tokens);
                     deps.iter().for_each(|&a| kept[a] = true);
                 }
                 Def::Call { args, .. } => args.iter().for_each(|&a| kept[a] = true),
