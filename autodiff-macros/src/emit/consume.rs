@@ -58,8 +58,9 @@ pub fn consumed(tape: &Tape, an: &Analysis) -> Consumed {
             && !reduction_regions.contains(&node.region)
             && match &node.def {
                 Def::Op { .. } => true,
-                // A float array built in the body (`Array1::zeros(n)`): owned.
-                Def::Expr { .. } => node.float,
+                // A float array built in the body (`Array1::zeros(n)`), an `if`'s result or
+                // a loop's exit value: owned.
+                Def::Expr { .. } | Def::Phi => node.float,
                 _ => false,
             };
     }
@@ -70,7 +71,13 @@ pub fn consumed(tape: &Tape, an: &Analysis) -> Consumed {
         let Some(&v) = args.first() else {
             continue;
         };
-        if rule.overwrites
+        // A write, or an elementwise rule that writes its result into its first operand's
+        // buffer (`in_place`; a fused one only where it saves for its VJP).
+        let in_place = rule.overwrites
+            || (rule.in_place
+                && (rule.saving.is_none() || an.needs[id])
+                && !args[1..].contains(&v));
+        if in_place
             && last[v] == Reader::Op(id)
             && !value_read[v]
             && tape.nodes[v].region == node.region
