@@ -160,6 +160,161 @@ where
         })
 }
 
+/// A function value finite differences work on: a scalar or an array.
+pub trait Difference<A: Scalar>: Sized {
+    /// `(plus - minus) / step`.
+    fn central(plus: Self, minus: Self, step: A) -> Self;
+    /// The largest [`relative_error`] between `self` (analytic) and `numeric`.
+    fn max_error(&self, numeric: &Self) -> A;
+}
+
+impl<A: Scalar> Difference<A> for A {
+    fn central(plus: A, minus: A, step: A) -> A {
+        (plus - minus) / step
+    }
+    fn max_error(&self, numeric: &A) -> A {
+        relative_error(*self, *numeric)
+    }
+}
+
+impl<A: Scalar, E: Dimension> Difference<A> for Array<A, E> {
+    #[track_caller]
+    fn central(plus: Self, minus: Self, step: A) -> Self {
+        assert!(
+            plus.shape() == minus.shape(),
+            "finite differences: f(x + h t) has shape {:?} but f(x - h t) has shape {:?}",
+            plus.shape(),
+            minus.shape()
+        );
+        (plus - minus).mapv_into(|d| d / step)
+    }
+    #[track_caller]
+    fn max_error(&self, numeric: &Self) -> A {
+        max_relative_error(self, numeric)
+    }
+}
+
+/// The directional derivative of `f` at `x` along `t` by central differences,
+/// `(f(x + h t) - f(x - h t)) / 2h` (elementwise for an array result): what `NAME_jvp`
+/// returns as the output tangent.
+///
+/// # Panics
+///
+/// If `h` is not positive and finite, or `t` does not have the shape of `x`.
+///
+/// ```
+/// use autodiff_runtime::check::numeric_jvp;
+/// use ndarray::array;
+/// // f(x) = x ⊙ x has the JVP 2 x ⊙ t
+/// let (x, t) = (array![1.0_f64, -2.0], array![0.5, 1.0]);
+/// let jvp = numeric_jvp(|x| x * x, &x, &t, 1e-6);
+/// assert!((jvp[0] - 1.0).abs() < 1e-8 && (jvp[1] + 4.0).abs() < 1e-8);
+/// ```
+#[track_caller]
+pub fn numeric_jvp<A, S, D, O>(
+    mut f: impl FnMut(&Array<A, D>) -> O,
+    x: &ArrayBase<S, D>,
+    t: &Array<A, D>,
+    h: A,
+) -> O
+where
+    A: Scalar,
+    S: Data<Elem = A>,
+    D: Dimension,
+    O: Difference<A>,
+{
+    check_step(h);
+    assert!(
+        x.shape() == t.shape(),
+        "numeric_jvp: the tangent has shape {:?} but x has shape {:?}",
+        t.shape(),
+        x.shape()
+    );
+    let plus = x.to_owned() + &t.mapv(|v| v * h);
+    let minus = x.to_owned() - &t.mapv(|v| v * h);
+    let two = A::one() + A::one();
+    O::central(f(&plus), f(&minus), two * h)
+}
+
+/// The largest relative error of a JVP's output tangent `jvp` (from `NAME_jvp`) against
+/// [`numeric_jvp`] of `f` at `x` along `t`.
+///
+/// ```
+/// use autodiff_runtime::check::check_jvp;
+/// use ndarray::array;
+/// let (x, t) = (array![1.0_f64, -2.0], array![0.5, 1.0]);
+/// let err = check_jvp(|x| x.mapv(f64::sin).sum(), &x, &t, &(0.5 * 1f64.cos() + (-2f64).cos()), 1e-6);
+/// assert!(err < 1e-8);
+/// ```
+#[track_caller]
+pub fn check_jvp<A, S, D, O>(
+    f: impl FnMut(&Array<A, D>) -> O,
+    x: &ArrayBase<S, D>,
+    t: &Array<A, D>,
+    jvp: &O,
+    h: A,
+) -> A
+where
+    A: Scalar,
+    S: Data<Elem = A>,
+    D: Dimension,
+    O: Difference<A>,
+{
+    jvp.max_error(&numeric_jvp(f, x, t, h))
+}
+
+/// The Hessian-vector product of a function at `x` along `v` by central differences of its
+/// gradient `grad` (for example `|x| f_grad(x).1.0`): `(∇f(x + h v) - ∇f(x - h v)) / 2h`.
+///
+/// ```
+/// use autodiff_runtime::check::numeric_hvp;
+/// use ndarray::array;
+/// // f(x) = Σ x³ / 3 has ∇f = x², H = diag(2x)
+/// let (x, v) = (array![1.0_f64, 3.0], array![1.0, -1.0]);
+/// let hv = numeric_hvp(|x| x.mapv(|e| e * e), &x, &v, 1e-5);
+/// assert!((hv[0] - 2.0).abs() < 1e-8 && (hv[1] + 6.0).abs() < 1e-8);
+/// ```
+#[track_caller]
+pub fn numeric_hvp<A, S, D>(
+    grad: impl FnMut(&Array<A, D>) -> Array<A, D>,
+    x: &ArrayBase<S, D>,
+    v: &Array<A, D>,
+    h: A,
+) -> Array<A, D>
+where
+    A: Scalar,
+    S: Data<Elem = A>,
+    D: Dimension,
+{
+    numeric_jvp(grad, x, v, h)
+}
+
+/// The largest relative error of a Hessian-vector product `hvp` (from `NAME_hvp`) against
+/// [`numeric_hvp`] of the gradient `grad` at `x` along `v`.
+///
+/// ```
+/// use autodiff_runtime::check::check_hvp;
+/// use ndarray::array;
+/// let (x, v) = (array![1.0_f64, 3.0], array![1.0, -1.0]);
+/// let err = check_hvp(|x| x.mapv(|e| e * e), &x, &v, &array![2.0, -6.0], 1e-5);
+/// assert!(err < 1e-8);
+/// ```
+#[track_caller]
+pub fn check_hvp<A, S, D>(
+    grad: impl FnMut(&Array<A, D>) -> Array<A, D>,
+    x: &ArrayBase<S, D>,
+    v: &Array<A, D>,
+    hvp: &Array<A, D>,
+    h: A,
+) -> A
+where
+    A: Scalar,
+    S: Data<Elem = A>,
+    D: Dimension,
+{
+    max_relative_error(hvp, &numeric_hvp(grad, x, v, h))
+}
+
 #[track_caller]
 fn check_step<A: Scalar>(h: A) {
     assert!(
