@@ -397,6 +397,38 @@ macro_rules! scalar_leaf {
 
 scalar_leaf!(f32, f64);
 
+/// A dual number is one leaf: its value `re` (the tangent rides along, as data).
+///
+/// ```
+/// use autodiff_runtime::{Differentiable, Dual};
+/// let mut x = Dual::new(2.0_f64, 1.0);
+/// x.scale_by(0.5);
+/// assert_eq!(x, Dual::new(1.0, 1.0));
+/// ```
+impl<A: Float> Differentiable for crate::Dual<A> {
+    fn visit_leaves<V: LeafVisitor>(&mut self, visitor: &mut V) {
+        visitor.leaf(ArrayViewMut::from(std::slice::from_mut(&mut self.re)).into_dyn());
+    }
+
+    fn visit_leaf_pairs<V: LeafPairVisitor>(&mut self, other: &Self, visitor: &mut V) {
+        self.visit_leaf_pairs_at(other, visitor, &LeafPath::VISIT_PAIRS);
+    }
+
+    fn visit_leaf_pairs_at<V: LeafPairVisitor>(
+        &mut self,
+        other: &Self,
+        visitor: &mut V,
+        _at: &LeafPath<'_>,
+    ) {
+        visitor.pair(
+            ArrayViewMut::from(std::slice::from_mut(&mut self.re)).into_dyn(),
+            ArrayView::from(std::slice::from_ref(&other.re)).into_dyn(),
+        );
+    }
+
+    fn copy_skipped(&mut self, _source: &Self) {}
+}
+
 /// An owned float array is one leaf, of its own shape.
 impl<A: Float, D: Dimension> Differentiable for Array<A, D> {
     fn visit_leaves<V: LeafVisitor>(&mut self, visitor: &mut V) {

@@ -104,7 +104,7 @@ impl<A: Scalar, S1: Data<Elem = A>, S2: Data<Elem = A>> Dot<ArrayBase<S2, Ix2>>
     }
 }
 
-// A B = C: dA = G Bᵀ, dB = Aᵀ G
+// A B = C: dA = G Bᵀ, dB = Aᵀ G (every product through `Scalar::gemm`)
 impl<A: Scalar, S1: Data<Elem = A>, S2: Data<Elem = A>> Dot<ArrayBase<S2, Ix2>>
     for ArrayBase<S1, Ix2>
 {
@@ -114,17 +114,17 @@ impl<A: Scalar, S1: Data<Elem = A>, S2: Data<Elem = A>> Dot<ArrayBase<S2, Ix2>>
     #[track_caller]
     fn dot_fwd(&self, rhs: &ArrayBase<S2, Ix2>) -> Array2<A> {
         check_inner(self.shape(), rhs.shape(), self.ncols(), rhs.nrows());
-        self.dot(rhs)
+        A::gemm(&self.view(), &rhs.view())
     }
     #[track_caller]
     fn dot_lhs(&self, rhs: &ArrayBase<S2, Ix2>, g: &Array2<A>) -> Array2<A> {
         check_adjoint(&[self.nrows(), rhs.ncols()], g.shape());
-        g.dot(&rhs.t())
+        A::gemm(&g.view(), &rhs.t())
     }
     #[track_caller]
     fn dot_rhs(&self, rhs: &ArrayBase<S2, Ix2>, g: &Array2<A>) -> Array2<A> {
         check_adjoint(&[self.nrows(), rhs.ncols()], g.shape());
-        self.t().dot(g)
+        A::gemm(&self.t(), &g.view())
     }
 }
 

@@ -7,7 +7,8 @@ use crate::{
 };
 use ndarray::{Array, Array1, ArrayView, Ix0, Ix1, Ix2, Ix3, Ix4, Ix5, Ix6, IxDyn};
 
-/// The float types a differentiated function may be generic over: `f32` and `f64`.
+/// The float types a differentiated function may be generic over: `f32` and `f64`, and the
+/// [`Dual`](crate::Dual) numbers over them (forward-mode derivatives through generic code).
 ///
 /// `T: Float` implies `num_traits::Float`, `ndarray::ScalarOperand`, `ndarray::LinalgScalar`,
 /// `Debug`, `Display`, `Send`, `Sync` and `'static`, so every scalar and array method a body
@@ -54,6 +55,7 @@ pub trait Float:
 
 impl Float for f32 {}
 impl Float for f64 {}
+// `impl<A: Float> Float for Dual<A>` is in dual/mod.rs.
 
 /// A float literal of a generic body as a value of its float type (`2.0` in
 /// `fn f<T: Float>(x: T) -> T { x * 2.0 }` is `lit::<T>(2.0)` after the macro).

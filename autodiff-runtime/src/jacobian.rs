@@ -16,8 +16,8 @@ pub trait JacobianRow {
 }
 
 macro_rules! scalar_rows {
-    ($($t:ty),*) => {$(
-        impl JacobianRow for $t {
+    ($($({$($g:tt)*})? $t:ty),*) => {$(
+        impl<$($($g)*)?> JacobianRow for $t {
             type Block = Array1<$t>;
             fn zeros_for(&self, m: usize) -> Array1<$t> {
                 Array1::zeros(m)
@@ -28,7 +28,7 @@ macro_rules! scalar_rows {
         }
     )*};
 }
-scalar_rows!(f32, f64);
+scalar_rows!(f32, f64, {A: Scalar} crate::Dual<A>);
 
 impl<A: Scalar> JacobianRow for Array1<A> {
     type Block = Array2<A>;

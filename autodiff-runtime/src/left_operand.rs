@@ -39,8 +39,8 @@ impl<L: Binary<R>, R> LeftOperand<R> for &L {
 }
 
 macro_rules! scalar_left_operand {
-    ($($t:ty),*) => {$(
-        impl<R> LeftOperand<R> for $t
+    ($($({$($g:tt)*})? $t:ty),*) => {$(
+        impl<R, $($($g)*)?> LeftOperand<R> for $t
         where
             $t: Binary<R, Elem = $t>,
         {
@@ -54,7 +54,7 @@ macro_rules! scalar_left_operand {
         }
     )*};
 }
-scalar_left_operand!(f32, f64);
+scalar_left_operand!(f32, f64, {A: Scalar} crate::Dual<A>);
 
 // owned array x scalar: always in place.
 impl<A: Scalar, D: Dimension> LeftOperand<A> for Array<A, D> {

@@ -1,6 +1,5 @@
 //! `matmul` with NumPy semantics: 1-D operands are promoted, batch axes broadcast.
 use crate::{unbroadcast, Scalar};
-use ndarray::linalg::general_mat_mul;
 use ndarray::{
     ArrayBase, ArrayD, ArrayView2, ArrayViewD, ArrayViewMut2, ArrayViewMutD, Axis, Data, Dimension,
     Ix2,
@@ -58,7 +57,7 @@ fn batched<A: Scalar>(
         let am = batch_matrix(a.view(), idx);
         let bm = batch_matrix(b.view(), idx);
         let mut om = batch_matrix_mut(out.view_mut(), idx);
-        general_mat_mul(A::one(), &am, &bm, A::zero(), &mut om);
+        A::gemm_into(&am, &bm, &mut om);
     }
     out
 }

@@ -229,6 +229,12 @@ impl Leaf<f64> for f64 {
     }
 }
 
+impl<A: crate::Scalar> Leaf<crate::Dual<A>> for crate::Dual<A> {
+    fn add_cotangent(&mut self, g: Cow<'_, crate::Dual<A>>) {
+        *self += *g;
+    }
+}
+
 impl<A: Float, D: Dimension> Leaf<Array<A, D>> for Array<A, D> {
     #[track_caller]
     fn add_cotangent(&mut self, g: Cow<'_, Array<A, D>>) {

@@ -18,7 +18,8 @@ fn last_axis(op: &str, shape: &[usize]) -> Axis {
 /// `m + ln Σ` to one number loses `ln Σ` for large `|m|`.
 pub(crate) fn max_log_sum_exp<A: Scalar>(v: ArrayView1<'_, A>) -> (A, A) {
     let m = v.fold(A::neg_infinity(), |m, &x| m.max(x));
-    if m == A::neg_infinity() || m == A::infinity() {
+    // By value alone (`==` on a dual number would compare its tangent too).
+    if m.is_infinite() {
         return (m, A::zero());
     }
     (m, v.fold(A::zero(), |s, &x| s + (x - m).exp()).ln())

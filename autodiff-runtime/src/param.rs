@@ -24,8 +24,8 @@ pub trait Param {
 }
 
 macro_rules! scalar_param {
-    ($($t:ty),*) => {$(
-        impl Param for $t {
+    ($($({$($g:tt)*})? $t:ty),*) => {$(
+        impl<$($($g)*)?> Param for $t {
             type Value = $t;
             type Grad = $t;
             type Owned = $t;
@@ -39,7 +39,7 @@ macro_rules! scalar_param {
                 adjoint
             }
         }
-        impl Param for &$t {
+        impl<$($($g)*)?> Param for &$t {
             type Value = $t;
             type Grad = $t;
             type Owned = $t;
@@ -55,7 +55,7 @@ macro_rules! scalar_param {
         }
     )*};
 }
-scalar_param!(f32, f64);
+scalar_param!(f32, f64, {A: Scalar} crate::Dual<A>);
 
 impl<A: Scalar, S: Data<Elem = A>, D: Dimension> Param for ArrayBase<S, D> {
     type Value = Self;

@@ -23,8 +23,8 @@ pub trait Scaled<A> {
 }
 
 macro_rules! scalar_scaled {
-    ($($t:ty),*) => {$(
-        impl Scaled<$t> for $t {
+    ($($({$($g:tt)*})? $t:ty),*) => {$(
+        impl<$($($g)*)?> Scaled<$t> for $t {
             #[inline]
             fn scaled(self, by: $t) -> $t {
                 self * by
@@ -32,7 +32,7 @@ macro_rules! scalar_scaled {
         }
     )*};
 }
-scalar_scaled!(f32, f64);
+scalar_scaled!(f32, f64, {A: Scalar} crate::Dual<A>);
 
 impl<A: Scalar, D: Dimension> Scaled<A> for Array<A, D> {
     #[inline]

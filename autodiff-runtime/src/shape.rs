@@ -29,8 +29,8 @@ pub trait Shaped {
 }
 
 macro_rules! scalar_shaped {
-    ($($t:ty),*) => {$(
-        impl Shaped for $t {
+    ($($({$($g:tt)*})? $t:ty),*) => {$(
+        impl<$($($g)*)?> Shaped for $t {
             type Shape = ScalarShape<$t>;
             #[inline]
             fn shape_of(&self) -> ScalarShape<$t> {
@@ -39,7 +39,7 @@ macro_rules! scalar_shaped {
         }
     )*};
 }
-scalar_shaped!(f32, f64);
+scalar_shaped!(f32, f64, {A: Scalar} crate::Dual<A>);
 
 impl<A, S: Data<Elem = A>, D: Dimension> Shaped for ArrayBase<S, D> {
     type Shape = ArrayShape<D>;

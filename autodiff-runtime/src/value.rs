@@ -1,12 +1,15 @@
 //! The kinds of values a differentiated body works with, and adjoint bookkeeping.
-use ndarray::{Array, Array1, ArrayBase, Data, Dimension, LinalgScalar, ScalarOperand, Zip};
+use ndarray::{
+    Array, Array1, Array2, ArrayBase, ArrayView2, ArrayViewMut2, Data, Dimension, LinalgScalar,
+    ScalarOperand, Zip,
+};
 use num_traits::Float;
 use std::borrow::Cow;
 use std::fmt::{Debug, Display};
 use std::iter::Sum;
 use std::ops::{AddAssign, DivAssign, MulAssign, SubAssign};
 
-/// A float element type: `f32` or `f64`.
+/// A float element type: `f32`, `f64`, or a [`Dual`](crate::Dual) number over one.
 pub trait Scalar:
     Float
     + ScalarOperand
@@ -29,6 +32,46 @@ pub trait Scalar:
     fn of_f64(v: f64) -> Self;
     /// Converts to `f64`, for error reports.
     fn as_f64(self) -> f64;
+
+    /// The matrix product `a · b`: every product of two 2-D arrays in the runtime (`dot`,
+    /// `matmul` and their VJPs) goes through it. The default is ndarray's `a.dot(b)`
+    /// (`matrixmultiply`, or BLAS with the `blas` feature); [`Dual`](crate::Dual) overrides it
+    /// with three products of its parts' matrices instead of ndarray's scalar loop.
+    ///
+    /// **Panics** if the inner dimensions differ.
+    ///
+    /// ```
+    /// use autodiff_runtime::Scalar;
+    /// use ndarray::array;
+    /// let (a, b) = (array![[1.0, 2.0]], array![[3.0], [4.0]]);
+    /// assert_eq!(f64::gemm(&a.view(), &b.view()), array![[11.0]]);
+    /// ```
+    #[track_caller]
+    fn gemm(a: &ArrayView2<'_, Self>, b: &ArrayView2<'_, Self>) -> Array2<Self> {
+        a.dot(b)
+    }
+
+    /// [`gemm`](Scalar::gemm) written into `c` (which has the product's shape): the batched
+    /// `matmul`'s product of one batch element. The default is ndarray's `general_mat_mul`.
+    ///
+    /// **Panics** if the shapes do not fit.
+    ///
+    /// ```
+    /// use autodiff_runtime::Scalar;
+    /// use ndarray::{array, Array2};
+    /// let (a, b) = (array![[1.0, 2.0]], array![[3.0], [4.0]]);
+    /// let mut c = Array2::zeros((1, 1));
+    /// f64::gemm_into(&a.view(), &b.view(), &mut c.view_mut());
+    /// assert_eq!(c, array![[11.0]]);
+    /// ```
+    #[track_caller]
+    fn gemm_into(
+        a: &ArrayView2<'_, Self>,
+        b: &ArrayView2<'_, Self>,
+        c: &mut ArrayViewMut2<'_, Self>,
+    ) {
+        ndarray::linalg::general_mat_mul(Self::one(), a, b, Self::zero(), c);
+    }
 }
 
 impl Scalar for f32 {
@@ -84,8 +127,8 @@ pub trait Value {
 }
 
 macro_rules! scalar_value {
-    ($($t:ty),*) => {$(
-        impl Value for $t {
+    ($($({$($g:tt)*})? $t:ty),*) => {$(
+        impl<$($($g)*)?> Value for $t {
             type Elem = $t;
             type Owned = $t;
             fn map_elems(&self, mut f: impl FnMut($t) -> $t) -> $t {
@@ -95,12 +138,12 @@ macro_rules! scalar_value {
                 f(*self, *g)
             }
             fn zeros_like(&self) -> $t {
-                0.0
+                <$t as num_traits::Zero>::zero()
             }
         }
     )*};
 }
-scalar_value!(f32, f64);
+scalar_value!(f32, f64, {A: Scalar} crate::Dual<A>);
 
 impl<A: Scalar, S: Data<Elem = A>, D: Dimension> Value for ArrayBase<S, D> {
     type Elem = A;
@@ -232,8 +275,8 @@ impl<A: Scalar, D: Dimension> Operand for Array<A, D> {
 }
 
 macro_rules! scalar_operand {
-    ($($t:ty),*) => {$(
-        impl Operand for $t {
+    ($($({$($g:tt)*})? $t:ty),*) => {$(
+        impl<$($($g)*)?> Operand for $t {
             type Elem = $t;
             type Owned = $t;
             #[inline]
@@ -243,7 +286,7 @@ macro_rules! scalar_operand {
         }
     )*};
 }
-scalar_operand!(f32, f64);
+scalar_operand!(f32, f64, {A: Scalar} crate::Dual<A>);
 
 /// An adjoint: something partial adjoints can be summed into.
 pub trait Adjoint {
@@ -252,15 +295,15 @@ pub trait Adjoint {
 }
 
 macro_rules! scalar_adjoint {
-    ($($t:ty),*) => {$(
-        impl Adjoint for $t {
+    ($($({$($g:tt)*})? $t:ty),*) => {$(
+        impl<$($($g)*)?> Adjoint for $t {
             fn accumulate(&mut self, other: $t) {
                 *self += other;
             }
         }
     )*};
 }
-scalar_adjoint!(f32, f64);
+scalar_adjoint!(f32, f64, {A: Scalar} crate::Dual<A>);
 
 impl<A: Scalar, D: Dimension> Adjoint for Array<A, D> {
     #[track_caller]
