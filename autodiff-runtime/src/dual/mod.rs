@@ -37,7 +37,25 @@ mod num;
 /// assert!((y.eps - (2.0_f64.cos() * 2.0 + 2.0_f64.sin())).abs() < 1e-15);
 /// ```
 ///
-/// `==` (derived) compares both parts; `<`, `>`, `max` and `min` compare `re` alone.
+/// Arrays of duals work with every runtime operation; a matrix product of dual matrices runs
+/// as three `f64` products ([`Scalar::gemm`]):
+///
+/// ```
+/// use autodiff_runtime::{matmul, sigmoid, Dual};
+/// use ndarray::array;
+///
+/// // x along the tangent v: d/dt sigmoid((x + t v) w) at t = 0.
+/// let x = array![[1.0_f64, 2.0]].mapv(|x| Dual::new(x, 1.0));
+/// let w = array![[0.5], [-0.25]].mapv(Dual::constant);
+/// let y = sigmoid(&matmul(&x, &w));
+/// let s = 1.0 / (1.0 + (-0.0_f64).exp()); // sigmoid(1·0.5 + 2·(-0.25)) = sigmoid(0)
+/// assert_eq!(y[[0, 0]].re, s);
+/// assert_eq!(y[[0, 0]].eps, s * (1.0 - s) * (0.5 - 0.25));
+/// ```
+///
+/// `==` (derived) compares both parts; `<`, `>`, `max` and `min` compare `re` alone. There is
+/// no arithmetic or comparison with a bare `A` (`x * 2.0`): generic code writes constants as
+/// [`lit`](crate::lit)`::<T>(2.0)`, which a second impl would make ambiguous.
 #[derive(Clone, Copy, Debug, PartialEq, Default)]
 pub struct Dual<A> {
     /// The value.
