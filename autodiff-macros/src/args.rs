@@ -1,6 +1,5 @@
-//! `#[differentiate]` argument parsing: a comma-separated list of options, `wrt(a, b)` and
-//! `jacobian` (the forward-mode options `jvp` and `hvp` are recognised and reported as not
-//! available yet).
+//! `#[differentiate]` argument parsing: a comma-separated list of options, `wrt(a, b)`,
+//! `jacobian`, `jvp` and `hvp`.
 use syn::ext::IdentExt;
 use syn::parse::{Parse, ParseStream};
 use syn::punctuated::Punctuated;
@@ -13,7 +12,7 @@ mod kw {
     syn::custom_keyword!(hvp);
 }
 
-const FORMS: &str = "the accepted options are `wrt(a, b, ..)` and `jacobian`, separated by commas: `#[differentiate(wrt(w), jacobian)]`";
+const FORMS: &str = "the accepted options are `wrt(a, b, ..)`, `jacobian`, `jvp` and `hvp`, separated by commas: `#[differentiate(wrt(w), jvp, hvp)]`";
 
 /// The parsed attribute arguments.
 #[derive(Default)]
@@ -22,6 +21,10 @@ pub struct Args {
     pub wrt: Option<Vec<Ident>>,
     /// `jacobian`: also generate `NAME_jacobian`.
     pub jacobian: bool,
+    /// `jvp`: also generate `NAME_jvp` (forward mode).
+    pub jvp: Option<Ident>,
+    /// `hvp`: also generate `NAME_hvp` (forward over reverse).
+    pub hvp: Option<Ident>,
 }
 
 impl Parse for Args {
@@ -56,12 +59,17 @@ impl Parse for Args {
                 args.jacobian = true;
             } else if lookahead.peek(kw::jvp) || lookahead.peek(kw::hvp) {
                 let option: Ident = input.parse()?;
-                return Err(syn::Error::new(
-                    option.span(),
-                    format!(
-                        "`{option}` (forward mode) is not available yet in this version; {FORMS}"
-                    ),
-                ));
+                let slot = match option == "jvp" {
+                    true => &mut args.jvp,
+                    false => &mut args.hvp,
+                };
+                if slot.is_some() {
+                    return Err(syn::Error::new(
+                        option.span(),
+                        format!("`{option}` is given twice"),
+                    ));
+                }
+                *slot = Some(option);
             } else {
                 return Err(input.error(format!("unknown #[differentiate] argument; {FORMS}")));
             }

@@ -30,6 +30,9 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     {
         errors.push(e);
     }
+    if let Err(e) = crate::dual::check(&func, &sig, &args) {
+        errors.push(e);
+    }
     let tape = lower::lower(&func.block, &sig, &mut errors);
     // A generic body's float literals mean `T`, in the original too (the fallback emits it).
     let converted = sig
@@ -61,6 +64,9 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     };
     if args.jacobian {
         out.extend(emit::jacobian::jacobian(&func, &sig, real));
+    }
+    if args.jvp.is_some() || args.hvp.is_some() {
+        out.extend(crate::dual::companions(&func, &sig, &args, real));
     }
     dump(&func, &out);
     out

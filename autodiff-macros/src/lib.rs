@@ -10,6 +10,7 @@ mod analyze;
 mod args;
 mod custom;
 mod derive;
+mod dual;
 mod emit;
 mod errors;
 mod expand;

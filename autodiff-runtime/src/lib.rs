@@ -46,6 +46,7 @@ mod differentiable;
 mod dot;
 mod dual;
 mod float;
+mod forward_mode;
 mod jacobian;
 mod left_operand;
 mod matmul;
@@ -70,6 +71,7 @@ pub use differentiable::{Differentiable, LeafPairVisitor, LeafPath, LeafVisitor}
 pub use dot::*;
 pub use dual::Dual;
 pub use float::{lit, Float};
+pub use forward_mode::{dualize, split_dual, Dualize, SplitDual};
 pub use jacobian::*;
 pub use left_operand::*;
 pub use matmul::*;

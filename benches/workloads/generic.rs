@@ -6,6 +6,7 @@ use autodiff::prelude::*;
 use std::hint::black_box;
 
 /// A small network and a scalar loop with literals, generic in the float type.
+#[allow(clippy::needless_range_loop)] // the loop is the workload, written as numeric code is
 #[differentiate(wrt(w1, w2, s))]
 pub fn generic<T: Float>(x: &Array2<T>, w1: &Array2<T>, w2: &Array2<T>, s: &[T], y: &[usize]) -> T {
     let hidden = sigmoid(&(x.dot(w1) * 0.5));
@@ -17,6 +18,7 @@ pub fn generic<T: Float>(x: &Array2<T>, w1: &Array2<T>, w2: &Array2<T>, s: &[T],
 }
 
 /// The same function written for `f32`.
+#[allow(clippy::needless_range_loop)]
 #[differentiate(wrt(w1, w2, s))]
 pub fn concrete(
     x: &Array2<f32>,
@@ -66,8 +68,11 @@ pub fn concrete_call(i: &Inputs) -> f32 {
     l + g1[[0, 0]] + g2[[0, 0]] + gs[0]
 }
 
+/// A value, the gradient of `w1` and of `s`.
+pub type Result = (f32, Array2<f32>, Vec<f32>);
+
 /// Both gradients, for the check before timing.
-pub fn both(i: &Inputs) -> ((f32, Array2<f32>, Vec<f32>), (f32, Array2<f32>, Vec<f32>)) {
+pub fn both(i: &Inputs) -> (Result, Result) {
     let (a, (g1, _, gs)) = generic_grad::<f32>(&i.x, &i.w1, &i.w2, &i.s, &i.y);
     let (b, (h1, _, hs)) = concrete_grad(&i.x, &i.w1, &i.w2, &i.s, &i.y);
     ((a, g1, gs), (b, h1, hs))

@@ -118,7 +118,7 @@ impl Heads {
             grad_doc,
         } = self;
         let vjp_doc = format!("{vjp_doc}{listing}");
-        let allow = quote!(#[allow(unused_mut, unused_variables, unused_assignments, unreachable_code, dropping_copy_types, clippy::all, clippy::pedantic)]);
+        let allow = quote!(#[allow(non_snake_case, unused_mut, unused_variables, unused_assignments, unreachable_code, dropping_copy_types, clippy::all, clippy::pedantic)]);
         let stub = quote!(::core::unreachable!(
             "#[differentiate] reported a compile error for this function"
         ));

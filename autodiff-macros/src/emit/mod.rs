@@ -3,7 +3,7 @@ mod call;
 mod capture;
 mod consume;
 mod forward;
-mod heads;
+pub mod heads;
 pub mod jacobian;
 pub mod names;
 mod reduction;

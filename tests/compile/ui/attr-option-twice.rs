@@ -1,6 +1,6 @@
 use autodiff::prelude::*;
 
-#[differentiate(wrt(x), jvp)]
+#[differentiate(hvp, wrt(x), hvp)]
 fn f(x: f64) -> f64 {
     x * x
 }
