@@ -10,6 +10,7 @@
 //! cargo bench --bench interleaved -- network   # only the workloads whose title has "network"
 //! cargo bench --bench interleaved -- mlp       # the MNIST example's Mlp struct vs arrays
 //! cargo bench --bench interleaved -- generic   # a generic function at T = f32 vs the same for f32
+//! cargo bench --bench interleaved -- order     # jvp and hvp: seed vs by hand, network hvp vs grad
 //! OPENBLAS_NUM_THREADS=1 cargo bench --features blas --bench interleaved
 //! ```
 //!
@@ -33,6 +34,8 @@ mod network;
 #[allow(dead_code)]
 #[path = "workloads/scalar.rs"]
 mod scalar;
+#[path = "workloads/second_order.rs"]
+mod second_order;
 #[path = "workloads/writes.rs"]
 mod writes;
 
@@ -125,6 +128,78 @@ fn main() {
                     v + g[0]
                 }),
             ),
+        ],
+    );
+
+    // Forward mode and second order on the seed function, against hand-written ones.
+    let (x1, x2, t) = (2.0, 5.0, (0.3, -0.7));
+    let (ours, hand) = (
+        second_order::seed_jvp(x1, x2, t),
+        second_order::seed_jvp_hand(x1, x2, t),
+    );
+    assert!((ours.0 - hand.0).abs() < 1e-14 && (ours.1 - hand.1).abs() < 1e-14);
+    let (ours, hand) = (
+        second_order::seed_hvp(x1, x2, t),
+        second_order::seed_hvp_hand(x1, x2, t),
+    );
+    assert!((ours.2 .0 - hand.2 .0).abs() < 1e-14 && (ours.2 .1 - hand.2 .1).abs() < 1e-14);
+    interleave(
+        "second order: seed jvp, f64",
+        100_000,
+        rounds,
+        1,
+        &mut [
+            (
+                "generated seed_jvp",
+                Box::new(|| {
+                    let (v, t) =
+                        second_order::seed_jvp(black_box(2.0), black_box(5.0), (0.3, -0.7));
+                    v + t
+                }),
+            ),
+            (
+                "hand-written",
+                Box::new(|| {
+                    let (v, t) =
+                        second_order::seed_jvp_hand(black_box(2.0), black_box(5.0), (0.3, -0.7));
+                    v + t
+                }),
+            ),
+        ],
+    );
+    interleave(
+        "second order: seed hvp, f64",
+        100_000,
+        rounds,
+        1,
+        &mut [
+            (
+                "generated seed_hvp",
+                Box::new(|| {
+                    let (v, (a, b), (c, d)) =
+                        second_order::seed_hvp(black_box(2.0), black_box(5.0), (0.3, -0.7));
+                    v + a + b + c + d
+                }),
+            ),
+            (
+                "hand-written",
+                Box::new(|| {
+                    let (v, (a, b), (c, d)) =
+                        second_order::seed_hvp_hand(black_box(2.0), black_box(5.0), (0.3, -0.7));
+                    v + a + b + c + d
+                }),
+            ),
+        ],
+    );
+    let net = second_order::inputs(64, 784, 128, 10);
+    interleave(
+        "second order: network hvp vs grad B=64 D=784 H=128 C=10, f32",
+        50,
+        rounds,
+        1,
+        &mut [
+            ("network_hvp", Box::new(|| second_order::hvp_call(&net))),
+            ("network_grad", Box::new(|| second_order::grad_call(&net))),
         ],
     );
 
