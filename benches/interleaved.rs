@@ -138,6 +138,7 @@ fn main() {
         second_order::seed_jvp_hand(x1, x2, t),
     );
     assert!((ours.0 - hand.0).abs() < 1e-14 && (ours.1 - hand.1).abs() < 1e-14);
+    assert!((ours.0 - second_order::seed(x1, x2)).abs() < 1e-14);
     let (ours, hand) = (
         second_order::seed_hvp(x1, x2, t),
         second_order::seed_hvp_hand(x1, x2, t),
