@@ -247,3 +247,25 @@ fn check_hvp_agrees_with_the_companion() {
     let err = check_hvp(|w| generic_grad(0.7, w).1 .1, &w, &v, &hw, 1e-5);
     assert!(err < 1e-8, "{err}");
 }
+
+/// All options together: the Jacobian's columns are JVPs along the unit vectors.
+#[differentiate(wrt(x), jacobian, jvp)]
+fn options(x: &Array1<f64>, scale: f64, k: usize) -> Array1<f64> {
+    (x * x).sin() * scale + x[k]
+}
+
+#[test]
+fn options_combine_and_jacobian_columns_are_jvps() {
+    let x = array![0.3, -0.8, 1.1];
+    let (y, (j,)) = options_jacobian(&x, 1.7, 2);
+    for col in 0..3 {
+        let mut e = Array1::zeros(3);
+        e[col] = 1.0;
+        let (v, t) = options_jvp(&x, 1.7, 2, (e,));
+        assert_eq!(v, y);
+        assert!(
+            (&t - &j.column(col)).iter().all(|d| d.abs() < 1e-14),
+            "column {col}"
+        );
+    }
+}
