@@ -5,10 +5,19 @@
 //! `break`/`continue` (also to a labeled outer loop), `return` anywhere, `match` on a loop
 //! index, writes into local arrays (elements, compound updates, rows, columns, slices, arrays
 //! built with `zeros` and filled in loops), indexing and slicing, float-slice parameters,
-//! calls between the generated functions across modules and `wrt(..)`), and a harness checks
-//! each `NAME_grad` against central finite differences of the original function, each
-//! `NAME_vjp` against `seed * grad` and, for a third of the programs, the `jacobian` of a twin
-//! with the output `[f, f²]` against `[grad; 2 f grad]`, on a few random inputs.
+//! calls between the generated functions across modules and `wrt(..)`; API v2 sections 5 and
+//! 6: `#[derive(Differentiable)]` struct parameters `m: &S` / `m: S` (float, array, `Vec<f64>`
+//! and `[f64; N]` fields, nested structs, `Vec`s and arrays of structs, skipped `usize`,
+//! float and `bool` fields read as loop bounds, indices, data values and conditions), field
+//! reads at any depth, path aliases (`let l = &m.layers[j];`), loops over a `Vec` of structs,
+//! a struct left out of `wrt(..)`, methods with `&self` or `self`, and functions, structs and
+//! methods generic over `T: Float`), and a harness checks each `NAME_grad` against central
+//! finite differences of the original function, each `NAME_vjp` against `seed * grad`, for a
+//! third of the programs the `jacobian` of a twin with the output `[f, f²]` against
+//! `[grad; 2 f grad]`, and for a generic program its f32 gradient against its f64 one, on a
+//! few random inputs. A struct parameter is checked leaf by leaf: the harness writes its
+//! float leaves into a template with `Differentiable::visit_leaves` and reads its gradient's
+//! the same way.
 //!
 //! The build script (`build.rs`) writes the programs into `$OUT_DIR/random_programs.rs`,
 //! which is compiled into this test: one crate, one link. Parts of at most 300 programs are
@@ -46,6 +55,33 @@
 //! 10. (fixed) An array carried out of a loop iteration and also the left operand of a `+=`
 //!     there had its shape pushed on the loop's tape after it moved out (E0382), once writes
 //!     and `return` inside loops were generated (seed 11, 1,500 programs).
+//! 11. A float-array field passed to another differentiated function does not compile
+//!     (E0308: the callee gets an `ArrayView`): `fn f(m: &S) -> f64 { h(&m.b) }` with
+//!     `fn h(x: &Array1<f64>)`.
+//! 12. A scalar field of a generic struct, or an element of an array or `Vec` field of one,
+//!     does not compile (E0277 `&T: Param`): `fn f<T: Float>(m: &S<T>, x: T) -> T { m.c * x }`
+//!     with `struct S<T: Float> { c: T }`, and `m.b[0] * x` with `b: Array1<T>`. (Whole
+//!     array fields, `&m.w * x`, compile.)
+//! 13. `!` of a skipped `bool` field: `if !m.on { .. }` is rejected ("`!` cannot be applied
+//!     to a differentiable value").
+//! 14. Arithmetic on a skipped integer field in a data position is taken for differentiable:
+//!     `if m.n % 2 == 0 { .. }` ("`%` is not differentiable"), `m.b[m.n - 1]` ("an index
+//!     must be data"); the plain reads `0..m.n`, `m.b[m.n]`, `m.n > 1` compile.
+//! 15. A skipped field in a 2-D index: `w[[m.n, 0]]` is rejected ("array literals of
+//!     differentiable values are not supported").
+//! 16. A skipped field read through a path alias inside `s![..]` does not compile (E0425,
+//!     the alias's internal name): `let l = &m.inner; x.slice(s![l.n..]).sum()`.
+//! 17. An array field of a struct left out of `wrt(..)` as an operand does not compile
+//!     (E0277 `&Array2<f64>: Binary<_>`): `#[differentiate(wrt(a))] fn f(m: &S, a: f64) ->
+//!     f64 { (&m.w * a).sum() }`; `m.w.sum() * a` compiles, and so does `&m.w * a` with `m`
+//!     active.
+//! 18. (a regression of be1beef, in-place forwards in branches and loops) An array field as
+//!     an operand does not compile (E0277 `ArrayView: Operand` / `LeftOperand`) where the
+//!     result is dead inside a branch or a loop, or lives into one: `if x > 0.0 { let v =
+//!     m.b.to_owned(); } x`, `for i in 0..2 { let a = &m.w * x; } x`, `let v =
+//!     m.b.to_owned(); for i in 0..2 { acc += v[0]; }`. Through a view of the field
+//!     (`m.b.slice(s![..])`) all of these compile; while the bug is open, whole array fields
+//!     are read through one.
 
 /// What one part's checks found.
 pub struct Summary {
@@ -53,6 +89,10 @@ pub struct Summary {
     pub seed: u64,
     /// Programs checked.
     pub programs: usize,
+    /// Of those: generic over `T: Float`, with a struct parameter, methods.
+    pub generic: usize,
+    pub structs: usize,
+    pub methods: usize,
     /// Inputs checked (gradient against finite differences, vjp against seed * grad).
     pub inputs: usize,
     /// Inputs redrawn near a kink or a branch switch.
@@ -93,12 +133,16 @@ fn random_programs_match_finite_differences() {
         print!("{}", s.report);
     }
     println!(
-        "random programs (seed {}): {} programs in {} part(s), {} inputs checked, {} inputs \
+        "random programs (seed {}): {} programs in {} part(s) ({} generic over T: Float, {} with \
+         a struct parameter, {} of them methods), {} inputs checked, {} inputs \
          redrawn near a kink or branch switch, {} redrawn as not finite or too steep for finite \
          differences, {} programs without a usable input, {} failed",
         summaries.first().map_or(0, |s| s.seed),
         sum(|s| s.programs),
         summaries.len(),
+        sum(|s| s.generic),
+        sum(|s| s.structs),
+        sum(|s| s.methods),
         sum(|s| s.inputs),
         sum(|s| s.kinks),
         sum(|s| s.nonfinite),

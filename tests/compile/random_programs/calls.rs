@@ -17,7 +17,16 @@ impl Gen<'_> {
             .filter(|&i| {
                 let h = &self.helpers[i];
                 let refs_only = refs_only(h);
-                h.depth < 2
+                // No struct passed whole, no differentiated method called from a body; a
+                // generic body calls generic functions only (a plain one calls `h::<f64>`).
+                let callable = !h.method
+                    && !h
+                        .params
+                        .iter()
+                        .any(|(_, p)| matches!(p, Param::Struct { .. }))
+                    && (h.generic || !self.generic);
+                callable
+                    && h.depth < 2
                     && h.params.iter().all(|(_, p)| match p {
                         Param::Float(Ty::S) | Param::K => true,
                         // Known bugs 2 and 8: only parameters as array arguments.
@@ -26,6 +35,7 @@ impl Gen<'_> {
                         Param::Labels(r, c) => self.labels && (*r, *c) == (self.m, self.n),
                         // The caller's own slice, of the same length.
                         Param::Slice(len) => self.slice == Some(*len),
+                        Param::Struct { .. } => false,
                     })
             })
             .collect();
@@ -35,11 +45,16 @@ impl Gen<'_> {
         // Prefer recent helpers, so that chains of calls form.
         let start = fits.len().saturating_sub(20);
         let h = &self.helpers[fits[start + self.rng.below(fits.len() - start)]];
-        let path = if h.module == self.this_module {
+        let mut path = if h.module == self.this_module {
             h.name.clone()
         } else {
             format!("super::g{}::{}", h.module, h.name)
         };
+        if h.generic && !self.generic {
+            path += "::<f64>";
+        } else if h.generic && self.rng.chance(0.5) {
+            path += "::<T>";
+        }
         let params = h.params.clone();
         let refs_only = refs_only(h);
         self.depth = self.depth.max(h.depth + 1);
@@ -55,7 +70,10 @@ impl Gen<'_> {
                 Param::Float(t) => {
                     // The callee takes `&Array`: a view is copied first.
                     let a = self.gen_a(*t, d - 1);
-                    if a.view {
+                    // Known bug 11: a field passed on (`h(&m.b)`) reaches the callee as a view.
+                    if a.path && !bug(11) {
+                        args.push(format!("&({})", a.value()));
+                    } else if a.view {
                         args.push(format!("&{}.to_owned()", a.operand()));
                     } else if a.var == Some(true) && bug(3) && self.rng.chance(0.3) {
                         // Known bug 3: `h(&x)` with `x: &Array1<f64>` (deref coercion).
@@ -66,6 +84,7 @@ impl Gen<'_> {
                 }
                 Param::Labels(..) => args.push("lab".to_string()),
                 Param::Slice(_) => args.push("sl".to_string()),
+                Param::Struct { .. } => unreachable!("no struct is passed whole"),
                 Param::K => {
                     if self.has_k && self.rng.chance(0.5) {
                         args.push("k".to_string());

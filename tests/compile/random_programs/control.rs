@@ -7,10 +7,13 @@ impl Gen<'_> {
     pub(crate) fn condition(&mut self) -> String {
         let one = |g: &mut Self| -> String {
             if !g.idx.is_empty() && g.rng.chance(0.15) {
-                let i = g.rng.pick(&g.idx).name.clone();
+                let i = g.rng.pick(&g.idx).clone();
+                // Known bug 14: arithmetic on a skipped field (`m.n % 2`) is taken for
+                // differentiable.
+                let plain = i.field.is_none() || bug(14);
                 return match g.rng.below(2) {
-                    0 => format!("{i} % 2 == 0"),
-                    _ => format!("{i} > 1"),
+                    0 if plain => format!("{} % 2 == 0", i.name),
+                    _ => format!("{} > 1", i.name),
                 };
             }
             let d = 1 + g.rng.below(2);
@@ -28,7 +31,17 @@ impl Gen<'_> {
             };
             format!("{} {op} {b}", a.operand())
         };
-        let first = one(self);
+        let mut first = one(self);
+        if !self.bools.is_empty() && self.rng.chance(0.3) {
+            // A skipped `bool` field: data in a condition.
+            let b = self.rng.pick(&self.bools).clone();
+            first = match self.rng.below(3) {
+                0 => format!("{b} && {first}"),
+                // Known bug 13: `!` of a skipped `bool` field is taken for differentiable.
+                1 if bug(13) => format!("!{b} || {first}"),
+                _ => format!("{b} || {first}"),
+            };
+        }
         if self.rng.chance(0.15) {
             let second = one(self);
             let op = self.rng.pick(&["&&", "||"]);
@@ -49,7 +62,7 @@ impl Gen<'_> {
         self.element_of(&e)
     }
 
-    fn block(&mut self, count: usize, must_update: bool) {
+    pub(crate) fn block(&mut self, count: usize, must_update: bool) {
         let mark = (self.vars.len(), self.idx.len());
         self.indent += 1;
         let update_at = self.rng.below(count);
@@ -95,7 +108,7 @@ impl Gen<'_> {
         self.branch = outer;
     }
 
-    fn ensure_mutable(&mut self) {
+    pub(crate) fn ensure_mutable(&mut self) {
         if self.mutables().is_empty() {
             let name = self.fresh("acc");
             let ty = if self.rng.chance(0.8) {
@@ -142,8 +155,12 @@ impl Gen<'_> {
             forms.push(("(0..k).rev()".to_string(), 0, 3));
             forms.push(("0..=k".to_string(), 0, 4));
         }
-        if let Some(len) = self.slice {
-            forms.push(("0..sl.len()".to_string(), 0, len));
+        for (name, len) in &self.float_seqs {
+            forms.push((format!("0..{name}.len()"), 0, *len));
+        }
+        // Data bounds of struct parameters: `0..m.steps`, `0..m.layers.len()`.
+        for (bound, hi) in &self.bounds {
+            forms.push((format!("0..{bound}"), 0, *hi));
         }
         forms.push(("0..3".to_string(), 0, 3));
         forms.push(("2..5".to_string(), 2, 5));
@@ -159,6 +176,7 @@ impl Gen<'_> {
             lo,
             hi,
             typed: !matches!(range.as_str(), "0..3" | "2..5"),
+            field: None,
         });
         self.loops.push(true);
         self.nesting += 1;
@@ -228,6 +246,7 @@ impl Gen<'_> {
             lo: 0,
             hi,
             typed: true,
+            field: None,
         });
         self.loops.push(false);
         self.nesting += 1;

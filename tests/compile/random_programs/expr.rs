@@ -117,7 +117,8 @@ impl Gen<'_> {
         loop {
             let kind = self.rng.weighted(&[1, 5, 4, 1, 4, 2, 2, 1, 1, 1]);
             let e = match kind {
-                0 => {
+                // `-&a` needs `&T: Neg`, which `T: Float` does not give.
+                0 if !self.generic => {
                     let a = self.gen_a(ty, d - 1);
                     E::new(format!("-{}", a.arg()), ty)
                 }
@@ -136,8 +137,9 @@ impl Gen<'_> {
                     };
                     let b = self.gen(other_ty, d - 1);
                     let op = self.rng.pick(&["+", "-", "*"]).to_string();
-                    // `2.0 * &a` has a type only after literal fallback (no method on it).
-                    if b.lit || self.rng.chance(0.5) {
+                    // `2.0 * &a` has a type only after literal fallback (no method on it);
+                    // a generic scalar multiplies an array from the right only.
+                    if b.lit || (self.generic && b.ty == Ty::S) || self.rng.chance(0.5) {
                         E::new(format!("{} {op} {}", a.arg(), b.arg()), ty)
                     } else {
                         E::new(format!("{} {op} {}", b.arg(), a.arg()), ty)

@@ -49,7 +49,7 @@ impl Gen<'_> {
 
     /// A value at least about 0.2: denominators, `ln`, `sqrt`, `powf` bases.
     pub(crate) fn positive(&mut self, ty: Ty, d: usize) -> E {
-        if ty == Ty::S && self.rng.chance(0.15) {
+        if ty == Ty::S && !self.generic && self.rng.chance(0.15) {
             // A typed literal: it may be a method receiver.
             let c = self.rng.pick(&["1.5", "0.5", "2.0", "0.75"]);
             return E::new(format!("{c}_f64"), Ty::S).atom();

@@ -8,7 +8,8 @@
 //! `program` (one function), `scope` (variables in scope and leaves), `expr` (typed
 //! expressions), `functions` (methods and runtime functions), `calls` (calls between the
 //! generated functions), `statements` (bindings and updates), `control` (`if`, loops, jumps),
-//! `writes` (writes into local arrays, `match`) and `writer` (the source the test compiles, with the harness `harness.rs`).
+//! `writes` (writes into local arrays, `match`), `structs` (struct parameters, field reads,
+//! aliases, loops over a `Vec` of structs) and `writer` (the source the test compiles, with the harness `harness.rs`).
 #[path = "calls.rs"]
 mod calls;
 #[path = "control.rs"]
@@ -23,6 +24,8 @@ mod program;
 mod scope;
 #[path = "statements.rs"]
 mod statements;
+#[path = "structs.rs"]
+mod structs;
 #[path = "types.rs"]
 mod types;
 #[path = "writer.rs"]

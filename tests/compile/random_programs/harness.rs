@@ -1,8 +1,11 @@
 // ---------------------------------------------------------------------------------------
 // The harness (tests/compile/random_programs/harness.rs, appended to each part): for
 // each program and a few random inputs, `NAME_grad` against central finite differences of
-// the original function, `NAME_vjp` against `seed * grad`, and for a program with a twin
-// `NAME_j` (output `[f, f²]`), `NAME_j_jacobian` against `[grad; 2 f grad]`.
+// the original function, `NAME_vjp` against `seed * grad`, for a program with a twin
+// `NAME_j` (output `[f, f²]`), `NAME_j_jacobian` against `[grad; 2 f grad]`, and for a
+// generic program, its f32 gradient against its f64 one. A struct parameter is a flat vector
+// of its float leaves (written into its template and read from its gradient by
+// `visit_leaves`), so every leaf is checked like an array element.
 // ---------------------------------------------------------------------------------------
 
 /// One generated function, its companions and how to rebuild its arguments from flat vectors
@@ -20,14 +23,64 @@ struct Case {
     vjp: fn(&[Vec<f64>], usize, f64) -> (f64, Vec<Vec<f64>>),
     /// The twin's value and Jacobian blocks (row-major: 2 rows), if it has one.
     jac: Option<fn(&[Vec<f64>], usize) -> (Vec<f64>, Vec<Vec<f64>>)>,
+    /// A generic program's value and gradient in f32 (its inputs are f32 values).
+    f32_grad: Option<fn(&[Vec<f64>], usize) -> (f64, Vec<Vec<f64>>)>,
 }
 
-fn a1(v: &[f64]) -> Array1<f64> {
-    Array1::from_vec(v.to_vec())
+fn vt<T: Float>(v: &[f64]) -> Vec<T> {
+    v.iter().map(|&x| T::of_f64(x)).collect()
 }
 
-fn a2(v: &[f64], r: usize, c: usize) -> Array2<f64> {
-    Array2::from_shape_vec((r, c), v.to_vec()).expect("shape")
+fn a1<T: Float>(v: &[f64]) -> Array1<T> {
+    Array1::from_vec(vt(v))
+}
+
+fn a2<T: Float>(v: &[f64], r: usize, c: usize) -> Array2<T> {
+    Array2::from_shape_vec((r, c), vt(v)).expect("shape")
+}
+
+/// Writes `values` into the float leaves of a value, in visiting order (`set`), or reads
+/// them out (`values` empty).
+struct Leaves {
+    values: Vec<f64>,
+    at: usize,
+    set: bool,
+}
+
+impl autodiff::LeafVisitor for Leaves {
+    fn leaf<A: Float>(&mut self, mut leaf: autodiff::ndarray::ArrayViewMutD<'_, A>) {
+        for x in leaf.iter_mut() {
+            if self.set {
+                *x = A::of_f64(self.values[self.at]);
+            } else {
+                self.values.push(x.as_f64());
+            }
+            self.at += 1;
+        }
+    }
+}
+
+/// The template `p` with its float leaves set to `values`, one each.
+fn fill<P: Differentiable>(mut p: P, values: &[f64]) -> P {
+    let mut v = Leaves {
+        values: values.to_vec(),
+        at: 0,
+        set: true,
+    };
+    p.visit_leaves(&mut v);
+    assert_eq!(v.at, values.len(), "the struct has as many float leaves as the generator counted");
+    p
+}
+
+/// Every float leaf of a value (a gradient), in visiting order, as f64.
+fn leaves<P: Differentiable>(mut p: P) -> Vec<f64> {
+    let mut v = Leaves {
+        values: Vec::new(),
+        at: 0,
+        set: false,
+    };
+    p.visit_leaves(&mut v);
+    v.values
 }
 
 trait Flat {
@@ -89,6 +142,10 @@ impl Rng {
 }
 
 const H: f64 = 1e-6;
+/// `|g32 - g64| / max(1, |g32|, |g64|)` allowed between a generic program's f32 and f64
+/// gradients (and values) at the same (f32) input: rounding in f32 through a few dozen
+/// operations, not a wrong derivative.
+const F32_TOL: f64 = 2e-3;
 /// `|a - n| / max(1, |a|, |n|)` allowed between the gradient and finite differences.
 const TOL: f64 = 1e-5;
 /// Finite differences at `h` and `2h` that differ by more than this: a kink or a branch
@@ -231,6 +288,29 @@ fn check(case: &Case, p: &[Vec<f64>], k: usize, seed: f64) -> Outcome {
     } else {
         problems += "  NAME_vjp gives a different number of gradients than NAME_grad\n";
     }
+    if let Some(f32_grad) = case.f32_grad {
+        match catch("NAME_grad::<f32>", || f32_grad(p, k)) {
+            Err(m) => problems += &format!("  {m}\n"),
+            Ok((v32, g32)) => {
+                if !(rel(v32, v) <= F32_TOL) {
+                    problems += &format!("  value: NAME_grad::<f32> gives {v32:e}, the function in f64 {v:e}\n");
+                }
+                for (i, (a, b)) in g32.iter().zip(&grad).enumerate() {
+                    for (e, (a, b)) in a.iter().zip(b).enumerate() {
+                        if !(rel(*a, *b) <= F32_TOL) {
+                            problems += &format!(
+                                "  gradient #{i}[{e}]: NAME_grad::<f32> {a:e}, NAME_grad::<f64> {b:e} (rel. error {:e})\n",
+                                rel(*a, *b)
+                            );
+                        }
+                    }
+                }
+                if g32.len() != grad.len() || g32.iter().zip(&grad).any(|(a, b)| a.len() != b.len()) {
+                    problems += "  NAME_grad::<f32> gives gradients of other sizes than NAME_grad::<f64>\n";
+                }
+            }
+        }
+    }
     if let Some(jac) = case.jac {
         match catch("NAME_j_jacobian", || jac(p, k)) {
             Err(m) => problems += &format!("  {m}\n"),
@@ -306,7 +386,16 @@ pub fn run() -> crate::Summary {
                 .iter()
                 .map(|s| {
                     let len = s.iter().product::<usize>();
-                    (0..len).map(|_| rng.uniform(-1.5, 1.5)).collect()
+                    (0..len)
+                        .map(|_| {
+                            let x = rng.uniform(-1.5, 1.5);
+                            // A generic program is checked in f32 too: at the same point.
+                            match case.f32_grad {
+                                Some(_) => x as f32 as f64,
+                                None => x,
+                            }
+                        })
+                        .collect()
                 })
                 .collect();
             let k = (rng.unit() * 4.0) as usize;
@@ -321,7 +410,7 @@ pub fn run() -> crate::Summary {
                 Outcome::Fail(msg) => {
                     failed.push(case.name);
                     report += &format!(
-                        "==== FAILED: {} (seed {SEED})\n{}\ninputs (float parameters in order{}):\n",
+                        "==== FAILED: {} (seed {SEED})\n{}\ninputs (float parameters in order, a struct as its float leaves in visiting order{}):\n",
                         case.name,
                         msg.replace("NAME", case.name),
                         if case.uses_k { format!("; k = {k}") } else { String::new() }
@@ -342,6 +431,9 @@ pub fn run() -> crate::Summary {
     crate::Summary {
         seed: SEED,
         programs: cases.len(),
+        generic: KINDS[0],
+        structs: KINDS[1],
+        methods: KINDS[2],
         inputs: checked,
         kinks,
         nonfinite,

@@ -1,13 +1,28 @@
 //! One generated function: its parameters, its body (statements, then the final scalar) and
-//! its signature.
+//! its signature; a function, a method of its struct type, generic over `T: Float` or not.
+use super::structs::struct_def;
 use super::types::{Branch, Gen, Param, Program, Rng, Ty, Var, E};
+use std::fmt::Write as _;
+
+/// Shares of the programs generic over `T: Float`, with a struct parameter, and of those
+/// (with a struct) that are a method of it.
+const GENERIC: f64 = 0.08;
+const STRUCT: f64 = 0.12;
+const METHOD: f64 = 0.5;
 
 /// Generates program number `id`, which may call the earlier `helpers`.
 pub fn program(rng: &mut Rng, id: usize, module: usize, helpers: &[Program]) -> Program {
     let m = 2 + rng.below(3); // 2..=4 rows
     let n = 3 + rng.below(3); // 3..=5 columns / vector length
+    let generic = rng.chance(GENERIC);
+    let with_struct = rng.chance(STRUCT);
+    let method = with_struct && rng.chance(METHOD);
     let mut params: Vec<(String, Param)> = Vec::new();
-    let count = 1 + rng.below(4);
+    let count = if with_struct {
+        1 + rng.below(2)
+    } else {
+        1 + rng.below(4)
+    };
     let (mut scalars, mut vectors, mut matrices) = (0, 0, 0);
     for _ in 0..count {
         let ty = match rng.weighted(&[4, 4, 2, 2]) {
@@ -32,21 +47,36 @@ pub fn program(rng: &mut Rng, id: usize, module: usize, helpers: &[Program]) -> 
         };
         params.push((name, Param::Float(ty)));
     }
+    let mut defs = Vec::new();
+    let strukt =
+        with_struct.then(|| struct_def(rng, &format!("S{id}"), generic, (m, n), 0, &mut defs));
+    if let Some(def) = &strukt {
+        let (name, at) = match method {
+            true => ("self", 0),
+            false => ("m", rng.below(params.len() + 1)),
+        };
+        let by_ref = rng.chance(0.7);
+        let leaves = def.leaves();
+        params.insert(at, (name.to_string(), Param::Struct { leaves, by_ref }));
+    }
+    // A method's `self` stays first.
+    let first = usize::from(method);
+    let at = |rng: &mut Rng, len: usize| first + rng.below(len + 1 - first);
     let has_k = rng.chance(0.25);
     if has_k {
-        let at = rng.below(params.len() + 1);
-        params.insert(at, ("k".to_string(), Param::K));
+        let i = at(rng, params.len());
+        params.insert(i, ("k".to_string(), Param::K));
     }
     let mut labels = Vec::new();
     if matrices > 0 && rng.chance(0.5) {
         labels = (0..m).map(|_| rng.below(n)).collect();
-        let at = rng.below(params.len() + 1);
-        params.insert(at, ("lab".to_string(), Param::Labels(m, n)));
+        let i = at(rng, params.len());
+        params.insert(i, ("lab".to_string(), Param::Labels(m, n)));
     }
     let slice = rng.chance(0.2).then_some(n);
     if let Some(len) = slice {
-        let at = rng.below(params.len() + 1);
-        params.insert(at, ("sl".to_string(), Param::Slice(len)));
+        let i = at(rng, params.len());
+        params.insert(i, ("sl".to_string(), Param::Slice(len)));
     }
     let floats: Vec<usize> = (0..params.len())
         .filter(|&i| params[i].1.is_float())
@@ -62,6 +92,9 @@ pub fn program(rng: &mut Rng, id: usize, module: usize, helpers: &[Program]) -> 
         floats.clone()
     };
 
+    let struct_active = active
+        .iter()
+        .any(|&i| matches!(params[i].1, Param::Struct { .. }));
     let vars = params
         .iter()
         .filter_map(|(name, p)| match p {
@@ -74,8 +107,9 @@ pub fn program(rng: &mut Rng, id: usize, module: usize, helpers: &[Program]) -> 
                 param: true,
                 view: false,
                 maybe_data: false,
+                path: false,
             }),
-            Param::K | Param::Labels(..) | Param::Slice(_) => None,
+            Param::K | Param::Labels(..) | Param::Slice(_) | Param::Struct { .. } => None,
         })
         .collect::<Vec<_>>();
     let mut g = Gen {
@@ -96,9 +130,21 @@ pub fn program(rng: &mut Rng, id: usize, module: usize, helpers: &[Program]) -> 
         has_k,
         labels: !labels.is_empty(),
         slice,
+        float_seqs: slice
+            .map(|len| ("sl".to_string(), len))
+            .into_iter()
+            .collect(),
+        bounds: Vec::new(),
+        bools: Vec::new(),
+        groups: Vec::new(),
+        generic,
+        data_struct: strukt.is_some() && !struct_active,
         depth: 0,
         branch: Branch::Free,
     };
+    if let Some(def) = &strukt {
+        g.struct_scope(def, if method { "self" } else { "m" });
+    }
     g.avail = g.available_types();
     let name = format!("p{id}");
     let statements = 2 + g.rng.below(5);
@@ -109,7 +155,8 @@ pub fn program(rng: &mut Rng, id: usize, module: usize, helpers: &[Program]) -> 
     // A twin with a 1-D output `[f, f²]` and `jacobian`, where the body returns nowhere else:
     // its Jacobian's rows are then the gradient and `2 f` times it.
     let body = g.out.clone();
-    let jacobian = !body.contains("return ") && g.rng.chance(0.3);
+    // No Jacobian with respect to a struct; none of a method.
+    let jacobian = !body.contains("return ") && g.rng.chance(0.3) && !method && !struct_active;
     if g.rng.chance(0.2) {
         g.line(&format!("return {};", fin.code));
     } else {
@@ -122,22 +169,33 @@ pub fn program(rng: &mut Rng, id: usize, module: usize, helpers: &[Program]) -> 
     } else {
         "#[differentiate]".to_string()
     };
+    let f = g.float();
+    let struct_ty = strukt.as_ref().map(|d| d.ty()).unwrap_or_default();
     let sig: Vec<String> = params
         .iter()
-        .map(|(name, p)| {
-            let ty = match p {
-                Param::Float(Ty::S) => "f64",
-                Param::Float(Ty::V(_)) => "&Array1<f64>",
-                Param::Float(Ty::M(..)) => "&Array2<f64>",
-                Param::K => "usize",
-                Param::Labels(..) => "&[usize]",
-                Param::Slice(_) => "&[f64]",
-            };
-            format!("{name}: {ty}")
+        .map(|(name, p)| match p {
+            Param::Struct { by_ref, .. } if method => {
+                (if *by_ref { "&self" } else { "self" }).to_string()
+            }
+            _ => {
+                let ty = match p {
+                    Param::Float(Ty::S) => f.to_string(),
+                    Param::Float(Ty::V(_)) => format!("&Array1<{f}>"),
+                    Param::Float(Ty::M(..)) => format!("&Array2<{f}>"),
+                    Param::K => "usize".to_string(),
+                    Param::Labels(..) => "&[usize]".to_string(),
+                    Param::Slice(_) => format!("&[{f}]"),
+                    Param::Struct { by_ref: true, .. } => format!("&{struct_ty}"),
+                    Param::Struct { by_ref: false, .. } => struct_ty.clone(),
+                };
+                format!("{name}: {ty}")
+            }
         })
         .collect();
+    let bound = if generic { "<T: Float>" } else { "" };
+    let fn_bound = if generic && !method { bound } else { "" };
     let mut source = format!(
-        "{attr}\npub fn {name}({}) -> f64 {{\n{}}}\n",
+        "{attr}\npub fn {name}{fn_bound}({}) -> {f} {{\n{}}}\n",
         sig.join(", "),
         g.out
     );
@@ -147,11 +205,34 @@ pub fn program(rng: &mut Rng, id: usize, module: usize, helpers: &[Program]) -> 
             _ => "#[differentiate(jacobian)]".to_string(),
         };
         source += &format!(
-            "\n{attr}\npub fn {name}_j({}) -> Array1<f64> {{\n{body}    let jf = {};\n    let mut jout = Array1::<f64>::zeros(2);\n    jout[0] = jf;\n    jout[1] = jf * jf;\n    jout\n}}\n",
+            "\n{attr}\npub fn {name}_j{fn_bound}({}) -> Array1<{f}> {{\n{body}    let jf = {};\n    let mut jout = Array1::<{f}>::zeros(2);\n    jout[0] = jf;\n    jout[1] = jf * jf;\n    jout\n}}\n",
             sig.join(", "),
             fin.code
         );
     }
+    if method {
+        // `impl S { .. }` (`impl<T: Float> S<T>`) around the method.
+        let mut inner = String::new();
+        for line in source.lines() {
+            writeln!(inner, "    {line}").unwrap();
+        }
+        source = format!("impl{bound} {struct_ty} {{\n{inner}}}\n");
+    }
+    let mut definitions = String::new();
+    for def in &defs {
+        definitions += &def.definition();
+        definitions.push('\n');
+    }
+    let support = match &strukt {
+        Some(def) => {
+            let (pname, _) = params
+                .iter()
+                .find(|(_, p)| matches!(p, Param::Struct { .. }))
+                .expect("the struct parameter");
+            def.template(&format!("{name}_{pname}_tpl"))
+        }
+        None => String::new(),
+    };
     let depth = g.depth;
     Program {
         name,
@@ -162,6 +243,10 @@ pub fn program(rng: &mut Rng, id: usize, module: usize, helpers: &[Program]) -> 
         depth,
         labels,
         jacobian,
+        generic,
+        method,
+        defs: definitions,
+        support,
     }
 }
 

@@ -23,6 +23,11 @@ impl Gen<'_> {
             2,                                                 // shadowing
             2,                                                 // a write into an array
             if can_nest { 1 } else { 0 },                      // match
+            if can_nest && !self.groups.is_empty() {
+                3
+            } else {
+                0
+            }, // loop over structs
         ];
         match self.rng.weighted(&weights) {
             0 => self.let_stmt(),
@@ -35,7 +40,8 @@ impl Gen<'_> {
             7 => self.jump(),
             8 => self.shadow(),
             9 => self.write_stmt(),
-            _ => self.match_stmt(),
+            10 => self.match_stmt(),
+            _ => self.group_loop(),
         }
     }
 
@@ -84,11 +90,12 @@ impl Gen<'_> {
         };
         // `let v: Array1<f64> = ..;` for owned arrays now and then.
         let owned = !view && !is_ref;
+        let float = self.float();
         let ann = match (annotate || self.rng.chance(0.15), e.ty) {
-            (true, Ty::S) if annotate => ": f64",
-            (true, Ty::V(_)) if owned => ": Array1<f64>",
-            (true, Ty::M(..)) if owned => ": Array2<f64>",
-            _ => "",
+            (true, Ty::S) if annotate => format!(": {float}"),
+            (true, Ty::V(_)) if owned => format!(": Array1<{float}>"),
+            (true, Ty::M(..)) if owned => format!(": Array2<{float}>"),
+            _ => String::new(),
         };
         self.line(&format!("let {name}{ann} = {code};"));
         self.vars.push(Var {
@@ -100,6 +107,7 @@ impl Gen<'_> {
             param: false,
             view,
             maybe_data: e.maybe_data,
+            path: false,
         });
     }
 
@@ -139,7 +147,11 @@ impl Gen<'_> {
                 (e.value(), e.lit && !ann, ann)
             }
         };
-        let ann = if ann { ": f64" } else { "" };
+        let ann = if ann {
+            format!(": {}", self.float())
+        } else {
+            String::new()
+        };
         self.line(&format!("let mut {name}{ann} = {code};"));
         self.vars.push(Var {
             name,
@@ -150,6 +162,7 @@ impl Gen<'_> {
             param: false,
             view: false,
             maybe_data: false,
+            path: false,
         });
     }
 
@@ -273,7 +286,11 @@ impl Gen<'_> {
             return self.let_stmt();
         }
         let locals: Vec<Var> = self.visible().into_iter().filter(|v| !v.param).collect();
-        let params: Vec<Var> = self.visible().into_iter().filter(|v| v.param).collect();
+        let params: Vec<Var> = self
+            .visible()
+            .into_iter()
+            .filter(|v| v.param && !v.path)
+            .collect();
         let d = self.expr_depth();
         if let Some(v) = locals.last().cloned().filter(|_| self.rng.chance(0.7)) {
             let old = Self::var_expr(&v);

@@ -62,14 +62,14 @@ fn part_source(seed: u64, part: usize, programs: &[Program], trials: usize) -> S
         out.push_str("    use autodiff::ndarray::{s, Array1, Array2, Axis};\n");
         out.push_str("    use autodiff::prelude::*;\n\n");
         for p in programs.iter().filter(|p| p.module == g) {
+            let shown = format!("{}{}", p.defs, p.source);
             writeln!(
                 out,
-                "    pub const {}_SRC: &str = r####\"{}\"####;\n",
+                "    pub const {}_SRC: &str = r####\"{shown}\"####;\n",
                 p.name.to_uppercase(),
-                p.source
             )
             .unwrap();
-            for l in p.source.lines() {
+            for l in shown.lines().chain(p.support.lines()) {
                 writeln!(out, "    {l}").unwrap();
             }
             out.push('\n');
@@ -79,6 +79,21 @@ fn part_source(seed: u64, part: usize, programs: &[Program], trials: usize) -> S
     writeln!(out, "const SEED: u64 = {seed};").unwrap();
     writeln!(out, "const PART: u64 = {part};").unwrap();
     writeln!(out, "const TRIALS: usize = {trials};").unwrap();
+    let structs = programs
+        .iter()
+        .filter(|p| {
+            p.params
+                .iter()
+                .any(|(_, k)| matches!(k, Param::Struct { .. }))
+        })
+        .count();
+    writeln!(
+        out,
+        "/// Programs generic over `T: Float`, with a struct parameter, methods.\nconst KINDS: [usize; 3] = [{}, {structs}, {}];",
+        programs.iter().filter(|p| p.generic).count(),
+        programs.iter().filter(|p| p.method).count()
+    )
+    .unwrap();
     out.push_str("fn cases() -> Vec<Case> {\n    vec![\n");
     for p in programs {
         out.push_str(&case(p));
@@ -88,41 +103,74 @@ fn part_source(seed: u64, part: usize, programs: &[Program], trials: usize) -> S
     out
 }
 
-/// One `Case { .. }` entry: closures that rebuild the arguments from flat vectors.
-fn case(p: &Program) -> String {
-    let path = format!("g{}::{}", p.module, p.name);
+/// A call of `p` (or of its companion `p` + `suffix`) on the arguments rebuilt from the
+/// flat vectors `p` of the harness, in the float type `float` (`f64` unless `p` is generic),
+/// with `extra` arguments after them.
+fn call(p: &Program, suffix: &str, float: &str, extra: &str) -> String {
+    let module = format!("g{}", p.module);
+    let tf = if p.generic {
+        format!("::<{float}>")
+    } else {
+        String::new()
+    };
+    let mut receiver = None;
     let mut args = Vec::new();
-    let mut shapes = Vec::new();
     let mut slot = 0;
-    for (_, param) in &p.params {
-        match param {
-            Param::Float(Ty::S) => {
-                args.push(format!("p[{slot}][0]"));
-                shapes.push("&[]".to_string());
-                slot += 1;
+    for (pname, param) in &p.params {
+        let arg = match param {
+            Param::Float(Ty::S) if p.generic => format!("p[{slot}][0] as {float}"),
+            Param::Float(Ty::S) => format!("p[{slot}][0]"),
+            Param::Float(Ty::V(_)) => format!("&a1::<{float}>(&p[{slot}])"),
+            Param::Float(Ty::M(r, c)) => format!("&a2::<{float}>(&p[{slot}], {r}, {c})"),
+            Param::Slice(_) if p.generic => format!("&vt::<{float}>(&p[{slot}])[..]"),
+            Param::Slice(_) => format!("&p[{slot}][..]"),
+            Param::Struct { by_ref, .. } => {
+                let value = format!("fill({module}::{}_{pname}_tpl{tf}(), &p[{slot}])", p.name);
+                if p.method {
+                    receiver = Some(value);
+                    slot += 1;
+                    continue;
+                }
+                if *by_ref {
+                    format!("&{value}")
+                } else {
+                    value
+                }
             }
-            Param::Float(Ty::V(l)) => {
-                args.push(format!("&a1(&p[{slot}])"));
-                shapes.push(format!("&[{l}]"));
-                slot += 1;
-            }
-            Param::Float(Ty::M(r, c)) => {
-                args.push(format!("&a2(&p[{slot}], {r}, {c})"));
-                shapes.push(format!("&[{r}, {c}]"));
-                slot += 1;
-            }
-            Param::Slice(l) => {
-                args.push(format!("&p[{slot}][..]"));
-                shapes.push(format!("&[{l}]"));
-                slot += 1;
-            }
-            Param::K => args.push("k".to_string()),
+            Param::K => "k".to_string(),
             Param::Labels(..) => {
                 let l: Vec<String> = p.labels.iter().map(|l| l.to_string()).collect();
-                args.push(format!("&[{}]", l.join(", ")));
+                format!("&[{}]", l.join(", "))
             }
+        };
+        if param.is_float() {
+            slot += 1;
         }
+        args.push(arg);
     }
+    if !extra.is_empty() {
+        args.push(extra.to_string());
+    }
+    let args = args.join(", ");
+    match receiver {
+        Some(r) => format!("{r}.{}{suffix}({args})", p.name),
+        None => format!("{module}::{}{suffix}{tf}({args})", p.name),
+    }
+}
+
+/// One `Case { .. }` entry: closures that rebuild the arguments from flat vectors.
+fn case(p: &Program) -> String {
+    let shapes: Vec<String> = p
+        .params
+        .iter()
+        .filter_map(|(_, param)| match param {
+            Param::Float(Ty::S) => Some("&[]".to_string()),
+            Param::Float(Ty::V(l)) | Param::Slice(l) => Some(format!("&[{l}]")),
+            Param::Float(Ty::M(r, c)) => Some(format!("&[{r}, {c}]")),
+            Param::Struct { leaves, .. } => Some(format!("&[{leaves}]")),
+            Param::K | Param::Labels(..) => None,
+        })
+        .collect();
     // The active parameters as slots (positions among the float parameters).
     let active: Vec<String> = p
         .active
@@ -135,8 +183,10 @@ fn case(p: &Program) -> String {
                 .to_string()
         })
         .collect();
-    let grads: Vec<String> = (0..p.active.len()).map(|i| format!("fl(g.{i})")).collect();
-    let args = args.join(", ");
+    let grads: Vec<String> = (0..p.active.len())
+        .map(|i| format!("leaves(g.{i})"))
+        .collect();
+    let grads = grads.join(", ");
     let mut s = String::new();
     writeln!(s, "        Case {{").unwrap();
     writeln!(s, "            name: {:?},", p.name).unwrap();
@@ -155,29 +205,40 @@ fn case(p: &Program) -> String {
         p.params.iter().any(|(_, k)| *k == Param::K)
     )
     .unwrap();
-    writeln!(s, "            f: |p, k| {path}({args}),").unwrap();
+    writeln!(s, "            f: |p, k| {},", call(p, "", "f64", "")).unwrap();
     writeln!(
         s,
-        "            grad: |p, k| {{ let (v, g) = {path}_grad({args}); (v, vec![{}]) }},",
-        grads.join(", ")
+        "            grad: |p, k| {{ let (v, g) = {}; (v, vec![{grads}]) }},",
+        call(p, "_grad", "f64", "")
     )
     .unwrap();
     writeln!(
         s,
-        "            vjp: |p, k, seed| {{ let (v, g) = {path}_vjp({args}, seed); (v, vec![{}]) }},",
-        grads.join(", ")
+        "            vjp: |p, k, seed| {{ let (v, g) = {}; (v, vec![{grads}]) }},",
+        call(p, "_vjp", "f64", "seed")
     )
     .unwrap();
     if p.jacobian {
         let blocks: Vec<String> = (0..p.active.len()).map(|i| format!("fl(j.{i})")).collect();
         writeln!(
             s,
-            "            jac: Some(|p, k| {{ let (v, j) = {path}_j_jacobian({args}); (fl(v), vec![{}]) }}),",
+            "            jac: Some(|p, k| {{ let (v, j) = {}; (fl(v), vec![{}]) }}),",
+            call(p, "_j_jacobian", "f64", ""),
             blocks.join(", ")
         )
         .unwrap();
     } else {
         writeln!(s, "            jac: None,").unwrap();
+    }
+    if p.generic {
+        writeln!(
+            s,
+            "            f32_grad: Some(|p, k| {{ let (v, g) = {}; (f64::from(v), vec![{grads}]) }}),",
+            call(p, "_grad", "f32", "")
+        )
+        .unwrap();
+    } else {
+        writeln!(s, "            f32_grad: None,").unwrap();
     }
     writeln!(s, "        }},").unwrap();
     s

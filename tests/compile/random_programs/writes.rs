@@ -1,7 +1,7 @@
 //! The language of API v2 in generated programs: writes into local arrays (elements,
 //! compound updates, rows, columns, slices, arrays built with `zeros` and filled in a loop)
 //! and `match` on a loop index.
-use super::types::{Gen, Ty, Var};
+use super::types::{bug, Gen, Ty, Var};
 
 impl Gen<'_> {
     /// The mutable local arrays in scope (owned: written in place by plain Rust too).
@@ -31,7 +31,7 @@ impl Gen<'_> {
                     1 | 3 => {
                         let e = self.bounded(Ty::S, d);
                         let op = self.rng.pick(&["+=", "-=", "*="]).to_string();
-                        self.line(&format!("{}[{i}] {op} {};", v.name, e.code));
+                        self.compound(&format!("{}[{i}]", v.name), &op, &e.code);
                     }
                     _ if len >= 2 => {
                         let a = self.rng.below(len - 1);
@@ -70,11 +70,23 @@ impl Gen<'_> {
                     _ => {
                         let e = self.bounded(Ty::S, d);
                         let op = self.rng.pick(&["=", "+=", "-=", "*="]).to_string();
-                        self.line(&format!("{}[[{i}, {j}]] {op} {};", v.name, e.code));
+                        self.compound(&format!("{}[[{i}, {j}]]", v.name), &op, &e.code);
                     }
                 }
             }
             Ty::S => {}
+        }
+    }
+
+    /// `place op value;`. For a generic `T`, `a[i] += a[i].sin()` borrows `a` twice (`+=` is
+    /// `AddAssign::add_assign`, not the built-in one): the value is bound first.
+    fn compound(&mut self, place: &str, op: &str, value: &str) {
+        if self.generic && op != "=" {
+            let w = self.fresh("w");
+            self.line(&format!("let {w} = {value};"));
+            self.line(&format!("{place} {op} {w};"));
+        } else {
+            self.line(&format!("{place} {op} {value};"));
         }
     }
 
@@ -94,7 +106,10 @@ impl Gen<'_> {
         };
         let name = self.fresh("t");
         let i = self.fresh("i");
-        self.line(&format!("let mut {name} = Array1::<f64>::zeros({len});"));
+        let float = self.float();
+        self.line(&format!(
+            "let mut {name} = Array1::<{float}>::zeros({len});"
+        ));
         self.line(&format!("for {i} in 0..{len} {{"));
         self.indent += 1;
         self.idx.push(super::types::Idx {
@@ -102,6 +117,7 @@ impl Gen<'_> {
             lo: 0,
             hi: len,
             typed: true,
+            field: None,
         });
         self.loops.push(true);
         let e = self.bounded(Ty::S, 2);
@@ -119,6 +135,7 @@ impl Gen<'_> {
             param: false,
             view: false,
             maybe_data: false,
+            path: false,
         });
     }
 
@@ -147,8 +164,15 @@ impl Gen<'_> {
 
     /// `match i % 3 { .. }` on a loop index (or on `k`), each arm updating an accumulator.
     pub(crate) fn match_stmt(&mut self) {
-        let scrutinee = match (self.idx.is_empty(), self.has_k) {
-            (false, _) => format!("{} % 3", self.rng.pick(&self.idx).name.clone()),
+        // Known bug 14: not `m.steps % 3` of a skipped field.
+        let idx: Vec<String> = self
+            .idx
+            .iter()
+            .filter(|i| i.field.is_none() || bug(14))
+            .map(|i| i.name.clone())
+            .collect();
+        let scrutinee = match (idx.is_empty(), self.has_k) {
+            (false, _) => format!("{} % 3", self.rng.pick(&idx)),
             (true, true) => "k".to_string(),
             (true, false) => return self.update_or_let(),
         };
