@@ -26,6 +26,8 @@ use ndarray::{Array, Array1, ArrayView, Ix0, Ix1, Ix2, Ix3, Ix4, Ix5, Ix6, IxDyn
 pub trait Float:
     Scalar
     + crate::Differentiable
+    + for<'a> crate::FieldRead<'a, Value = Self, Owned = Self>
+    + crate::Leaf<Self>
     + Value<Elem = Self, Owned = Self>
     + Operand<Elem = Self, Owned = Self>
     + Adjoint

@@ -3,7 +3,7 @@
 //! cotangent into the same field of a gradient struct ([`FieldGrad`]), made of zeros by the
 //! first read that reaches it. The path to the field is a pair of closures the macro writes
 //! ([`field_path`]): one to read the parameter, one to write the gradient.
-use crate::{Adjoint, Contribution, Cotangent, Differentiable, Float, Param, Scaled, Slot};
+use crate::{Adjoint, Contribution, Cotangent, Differentiable, Float, Scaled, Slot};
 use ndarray::{Array, Array1, Dimension, Zip};
 use std::borrow::Cow;
 
@@ -135,14 +135,13 @@ where
 pub fn field<'b, S, L, F, G>(
     base: &'b Model<'_, S>,
     path: FieldPath<F, G>,
-) -> <&'b L as Param>::Value
+) -> <L as FieldRead<'b>>::Value
 where
     S: Clone,
-    L: ?Sized + 'b,
+    L: ?Sized + FieldRead<'b> + 'b,
     F: Fn(&S) -> &L,
-    &'b L: Param,
 {
-    Param::into_value((path.read)(base))
+    (path.read)(base).read()
 }
 
 /// A field read that owns its data (in a pullback, which keeps its values).
@@ -150,14 +149,97 @@ where
 pub fn field_owned<'b, S, L, F, G>(
     base: &'b Model<'_, S>,
     path: FieldPath<F, G>,
-) -> <&'b L as Param>::Owned
+) -> <L as FieldRead<'b>>::Owned
+where
+    S: Clone,
+    L: ?Sized + FieldRead<'b> + 'b,
+    F: Fn(&S) -> &L,
+{
+    (path.read)(base).read_owned()
+}
+
+/// The field itself, by reference: what a differentiated callee receives for `&m.b`.
+pub fn field_ref<'b, S, L, F, G>(base: &'b Model<'_, S>, path: FieldPath<F, G>) -> &'b L
 where
     S: Clone,
     L: ?Sized + 'b,
     F: Fn(&S) -> &L,
-    &'b L: Param,
 {
-    Param::into_owned_value((path.read)(base))
+    (path.read)(base)
+}
+
+/// A field type a body reads as a value: a float (a copy), a float array or a float `Vec` /
+/// `[T; N]` (a view). The lifetime is the borrow of the parameter, so that `T: Float` can
+/// require `for<'a> FieldRead<'a, Value = T>` of a generic scalar.
+pub trait FieldRead<'a> {
+    /// The tape value: the scalar, or a view.
+    type Value;
+    /// The same, owning its data.
+    type Owned;
+    /// The field as a tape value.
+    fn read(&'a self) -> Self::Value;
+    /// The field as an owned tape value.
+    fn read_owned(&'a self) -> Self::Owned;
+}
+
+macro_rules! scalar_field {
+    ($($t:ty),*) => {$(
+        impl<'a> FieldRead<'a> for $t {
+            type Value = $t;
+            type Owned = $t;
+            fn read(&'a self) -> $t {
+                *self
+            }
+            fn read_owned(&'a self) -> $t {
+                *self
+            }
+        }
+    )*};
+}
+scalar_field!(f32, f64);
+
+impl<'a, A: crate::Scalar> FieldRead<'a> for crate::Dual<A> {
+    type Value = Self;
+    type Owned = Self;
+    fn read(&'a self) -> Self {
+        *self
+    }
+    fn read_owned(&'a self) -> Self {
+        *self
+    }
+}
+
+impl<'a, A: crate::Scalar, D: Dimension + 'a> FieldRead<'a> for Array<A, D> {
+    type Value = ndarray::ArrayView<'a, A, D>;
+    type Owned = Array<A, D>;
+    fn read(&'a self) -> Self::Value {
+        self.view()
+    }
+    fn read_owned(&'a self) -> Array<A, D> {
+        self.clone()
+    }
+}
+
+impl<'a, A: crate::Scalar> FieldRead<'a> for Vec<A> {
+    type Value = ndarray::ArrayView1<'a, A>;
+    type Owned = Array1<A>;
+    fn read(&'a self) -> Self::Value {
+        ndarray::ArrayView1::from(self.as_slice())
+    }
+    fn read_owned(&'a self) -> Array1<A> {
+        Array1::from(self.clone())
+    }
+}
+
+impl<'a, A: crate::Scalar, const N: usize> FieldRead<'a> for [A; N] {
+    type Value = ndarray::ArrayView1<'a, A>;
+    type Owned = Array1<A>;
+    fn read(&'a self) -> Self::Value {
+        ndarray::ArrayView1::from(&self[..])
+    }
+    fn read_owned(&'a self) -> Array1<A> {
+        Array1::from(self.to_vec())
+    }
 }
 
 /// VJP of [`field`]: y = m.path; the gradient struct's field at `path` += g (the cotangent

@@ -55,33 +55,32 @@
 //! 10. (fixed) An array carried out of a loop iteration and also the left operand of a `+=`
 //!     there had its shape pushed on the loop's tape after it moved out (E0382), once writes
 //!     and `return` inside loops were generated (seed 11, 1,500 programs).
-//! 11. A float-array field passed to another differentiated function does not compile
+//! 11. (fixed) A float-array field passed to another differentiated function does not compile
 //!     (E0308: the callee gets an `ArrayView`): `fn f(m: &S) -> f64 { h(&m.b) }` with
 //!     `fn h(x: &Array1<f64>)`.
-//! 12. A scalar field of a generic struct, or an element of an array or `Vec` field of one,
+//! 12. (fixed) A scalar field of a generic struct, or an element of an array or `Vec` field of one,
 //!     does not compile (E0277 `&T: Param`): `fn f<T: Float>(m: &S<T>, x: T) -> T { m.c * x }`
 //!     with `struct S<T: Float> { c: T }`, and `m.b[0] * x` with `b: Array1<T>`. (Whole
 //!     array fields, `&m.w * x`, compile.)
-//! 13. `!` of a skipped `bool` field: `if !m.on { .. }` is rejected ("`!` cannot be applied
+//! 13. (fixed) `!` of a skipped `bool` field: `if !m.on { .. }` is rejected ("`!` cannot be applied
 //!     to a differentiable value").
-//! 14. Arithmetic on a skipped integer field in a data position is taken for differentiable:
+//! 14. (fixed) Arithmetic on a skipped integer field in a data position is taken for differentiable:
 //!     `if m.n % 2 == 0 { .. }` ("`%` is not differentiable"), `m.b[m.n - 1]` ("an index
 //!     must be data"); the plain reads `0..m.n`, `m.b[m.n]`, `m.n > 1` compile.
-//! 15. A skipped field in a 2-D index: `w[[m.n, 0]]` is rejected ("array literals of
+//! 15. (fixed) A skipped field in a 2-D index: `w[[m.n, 0]]` is rejected ("array literals of
 //!     differentiable values are not supported").
-//! 16. A skipped field read through a path alias inside `s![..]` does not compile (E0425,
+//! 16. (fixed) A skipped field read through a path alias inside `s![..]` does not compile (E0425,
 //!     the alias's internal name): `let l = &m.inner; x.slice(s![l.n..]).sum()`.
-//! 17. An array field of a struct left out of `wrt(..)` as an operand does not compile
+//! 17. (fixed) An array field of a struct left out of `wrt(..)` as an operand does not compile
 //!     (E0277 `&Array2<f64>: Binary<_>`): `#[differentiate(wrt(a))] fn f(m: &S, a: f64) ->
 //!     f64 { (&m.w * a).sum() }`; `m.w.sum() * a` compiles, and so does `&m.w * a` with `m`
 //!     active.
-//! 18. (a regression of be1beef, in-place forwards in branches and loops) An array field as
+//! 18. (fixed) (a regression of be1beef, in-place forwards in branches and loops) An array field as
 //!     an operand does not compile (E0277 `ArrayView: Operand` / `LeftOperand`) where the
 //!     result is dead inside a branch or a loop, or lives into one: `if x > 0.0 { let v =
 //!     m.b.to_owned(); } x`, `for i in 0..2 { let a = &m.w * x; } x`, `let v =
 //!     m.b.to_owned(); for i in 0..2 { acc += v[0]; }`. Through a view of the field
-//!     (`m.b.slice(s![..])`) all of these compile; while the bug is open, whole array fields
-//!     are read through one.
+//!     (`m.b.slice(s![..])`) all of these compile; all are generated again.
 
 /// What one part's checks found.
 pub struct Summary {

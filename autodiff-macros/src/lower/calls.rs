@@ -45,8 +45,21 @@ impl Lowerer<'_> {
             return Some(self.op(rule, args, span));
         }
         if !args.iter().any(|&a| self.maybe_active[a]) {
-            // A call on data only (`Axis(1)`, `usize::min(a, b)`): data.
-            let arg_tokens: Vec<TokenStream> = args.iter().map(|&a| self.tokens(a)).collect();
+            // A call on data only (`Axis(1)`, `usize::min(a, b)`, `helper(&consts)`): data. A
+            // float value the user passed by reference is passed so (the tape dropped the `&`).
+            let arg_tokens: Vec<TokenStream> = c
+                .args
+                .iter()
+                .zip(&args)
+                .map(|(syntax, &a)| {
+                    let t = self.tokens(a);
+                    match matches!(strip_parens(syntax), Expr::Reference(_)) && self.nodes[a].float
+                    {
+                        true => quote!(&#t),
+                        false => t,
+                    }
+                })
+                .collect();
             return Some(self.opaque_expr(quote!(#path(#(#arg_tokens),*)), args, span));
         }
         // A call to another #[differentiate] function, through its pullback companion.
@@ -80,6 +93,16 @@ impl Lowerer<'_> {
             Def::Param { index } if !self.sig.params[*index].owned_array() => {
                 let p = &self.sig.params[*index].ident;
                 if by_ref { quote!(&#p) } else { quote!(#p) }
+            }
+            // A field read (a view on the tape): the field itself, as the callee declares it.
+            Def::Op { rule, args } if rule.forward == "field" => {
+                let (base, path) = (self.tokens(args[0]), self.tokens(args[1]));
+                let field = quote!(::autodiff::__private::field_ref(&#base, #path));
+                if by_ref {
+                    field
+                } else {
+                    quote!(::core::clone::Clone::clone(#field))
+                }
             }
             _ if by_ref => quote!(&#t),
             _ => quote!(::core::clone::Clone::clone(&#t)),

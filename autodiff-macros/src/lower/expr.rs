@@ -195,9 +195,26 @@ impl Lowerer<'_> {
                     BinOp::Eq(_) | BinOp::Ne(_) | BinOp::Lt(_) | BinOp::Le(_) | BinOp::Gt(_)
                         | BinOp::Ge(_) | BinOp::And(_) | BinOp::Or(_)
                 );
-                let (lhs, rhs) = match compares {
-                    true => (self.data_value(&b.left), self.data_value(&b.right)),
-                    false => (self.value(&b.left), self.value(&b.right)),
+                let (lhs, rhs) = match (compares, self.is_path(&b.left), self.is_path(&b.right)) {
+                    (true, _, _) => (self.data_value(&b.left), self.data_value(&b.right)),
+                    // A field with data (`m.n % 2`, `m.n - 1`): data when the other side is.
+                    (false, true, false) => {
+                        let rhs = self.value(&b.right);
+                        let lhs = match rhs.is_some_and(|r| !self.nodes[r].float) {
+                            true => self.data_value(&b.left),
+                            false => self.value(&b.left),
+                        };
+                        (lhs, rhs)
+                    }
+                    (false, false, true) => {
+                        let lhs = self.value(&b.left);
+                        let rhs = match lhs.is_some_and(|l| !self.nodes[l].float) {
+                            true => self.data_value(&b.right),
+                            false => self.value(&b.right),
+                        };
+                        (lhs, rhs)
+                    }
+                    _ => (self.value(&b.left), self.value(&b.right)),
                 };
                 let op = b.op.to_token_stream().to_string();
                 self.binary(&op, lhs?, rhs?, b)
@@ -226,7 +243,7 @@ impl Lowerer<'_> {
                 let mut elems = Vec::new();
                 let mut deps = Vec::new();
                 for el in &a.elems {
-                    let v = self.value(el)?;
+                    let v = self.data_value(el)?;
                     if self.maybe_active[v] {
                         return self.fail(el, "array literals of differentiable values are not supported; use them for indices only");
                     }
@@ -285,7 +302,11 @@ impl Lowerer<'_> {
             }
             return Some(self.expr(quote!(-#l), vec![], span, false));
         }
-        let v = self.value(&u.expr)?;
+        // `!m.on`: a field read as data.
+        let v = match u.op {
+            UnOp::Not(_) => self.data_value(&u.expr)?,
+            _ => self.value(&u.expr)?,
+        };
         let t = self.tokens(v);
         let float = self.nodes[v].float;
         match u.op {
@@ -434,7 +455,10 @@ impl Lowerer<'_> {
             .map(|tt| match tt {
                 TokenTree::Ident(ident) => match self.current(&ident) {
                     Some(v) => self.tokens(v),
-                    None => TokenTree::Ident(ident).into(),
+                    None => match self.alias_tokens(&ident.to_string()) {
+                        Some((tokens, _)) => tokens,
+                        None => TokenTree::Ident(ident).into(),
+                    },
                 },
                 TokenTree::Group(g) => {
                     let inner = self.resolve_names(g.stream());

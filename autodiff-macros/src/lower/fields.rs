@@ -123,7 +123,11 @@ impl Lowerer<'_> {
     pub(super) fn field_read(&mut self, chain: Chain, e: &Expr) -> Option<ValueId> {
         let span = e.span();
         if chain.data {
-            return Some(self.field_data(chain, TokenStream::new(), span));
+            // A field of a struct left out of `wrt(..)`: a float value of no gradient (like an
+            // array built in the body), a copy of the field.
+            let v = self.field_data(chain, TokenStream::new(), span);
+            self.nodes[v].float = true;
+            return Some(v);
         }
         if chain.steps.is_empty() {
             return self.struct_as_value(e);
@@ -165,6 +169,42 @@ impl Lowerer<'_> {
             Found::Failed => None,
             _ => self.value(e),
         }
+    }
+
+    /// Whether `e` is a path of fields of a struct parameter (without lowering anything).
+    pub(super) fn is_path(&self, e: &Expr) -> bool {
+        let mut base = strip_parens(e);
+        let mut steps = 0;
+        loop {
+            match base {
+                Expr::Field(f) => base = strip_parens(&f.base),
+                Expr::Index(i) => base = strip_parens(&i.expr),
+                _ => break,
+            }
+            steps += 1;
+        }
+        let Expr::Path(p) = base else {
+            return false;
+        };
+        let Some(name) = p.path.get_ident() else {
+            return false;
+        };
+        if self.aliases.contains_key(&name.to_string()) {
+            return true;
+        }
+        steps > 0
+            && self
+                .lookup_value(name)
+                .is_some_and(|v| self.struct_param(v).is_some())
+    }
+
+    /// The tokens of an alias as a place expression (`(__ad_v0.inner)`), and what they read,
+    /// for data tokens that name it (`s![l.n..]`).
+    pub(super) fn alias_tokens(&self, name: &str) -> Option<(TokenStream, Vec<ValueId>)> {
+        let chain = self.aliases.get(name)?;
+        let (path, deps) = self.path_tokens(chain);
+        let base = self.tokens(chain.base);
+        Some((quote!((#base #path)), deps))
     }
 
     /// `let layer = &self.layers[i];`: `layer` names the path.

@@ -204,6 +204,12 @@ impl Lowerer<'_> {
         self.lookup(name).map(|b| b.value)
     }
 
+    /// The value a name holds, without needing `&mut self`.
+    fn lookup_value(&self, name: &Ident) -> Option<ValueId> {
+        let &(depth, at) = self.visible.get(&name.to_string())?.last()?;
+        self.scopes.get(depth)?.get(at).map(|b| b.value)
+    }
+
     fn set(&mut self, name: &Ident, value: ValueId) {
         if let Some(b) = self.lookup(name) {
             b.value = value;
