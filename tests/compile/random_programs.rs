@@ -92,6 +92,11 @@ pub struct Summary {
     pub generic: usize,
     pub structs: usize,
     pub methods: usize,
+    /// Programs with `jvp`, with `hvp` (API v2 section 7).
+    pub jvps: usize,
+    pub hvps: usize,
+    /// Of the inputs checked: those of programs with `jvp` or `hvp`.
+    pub forward_inputs: usize,
     /// Inputs checked (gradient against finite differences, vjp against seed * grad).
     pub inputs: usize,
     /// Inputs redrawn near a kink or a branch switch.
@@ -133,7 +138,8 @@ fn random_programs_match_finite_differences() {
     }
     println!(
         "random programs (seed {}): {} programs in {} part(s) ({} generic over T: Float, {} with \
-         a struct parameter, {} of them methods), {} inputs checked, {} inputs \
+         a struct parameter, {} of them methods, {} with jvp, {} with hvp), {} inputs checked \
+         ({} of them also of jvp/hvp), {} inputs \
          redrawn near a kink or branch switch, {} redrawn as not finite or too steep for finite \
          differences, {} programs without a usable input, {} failed",
         summaries.first().map_or(0, |s| s.seed),
@@ -142,7 +148,10 @@ fn random_programs_match_finite_differences() {
         sum(|s| s.generic),
         sum(|s| s.structs),
         sum(|s| s.methods),
+        sum(|s| s.jvps),
+        sum(|s| s.hvps),
         sum(|s| s.inputs),
+        sum(|s| s.forward_inputs),
         sum(|s| s.kinks),
         sum(|s| s.nonfinite),
         sum(|s| s.starved),

@@ -24,7 +24,10 @@ impl Gen<'_> {
                         .params
                         .iter()
                         .any(|(_, p)| matches!(p, Param::Struct { .. }))
-                    && (h.generic || !self.generic);
+                    && (h.generic || !self.generic)
+                    // A function with `jvp` (`hvp`) calls functions with `jvp` (`hvp`).
+                    && (h.jvp || !self.jvp)
+                    && (h.hvp || !self.hvp);
                 callable
                     && h.depth < 2
                     && h.params.iter().all(|(_, p)| match p {

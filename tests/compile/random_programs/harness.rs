@@ -2,8 +2,11 @@
 // The harness (tests/compile/random_programs/harness.rs, appended to each part): for
 // each program and a few random inputs, `NAME_grad` against central finite differences of
 // the original function, `NAME_vjp` against `seed * grad`, for a program with a twin
-// `NAME_j` (output `[f, f²]`), `NAME_j_jacobian` against `[grad; 2 f grad]`, and for a
-// generic program, its f32 gradient against its f64 one. A struct parameter is a flat vector
+// `NAME_j` (output `[f, f²]`), `NAME_j_jacobian` against `[grad; 2 f grad]`, for a
+// program with `jvp` its output tangent against central differences of the function along a
+// random direction `t` of the active parameters, for one with `hvp` its value and gradient
+// against `NAME_grad` and its `H t` against central differences of `NAME_grad` along `t`,
+// and for a generic program, its f32 gradient against its f64 one. A struct parameter is a flat vector
 // of its float leaves (written into its template and read from its gradient by
 // `visit_leaves`), so every leaf is checked like an array element.
 // ---------------------------------------------------------------------------------------
@@ -23,6 +26,13 @@ struct Case {
     vjp: fn(&[Vec<f64>], usize, f64) -> (f64, Vec<Vec<f64>>),
     /// The twin's value and Jacobian blocks (row-major: 2 rows), if it has one.
     jac: Option<fn(&[Vec<f64>], usize) -> (Vec<f64>, Vec<Vec<f64>>)>,
+    /// `NAME_jvp` on flat tangents (one per active parameter): the value and the output
+    /// tangent.
+    jvp: Option<fn(&[Vec<f64>], usize, &[Vec<f64>]) -> (f64, f64)>,
+    /// `NAME_hvp` on flat directions (one per active parameter): the value, the gradient and
+    /// the Hessian-vector product.
+    #[allow(clippy::type_complexity)]
+    hvp: Option<fn(&[Vec<f64>], usize, &[Vec<f64>]) -> (f64, Vec<Vec<f64>>, Vec<Vec<f64>>)>,
     /// A generic program's value and gradient in f32 (its inputs are f32 values).
     f32_grad: Option<fn(&[Vec<f64>], usize) -> (f64, Vec<Vec<f64>>)>,
 }
@@ -68,7 +78,11 @@ fn fill<P: Differentiable>(mut p: P, values: &[f64]) -> P {
         set: true,
     };
     p.visit_leaves(&mut v);
-    assert_eq!(v.at, values.len(), "the struct has as many float leaves as the generator counted");
+    assert_eq!(
+        v.at,
+        values.len(),
+        "the struct has as many float leaves as the generator counted"
+    );
     p
 }
 
@@ -156,6 +170,14 @@ const SMOOTH: f64 = 1e-6;
 /// Inputs where the function or a partial derivative exceeds these are redrawn.
 const MAX_VALUE: f64 = 1e6;
 const MAX_SLOPE: f64 = 1e4;
+/// The step of the central differences of `NAME_grad` along `v` that check `NAME_hvp`
+/// (larger than `H`: the gradient carries more rounding than the function).
+const HH: f64 = 1e-5;
+/// `|a - n| / max(1, |a|, |n|)` allowed between `H v` and those differences (truncation
+/// `HH² g'''/6` and rounding in the gradient; a wrong sign or factor is far above it), and
+/// between the differences at `HH` and `2 HH` at a smooth point of the gradient.
+const HVP_TOL: f64 = 1e-4;
+const HVP_SMOOTH: f64 = 1e-5;
 /// How many inputs are drawn per program, at most, to find `TRIALS` smooth ones.
 const ATTEMPTS: usize = 12;
 
@@ -198,7 +220,41 @@ fn central(case: &Case, p: &[Vec<f64>], k: usize, slot: usize, e: usize, h: f64)
     (fp - fm) / (plus - minus)
 }
 
-fn check(case: &Case, p: &[Vec<f64>], k: usize, seed: f64) -> Outcome {
+/// `p + s t` (`t` a direction of the active parameters, in their order).
+fn along(case: &Case, p: &[Vec<f64>], t: &[Vec<f64>], s: f64) -> Vec<Vec<f64>> {
+    let mut q = p.to_vec();
+    for (&slot, t) in case.active.iter().zip(t) {
+        for (x, t) in q[slot].iter_mut().zip(t) {
+            *x += s * t;
+        }
+    }
+    q
+}
+
+/// The central difference of the function along `t`: `(f(p + h t) - f(p - h t)) / 2h`.
+fn directional(case: &Case, p: &[Vec<f64>], k: usize, t: &[Vec<f64>], h: f64) -> f64 {
+    let fp = (case.f)(&along(case, p, t, h), k);
+    let fm = (case.f)(&along(case, p, t, -h), k);
+    (fp - fm) / (2.0 * h)
+}
+
+/// The central difference of `NAME_grad` along `t`, per active parameter and element.
+fn grad_directional(
+    case: &Case,
+    p: &[Vec<f64>],
+    k: usize,
+    t: &[Vec<f64>],
+    h: f64,
+) -> Vec<Vec<f64>> {
+    let gp = (case.grad)(&along(case, p, t, h), k).1;
+    let gm = (case.grad)(&along(case, p, t, -h), k).1;
+    gp.iter()
+        .zip(&gm)
+        .map(|(a, b)| a.iter().zip(b).map(|(a, b)| (a - b) / (2.0 * h)).collect())
+        .collect()
+}
+
+fn check(case: &Case, p: &[Vec<f64>], k: usize, seed: f64, t: &[Vec<f64>]) -> Outcome {
     let v = match catch("the original function", || (case.f)(p, k)) {
         Ok(v) => v,
         Err(m) => return Outcome::Fail(m),
@@ -230,6 +286,50 @@ fn check(case: &Case, p: &[Vec<f64>], k: usize, seed: f64) -> Outcome {
             g.push(n1);
         }
         numeric.push(g);
+    }
+    // Differences along the direction `t`, for `NAME_jvp` and `NAME_hvp` (at two steps: a
+    // kink of the function or the gradient near the line through `p` redraws the input).
+    let mut jvp_numeric = 0.0;
+    if case.jvp.is_some() {
+        let d = catch("the original function", || {
+            (
+                directional(case, p, k, t, H),
+                directional(case, p, k, t, 2.0 * H),
+            )
+        });
+        let (n1, n2) = match d {
+            Ok(d) => d,
+            Err(m) => return Outcome::Fail(m),
+        };
+        if !n1.is_finite() || !n2.is_finite() || n1.abs() > MAX_SLOPE {
+            return Outcome::NonFinite;
+        }
+        if !(rel(n1, n2) <= SMOOTH) {
+            return Outcome::Kink;
+        }
+        jvp_numeric = n1;
+    }
+    let mut hvp_numeric: Vec<Vec<f64>> = Vec::new();
+    if case.hvp.is_some() {
+        let d = catch("NAME_grad", || {
+            (
+                grad_directional(case, p, k, t, HH),
+                grad_directional(case, p, k, t, 2.0 * HH),
+            )
+        });
+        let (n1, n2) = match d {
+            Ok(d) => d,
+            Err(m) => return Outcome::Fail(m),
+        };
+        for (a, b) in n1.iter().flatten().zip(n2.iter().flatten()) {
+            if !a.is_finite() || !b.is_finite() || a.abs() > MAX_SLOPE {
+                return Outcome::NonFinite;
+            }
+            if !(rel(*a, *b) <= HVP_SMOOTH) {
+                return Outcome::Kink;
+            }
+        }
+        hvp_numeric = n1;
     }
     let (gv, grad) = match catch("NAME_grad", || (case.grad)(p, k)) {
         Ok(r) => r,
@@ -293,7 +393,9 @@ fn check(case: &Case, p: &[Vec<f64>], k: usize, seed: f64) -> Outcome {
             Err(m) => problems += &format!("  {m}\n"),
             Ok((v32, g32)) => {
                 if !(rel(v32, v) <= F32_TOL) {
-                    problems += &format!("  value: NAME_grad::<f32> gives {v32:e}, the function in f64 {v:e}\n");
+                    problems += &format!(
+                        "  value: NAME_grad::<f32> gives {v32:e}, the function in f64 {v:e}\n"
+                    );
                 }
                 for (i, (a, b)) in g32.iter().zip(&grad).enumerate() {
                     for (e, (a, b)) in a.iter().zip(b).enumerate() {
@@ -305,8 +407,10 @@ fn check(case: &Case, p: &[Vec<f64>], k: usize, seed: f64) -> Outcome {
                         }
                     }
                 }
-                if g32.len() != grad.len() || g32.iter().zip(&grad).any(|(a, b)| a.len() != b.len()) {
-                    problems += "  NAME_grad::<f32> gives gradients of other sizes than NAME_grad::<f64>\n";
+                if g32.len() != grad.len() || g32.iter().zip(&grad).any(|(a, b)| a.len() != b.len())
+                {
+                    problems +=
+                        "  NAME_grad::<f32> gives gradients of other sizes than NAME_grad::<f64>\n";
                 }
             }
         }
@@ -315,15 +419,80 @@ fn check(case: &Case, p: &[Vec<f64>], k: usize, seed: f64) -> Outcome {
         match catch("NAME_j_jacobian", || jac(p, k)) {
             Err(m) => problems += &format!("  {m}\n"),
             Ok((value, blocks)) => {
-                if value.len() != 2 || !(rel(value[0], v) <= 1e-12) || !(rel(value[1], v * v) <= 1e-10) {
-                    problems += &format!("  NAME_j_jacobian value {value:?}, want [{v:e}, {:e}]\n", v * v);
+                if value.len() != 2
+                    || !(rel(value[0], v) <= 1e-12)
+                    || !(rel(value[1], v * v) <= 1e-10)
+                {
+                    problems += &format!(
+                        "  NAME_j_jacobian value {value:?}, want [{v:e}, {:e}]\n",
+                        v * v
+                    );
                 }
                 for (i, (block, g)) in blocks.iter().zip(&grad).enumerate() {
-                    let want: Vec<f64> = g.iter().copied().chain(g.iter().map(|d| 2.0 * v * d)).collect();
+                    let want: Vec<f64> = g
+                        .iter()
+                        .copied()
+                        .chain(g.iter().map(|d| 2.0 * v * d))
+                        .collect();
                     let ok = block.len() == want.len()
                         && block.iter().zip(&want).all(|(a, b)| rel(*a, *b) <= 1e-10);
                     if !ok {
                         problems += &format!("  NAME_j_jacobian block #{i}: {block:?}, want [grad; 2 f grad] = {want:?}\n");
+                    }
+                }
+            }
+        }
+    }
+    if let Some(jvp) = case.jvp {
+        match catch("NAME_jvp", || jvp(p, k, t)) {
+            Err(m) => problems += &format!("  {m}\n"),
+            Ok((jv, dt)) => {
+                if !(rel(jv, v) <= 1e-12) {
+                    problems += &format!("  value: NAME_jvp gives {jv:e}, the function {v:e}\n");
+                }
+                if !(rel(dt, jvp_numeric) <= TOL + noise) {
+                    problems += &format!(
+                        "  NAME_jvp along {t:?}: {dt:e}, finite differences {jvp_numeric:e} (rel. error {:e})\n",
+                        rel(dt, jvp_numeric)
+                    );
+                }
+            }
+        }
+    }
+    if let Some(hvp) = case.hvp {
+        match catch("NAME_hvp", || hvp(p, k, t)) {
+            Err(m) => problems += &format!("  {m}\n"),
+            Ok((hv, hg, hh)) => {
+                if !(rel(hv, v) <= 1e-12) {
+                    problems += &format!("  value: NAME_hvp gives {hv:e}, the function {v:e}\n");
+                }
+                let same = |a: &[Vec<f64>], b: &[Vec<f64>]| {
+                    a.len() == b.len() && a.iter().zip(b).all(|(a, b)| a.len() == b.len())
+                };
+                if !same(&hg, &grad) || !same(&hh, &hvp_numeric) {
+                    problems +=
+                        "  NAME_hvp gives gradients or products of other sizes than NAME_grad\n";
+                } else {
+                    for (i, (a, b)) in hg.iter().zip(&grad).enumerate() {
+                        for (e, (a, b)) in a.iter().zip(b).enumerate() {
+                            if !(rel(*a, *b) <= 1e-10) {
+                                problems += &format!(
+                                    "  gradient #{i}[{e}]: NAME_hvp {a:e}, NAME_grad {b:e}\n"
+                                );
+                            }
+                        }
+                    }
+                    let gmax = grad.iter().flatten().fold(0.0f64, |m, g| m.max(g.abs()));
+                    let noise = 1e-13 * (1.0 + gmax) / HH;
+                    for (i, (a, b)) in hh.iter().zip(&hvp_numeric).enumerate() {
+                        for (e, (a, b)) in a.iter().zip(b).enumerate() {
+                            if !(rel(*a, *b) <= HVP_TOL + noise) {
+                                problems += &format!(
+                                    "  Hv #{i}[{e}] along {t:?}: NAME_hvp {a:e}, finite differences of NAME_grad {b:e} (rel. error {:e})\n",
+                                    rel(*a, *b)
+                                );
+                            }
+                        }
                     }
                 }
             }
@@ -372,6 +541,7 @@ pub fn run() -> crate::Summary {
     watchdog(cases);
     let mut rng = Rng(SEED ^ 0x00C0_FFEE_D00D_F00D ^ (PART << 40));
     let (mut checked, mut kinks, mut nonfinite, mut starved) = (0usize, 0usize, 0usize, 0usize);
+    let mut forward_inputs = 0usize;
     let mut failed: Vec<&str> = Vec::new();
     let mut report = String::new();
     for (index, case) in cases.iter().enumerate() {
@@ -400,10 +570,22 @@ pub fn run() -> crate::Summary {
                 .collect();
             let k = (rng.unit() * 4.0) as usize;
             let seed = rng.uniform(0.5, 2.0) * if rng.unit() < 0.5 { -1.0 } else { 1.0 };
-            match check(case, &p, k, seed) {
+            // A direction of the active parameters, for `NAME_jvp` and `NAME_hvp`.
+            let t: Vec<Vec<f64>> = match case.jvp.is_some() || case.hvp.is_some() {
+                true => case
+                    .active
+                    .iter()
+                    .map(|&slot| (0..p[slot].len()).map(|_| rng.uniform(-1.0, 1.0)).collect())
+                    .collect(),
+                false => Vec::new(),
+            };
+            match check(case, &p, k, seed, &t) {
                 Outcome::Ok => {
                     good += 1;
                     checked += 1;
+                    if !t.is_empty() {
+                        forward_inputs += 1;
+                    }
                 }
                 Outcome::Kink => kinks += 1,
                 Outcome::NonFinite => nonfinite += 1,
@@ -434,6 +616,9 @@ pub fn run() -> crate::Summary {
         generic: KINDS[0],
         structs: KINDS[1],
         methods: KINDS[2],
+        jvps: KINDS[3],
+        hvps: KINDS[4],
+        forward_inputs,
         inputs: checked,
         kinks,
         nonfinite,

@@ -1,7 +1,7 @@
 //! One generated function: its parameters, its body (statements, then the final scalar) and
 //! its signature; a function, a method of its struct type, generic over `T: Float` or not.
 use super::structs::struct_def;
-use super::types::{Branch, Gen, Param, Program, Rng, Ty, Var, E};
+use super::types::{bug, Branch, Gen, Param, Program, Rng, Ty, Var, E};
 use std::fmt::Write as _;
 
 /// Shares of the programs generic over `T: Float`, with a struct parameter, and of those
@@ -9,6 +9,10 @@ use std::fmt::Write as _;
 const GENERIC: f64 = 0.08;
 const STRUCT: f64 = 0.12;
 const METHOD: f64 = 0.5;
+/// Share of the free functions without a struct parameter that get `jvp`, `hvp` or both
+/// (a third each); the rest get neither. (Neither option is supported on methods or on
+/// functions with a struct parameter.)
+const FORWARD: f64 = 0.35;
 
 /// Generates program number `id`, which may call the earlier `helpers`.
 pub fn program(rng: &mut Rng, id: usize, module: usize, helpers: &[Program]) -> Program {
@@ -17,6 +21,19 @@ pub fn program(rng: &mut Rng, id: usize, module: usize, helpers: &[Program]) -> 
     let generic = rng.chance(GENERIC);
     let with_struct = rng.chance(STRUCT);
     let method = with_struct && rng.chance(METHOD);
+    // Known bug 23 (not minimized yet): besides bugs 19-22, generated functions with
+    // `jvp`/`hvp` still fail to compile (E0599 `sum`/`mean`/`dot` on `__ad_T`, E0425
+    // `__ad_zN`, ...): while it is open, no function gets `jvp` or `hvp`.
+    let forward = rng.chance(FORWARD) && bug(23);
+    let (jvp, hvp) = if !with_struct && forward {
+        match rng.below(3) {
+            0 => (true, false),
+            1 => (false, true),
+            _ => (true, true),
+        }
+    } else {
+        (false, false)
+    };
     let mut params: Vec<(String, Param)> = Vec::new();
     let count = if with_struct {
         1 + rng.below(2)
@@ -140,6 +157,8 @@ pub fn program(rng: &mut Rng, id: usize, module: usize, helpers: &[Program]) -> 
         generic,
         data_struct: strukt.is_some() && !struct_active,
         depth: 0,
+        jvp,
+        hvp,
         branch: Branch::Free,
     };
     if let Some(def) = &strukt {
@@ -163,11 +182,21 @@ pub fn program(rng: &mut Rng, id: usize, module: usize, helpers: &[Program]) -> 
         g.line(&fin.code);
     }
 
-    let attr = if restrict {
+    let mut options = Vec::new();
+    if restrict {
         let names: Vec<&str> = active.iter().map(|&i| params[i].0.as_str()).collect();
-        format!("#[differentiate(wrt({}))]", names.join(", "))
-    } else {
+        options.push(format!("wrt({})", names.join(", ")));
+    }
+    if jvp {
+        options.push("jvp".to_string());
+    }
+    if hvp {
+        options.push("hvp".to_string());
+    }
+    let attr = if options.is_empty() {
         "#[differentiate]".to_string()
+    } else {
+        format!("#[differentiate({})]", options.join(", "))
     };
     let f = g.float();
     let struct_ty = strukt.as_ref().map(|d| d.ty()).unwrap_or_default();
@@ -200,9 +229,10 @@ pub fn program(rng: &mut Rng, id: usize, module: usize, helpers: &[Program]) -> 
         g.out
     );
     if jacobian {
-        let attr = match attr.strip_suffix(")]") {
-            Some(head) if restrict => format!("{head}, jacobian)]"),
-            _ => "#[differentiate(jacobian)]".to_string(),
+        // The twin keeps `wrt(..)` only: `jacobian` needs nothing of its callees.
+        let attr = match restrict {
+            true => format!("#[differentiate({}, jacobian)]", options[0]),
+            false => "#[differentiate(jacobian)]".to_string(),
         };
         source += &format!(
             "\n{attr}\npub fn {name}_j{fn_bound}({}) -> Array1<{f}> {{\n{body}    let jf = {};\n    let mut jout = Array1::<{f}>::zeros(2);\n    jout[0] = jf;\n    jout[1] = jf * jf;\n    jout\n}}\n",
@@ -245,6 +275,8 @@ pub fn program(rng: &mut Rng, id: usize, module: usize, helpers: &[Program]) -> 
         jacobian,
         generic,
         method,
+        jvp,
+        hvp,
         defs: definitions,
         support,
     }

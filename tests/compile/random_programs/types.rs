@@ -85,13 +85,21 @@ impl Param {
 /// The bugs of the list in `random_programs.rs` that are still open: their constructs are
 /// generated only when `AUTODIFF_RANDOM_KNOWN_BUGS=1`, so that the default run tests
 /// everything else. Remove a number once its bug is fixed.
-const OPEN_BUGS: &[u32] = &[];
+const OPEN_BUGS: &[u32] = &[19, 20, 21, 22, 23];
 
 pub(crate) static KNOWN_BUGS: AtomicBool = AtomicBool::new(false);
 
 /// Whether to generate the construct of known bug `n` (see `OPEN_BUGS`).
 pub(crate) fn bug(n: u32) -> bool {
     KNOWN_BUGS.load(Ordering::Relaxed) || !OPEN_BUGS.contains(&n)
+}
+
+impl Gen<'_> {
+    /// Whether to generate the construct of known bug `n`, open in functions with `jvp` or
+    /// `hvp` only (bugs 19 to 22): elsewhere it is generated.
+    pub(crate) fn forward_bug(&self, n: u32) -> bool {
+        !(self.jvp || self.hvp) || bug(n)
+    }
 }
 
 /// A generated function, as the harness needs it.
@@ -114,6 +122,10 @@ pub struct Program {
     pub generic: bool,
     /// A method of its struct type: the first parameter is `self` (`&self` or `self`).
     pub method: bool,
+    /// Has `#[differentiate(jvp)]` / `#[differentiate(hvp)]` (API v2 section 7): `NAME_jvp`
+    /// and `NAME_hvp`, checked against finite differences of the function and of `NAME_grad`.
+    pub jvp: bool,
+    pub hvp: bool,
     /// The struct types it uses (`#[derive(Differentiable)]`), shown with its source.
     pub defs: String,
     /// Outside the shown source: the templates of its struct parameters (`NAME_PARAM_tpl`).
@@ -283,6 +295,9 @@ pub(crate) struct Gen<'a> {
     /// Has a struct parameter left out of `wrt(..)`: data.
     pub(crate) data_struct: bool,
     pub(crate) depth: usize,
+    /// The function has `jvp` / `hvp`: it calls only functions with the same options.
+    pub(crate) jvp: bool,
+    pub(crate) hvp: bool,
     /// What the branches of the enclosing `if` statements may contain (known bug 5).
     pub(crate) branch: Branch,
 }

@@ -87,11 +87,14 @@ fn part_source(seed: u64, part: usize, programs: &[Program], trials: usize) -> S
                 .any(|(_, k)| matches!(k, Param::Struct { .. }))
         })
         .count();
+    let count = |f: fn(&Program) -> bool| programs.iter().filter(|p| f(p)).count();
     writeln!(
         out,
-        "/// Programs generic over `T: Float`, with a struct parameter, methods.\nconst KINDS: [usize; 3] = [{}, {structs}, {}];",
-        programs.iter().filter(|p| p.generic).count(),
-        programs.iter().filter(|p| p.method).count()
+        "/// Programs generic over `T: Float`, with a struct parameter, methods, with `jvp`, with `hvp`.\nconst KINDS: [usize; 5] = [{}, {structs}, {}, {}, {}];",
+        count(|p| p.generic),
+        count(|p| p.method),
+        count(|p| p.jvp),
+        count(|p| p.hvp)
     )
     .unwrap();
     out.push_str("fn cases() -> Vec<Case> {\n    vec![\n");
@@ -229,6 +232,49 @@ fn case(p: &Program) -> String {
         .unwrap();
     } else {
         writeln!(s, "            jac: None,").unwrap();
+    }
+    // The tangents (directions) of the active parameters, rebuilt from the flat vectors `t`.
+    let forward = if p.jvp || p.hvp { &p.active[..] } else { &[] };
+    let tangents: Vec<String> = forward
+        .iter()
+        .enumerate()
+        .map(|(i, &a)| match p.params[a].1 {
+            Param::Float(Ty::S) => format!("t[{i}][0]"),
+            Param::Float(Ty::V(_)) => format!("a1::<f64>(&t[{i}])"),
+            Param::Float(Ty::M(r, c)) => format!("a2::<f64>(&t[{i}], {r}, {c})"),
+            Param::Slice(_) => format!("t[{i}].clone()"),
+            Param::K | Param::Labels(..) | Param::Struct { .. } => {
+                unreachable!("no jvp or hvp with respect to a struct")
+            }
+        })
+        .collect();
+    let tangents = match tangents.len() {
+        1 => format!("({},)", tangents[0]),
+        _ => format!("({})", tangents.join(", ")),
+    };
+    if p.jvp {
+        writeln!(
+            s,
+            "            jvp: Some(|p, k, t| {}),",
+            call(p, "_jvp", "f64", &tangents)
+        )
+        .unwrap();
+    } else {
+        writeln!(s, "            jvp: None,").unwrap();
+    }
+    if p.hvp {
+        let hs: Vec<String> = (0..p.active.len())
+            .map(|i| format!("leaves(h.{i})"))
+            .collect();
+        writeln!(
+            s,
+            "            hvp: Some(|p, k, t| {{ let (v, g, h) = {}; (v, vec![{grads}], vec![{}]) }}),",
+            call(p, "_hvp", "f64", &tangents),
+            hs.join(", ")
+        )
+        .unwrap();
+    } else {
+        writeln!(s, "            hvp: None,").unwrap();
     }
     if p.generic {
         writeln!(

@@ -104,6 +104,10 @@ impl Gen<'_> {
         let Ty::V(len) = ty else {
             return;
         };
+        // Known bug 20: `Array1::<f64>::zeros(n)` filled in a function with `jvp` or `hvp`.
+        if !self.forward_bug(20) {
+            return self.update_or_let();
+        }
         let name = self.fresh("t");
         let i = self.fresh("i");
         let float = self.float();
