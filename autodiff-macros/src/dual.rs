@@ -80,9 +80,26 @@ impl VisitMut for Twin<'_> {
             Expr::Call(c) => {
                 if let Expr::Path(p) = &mut *c.func {
                     twin_callee(&mut p.path, &t);
+                    // Types in the path's generic arguments: `Array1::<f64>::zeros(n)`.
+                    syn::visit_mut::visit_expr_path_mut(self, p);
                 }
                 for arg in c.args.iter_mut() {
                     self.visit_expr_mut(arg);
+                }
+                return;
+            }
+            // `0.5_f64` -> `0.5` (which the generic lowering then makes a `T`).
+            Expr::Lit(l) => {
+                if let syn::Lit::Float(f) = &l.lit
+                    && matches!(f.suffix(), "f64" | "f32")
+                {
+                    let digits = f.base10_digits();
+                    let text = if digits.contains(['.', 'e', 'E']) {
+                        digits.to_string()
+                    } else {
+                        format!("{digits}.0")
+                    };
+                    l.lit = syn::Lit::Float(syn::LitFloat::new(&text, f.span()));
                 }
                 return;
             }
@@ -102,12 +119,16 @@ fn twin_callee(path: &mut syn::Path, t: &Ident) {
             return;
         }
     }
+    const PRIMITIVES: &[&str] = &[
+        "bool", "char", "str", "i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16", "u32",
+        "u64", "u128", "usize",
+    ];
     let n = path.segments.len();
-    let owner_is_type = n > 1
-        && path.segments[n - 2]
-            .ident
-            .to_string()
-            .starts_with(|c: char| c.is_ascii_uppercase());
+    // `usize::min`, `Array1::zeros`, `Self::helper`: an associated function, kept.
+    let owner_is_type = n > 1 && {
+        let owner = path.segments[n - 2].ident.to_string();
+        PRIMITIVES.contains(&owner.as_str()) || owner.starts_with(|c: char| c.is_ascii_uppercase())
+    };
     let Some(last) = path.segments.last_mut() else {
         return;
     };
@@ -185,7 +206,7 @@ pub fn companions(func: &ItemFn, sig: &Signature, args: &Args, real: bool) -> To
     let twin_name = &twin.sig.ident;
     let wrt = args.wrt.as_ref().map(|w| quote!(wrt(#(#w),*)));
     let expanded = match real {
-        true => crate::expand::expand(quote!(#wrt), twin.to_token_stream()),
+        true => crate::expand::expand_twin(quote!(#wrt), twin.to_token_stream()),
         false => TokenStream::new(),
     };
     let elem = match sig.float_params.first() {
@@ -253,11 +274,13 @@ pub fn companions(func: &ItemFn, sig: &Signature, args: &Args, real: bool) -> To
         let jvp_name = format_ident!("{}_jvp", name, span = option.span());
         let tangents = n("tangents");
         let y = n("y");
+        // The twin's forward sweep: its pullback companion, whose closure is never called.
+        let twin_pullback = crate::lower::pullback_name(twin_name);
         let body = match real {
             true => quote! {
                 let (#(#tangent_names,)*) = #tangents;
                 #(#duals)*
-                let #y = #twin_name::<#(#fish),*>(#(#passed),*);
+                let (#y, _) = #twin_pullback::<#(#fish),*>(#(#passed),*);
                 ::autodiff::__private::split_dual(#y)
             },
             false => unreachable.clone(),

@@ -9,6 +9,18 @@ use syn::ItemFn;
 
 /// The whole expansion, as a function on token streams (testable without a compiler).
 pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
+    expand_with(args, item, false)
+}
+
+/// The expansion of a `jvp`/`hvp` twin (`dual.rs`): its companions as usual, the twin itself
+/// computing its value by its pullback's forward sweep (the generated code, generic by
+/// construction: user syntax such as `-x` on a borrowed array need not type-check for a
+/// generic element type).
+pub fn expand_twin(args: TokenStream, item: TokenStream) -> TokenStream {
+    expand_with(args, item, true)
+}
+
+fn expand_with(args: TokenStream, item: TokenStream, stub_original: bool) -> TokenStream {
     let func: ItemFn = match syn::parse2(item.clone()) {
         Ok(f) => f,
         Err(e) => {
@@ -42,6 +54,22 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     let (emitted, item) = match &converted {
         Some(c) => (c, quote!(#c)),
         None => (&func, item),
+    };
+    let item = match stub_original {
+        true => {
+            // The twin's value is its pullback's forward sweep (callers on data call it).
+            let mut forwarder = func.clone();
+            let pullback = crate::lower::pullback_name(&func.sig.ident);
+            let fish = crate::signature::Signature::turbofish(&func.sig.generics);
+            let args = sig.params.iter().map(|p| &p.ident);
+            let y = crate::emit::names::name(format_args!("y"));
+            forwarder.block = syn::parse_quote!({
+                let (#y, _) = #pullback #fish (#(#args),*);
+                #y
+            });
+            quote!(#forwarder)
+        }
+        false => item,
     };
     let mut real = false;
     let mut out = match (errors.finish(), tape) {

@@ -81,17 +81,17 @@
 //!     m.b.to_owned(); } x`, `for i in 0..2 { let a = &m.w * x; } x`, `let v =
 //!     m.b.to_owned(); for i in 0..2 { acc += v[0]; }`. Through a view of the field
 //!     (`m.b.slice(s![..])`) all of these compile; all are generated again.
-//! 19. A typed literal as an operand does not compile in a function with `jvp` or `hvp`
+//! 19. (fixed) A typed literal as an operand does not compile in a function with `jvp` or `hvp`
 //!     (E0277 `&__ad_T: LeftOperand<f64>`): `#[differentiate(jvp)] fn f(a: f64) -> f64
 //!     { a * 0.5_f64.sqrt() }` (the same with `hvp`).
-//! 20. A local `Array1::<f64>::zeros(n)` filled with active values does not compile with `jvp`
+//! 20. (fixed) A local `Array1::<f64>::zeros(n)` filled with active values does not compile with `jvp`
 //!     or `hvp` (E0308): `#[differentiate(jvp)] fn f(x: &Array1<f64>) -> f64 { let mut t =
 //!     Array1::<f64>::zeros(3); for i in 0..3 { t[i] = x[i].sin(); } t.sum() }`.
-//! 21. Negation of an array does not compile with `jvp` (E0600, `-` on
+//! 21. (fixed) Negation of an array does not compile with `jvp` (E0600, `-` on
 //!     `&Array1<__ad_T>`): `#[differentiate(jvp)] fn f(x: &Array1<f64>) -> f64 { (-x).sum() }`.
-//! 22. `usize::min` in a loop bound does not compile with `jvp` (E0599 `__ad_generic_min`):
+//! 22. (fixed) `usize::min` in a loop bound does not compile with `jvp` (E0599 `__ad_generic_min`):
 //!     `for i in 0..usize::min(k + 1, x.len()) { a += x[i]; }`.
-//! 23. (not minimized yet) With 19-22 left out, generated functions with `jvp`/`hvp` still
+//! 23. (fixed) (not minimized yet) With 19-22 left out, generated functions with `jvp`/`hvp` still
 //!     fail to compile (E0599 `sum`/`mean`/`dot` on `__ad_T`, E0425 `__ad_zN`, E0277
 //!     `&__ad_T: ScalarOperand`; e.g. in a generic function shadowing a parameter, `let z:
 //!     Array1<T> = z + ..`): while it is open no function gets `jvp` or `hvp`

@@ -85,7 +85,7 @@ impl Param {
 /// The bugs of the list in `random_programs.rs` that are still open: their constructs are
 /// generated only when `AUTODIFF_RANDOM_KNOWN_BUGS=1`, so that the default run tests
 /// everything else. Remove a number once its bug is fixed.
-const OPEN_BUGS: &[u32] = &[19, 20, 21, 22, 23];
+const OPEN_BUGS: &[u32] = &[];
 
 pub(crate) static KNOWN_BUGS: AtomicBool = AtomicBool::new(false);
 
