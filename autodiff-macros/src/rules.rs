@@ -3,7 +3,8 @@
 //! forward function (`in_place`: it also takes its operand by value, to write into its
 //! buffer; `sparse`: its VJP gives a part of its first argument's adjoint, the runtime's
 //! `Contribution`, not a whole array; `overwrites`: a write, in place in loops too), and per argument either the VJP function with what it
-//! reads, or `Data` (not differentiated).
+//! reads, or `Data` (not differentiated); `borrows`: its result is a view of its first
+//! argument's data.
 //! Calling convention (see autodiff-runtime): `forward(args..)` with differentiable arguments
 //! by reference and data arguments by value; a VJP takes what it reads, then the cotangent:
 //! `vjp(args.., g)` (`Diff`, `Reuse`), `vjp(&y, g)` (`Output`) or `vjp(&shape, g)` (`Shape`).
@@ -90,6 +91,10 @@ pub struct Rule {
     /// A write: its first argument is the array written into, which the general sweep
     /// hands over by value at its last reader (`emit/consume.rs`).
     pub overwrites: bool,
+    /// Its result borrows its first argument's data (a view of a struct parameter's field):
+    /// never taken by value; a pullback, which keeps its values, calls `{forward}_owned`, and
+    /// a differentiated callee receives `{forward}_ref(args..)`, the borrowed data itself.
+    pub borrows: bool,
     pub args: &'static [Arg],
     /// A fused pair, used where the value needs a gradient: a forward that also returns what
     /// the VJP needs (computed in the same pass), and the VJP of the one differentiable
@@ -111,6 +116,7 @@ macro_rules! rules {
             in_place: rules!(@has in_place $($flag)*),
             sparse: rules!(@has sparse $($flag)*),
             overwrites: rules!(@has overwrites $($flag)*),
+            borrows: rules!(@has borrows $($flag)*),
             args: &[$($arg),*],
             saving: rules!(@saving $($saving => $saved_vjp)?),
         }),*];
@@ -119,6 +125,7 @@ macro_rules! rules {
     (@has in_place in_place $($rest:ident)*) => { true };
     (@has sparse sparse $($rest:ident)*) => { true };
     (@has overwrites overwrites $($rest:ident)*) => { true };
+    (@has borrows borrows $($rest:ident)*) => { true };
     (@has $want:ident $other:ident $($rest:ident)*) => { rules!(@has $want $($rest)*) };
     (@saving) => { None };
     (@saving $saving:literal => $saved_vjp:literal) => { Some(($saving, $saved_vjp)) };
@@ -134,7 +141,7 @@ rules! {
     Operator "[]" => "index" sparse (Diff("index_vjp"), Data);
     // y = m.path (a field of a struct parameter, `field_path` the data argument); the
     // gradient struct's field at the path += g, the struct made of zeros on first use.
-    Operator "." => "field" sparse (Reuse("field_vjp"), Data);
+    Operator "." => "field" sparse borrows (Reuse("field_vjp"), Data);
     // y = a with y[i] = v (a[i] = v): da += g with g[i] = 0, dv += g[i]; the old array's
     // buffer holds y where the generated code is done with it.
     Operator "[]=" => "index_set" in_place overwrites (Place("index_set_vjp_array"), Data, Place("index_set_vjp_value"));

@@ -77,8 +77,8 @@ pub fn consumed(tape: &Tape, an: &Analysis) -> Consumed {
             || (rule.in_place
                 && (rule.saving.is_none() || an.needs[id])
                 && !args[1..].contains(&v));
-        // A field read is a view of the parameter's field, never owned.
-        let view = matches!(&tape.nodes[v].def, Def::Op { rule, .. } if rule.forward == "field");
+        // A view of a parameter's data (a field read), never owned.
+        let view = matches!(&tape.nodes[v].def, Def::Op { rule, .. } if rule.borrows);
         if in_place
             && !view
             && last[v] == Reader::Op(id)

@@ -122,12 +122,11 @@ impl Emitter<'_> {
                 quote_spanned!(span=> let (#v, #s) = #f(#(#call),*);)
             }
             _ => {
-                // A pullback keeps its values: a field read there owns its data.
-                let forward = match (rule.forward, self.owned_params) {
-                    ("field", true) => "field_owned",
-                    (forward, _) => forward,
+                // A pullback keeps its values: a view there owns its data.
+                let f = match rule.borrows && self.owned_params {
+                    true => private(&format!("{}_owned", rule.forward), span),
+                    false => private(rule.forward, span),
                 };
-                let f = private(forward, span);
                 quote_spanned!(span=> let #v = #f(#(#call),*);)
             }
         }

@@ -84,6 +84,8 @@ impl Emitter<'_> {
                 Def::Param { index } => array[v] = self.sig.params[*index].kind == Kind::Array,
                 Def::Op { rule, args } => {
                     array[v] = match rule.forward {
+                        // A view of a parameter's data is never dropped or taken by value.
+                        _ if rule.borrows => false,
                         "sum" | "mean" | "index" | "cross_entropy" | "logsumexp" => false,
                         "dot" | "matmul" | "slice" | "sum_axis" | "row" | "column" => true,
                         _ => args

@@ -94,10 +94,15 @@ impl Lowerer<'_> {
                 let p = &self.sig.params[*index].ident;
                 if by_ref { quote!(&#p) } else { quote!(#p) }
             }
-            // A field read (a view on the tape): the field itself, as the callee declares it.
-            Def::Op { rule, args } if rule.forward == "field" => {
-                let (base, path) = (self.tokens(args[0]), self.tokens(args[1]));
-                let field = quote!(::autodiff::__private::field_ref(&#base, #path));
+            // A view on the tape (a field read): the borrowed data itself, as the callee
+            // declares it (`field_ref(&m, path)`).
+            Def::Op { rule, args } if rule.borrows => {
+                let get = format_ident!("{}_ref", rule.forward);
+                let (base, rest) = (
+                    self.tokens(args[0]),
+                    args[1..].iter().map(|&a| self.tokens(a)),
+                );
+                let field = quote!(::autodiff::__private::#get(&#base, #(#rest),*));
                 if by_ref {
                     field
                 } else {
