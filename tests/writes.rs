@@ -125,3 +125,43 @@ fn writes_inside_branches_and_loops() {
         );
     }
 }
+
+/// Writes whose array shares the result's adjoint slot (`emit/share.rs`): a recurrence that
+/// reads the carried array before writing it, two writes per iteration, the written array
+/// read after the write, a row assigned per iteration of a nested loop, and an entry array
+/// that is itself differentiated (the shared slot hands its adjoint to the entry).
+#[differentiate]
+fn shared_slots(x: &Array1<f64>, m: &Array2<f64>) -> f64 {
+    let n = x.len();
+    let mut a = x.to_owned();
+    for i in 1..n {
+        a[i] = a[i - 1] * x[i] + a[i].sin();
+    }
+    let mut b = Array1::<f64>::zeros(2 * n);
+    let mut s = 0.0;
+    for i in 0..n {
+        b[2 * i] = x[i] * x[i];
+        b[2 * i + 1] = a[i].exp();
+        s += b.sum() * 0.1;
+    }
+    let mut c = m.to_owned();
+    for _ in 0..2 {
+        for r in 0..c.nrows() {
+            let row = &c.row(r) * 0.5 + x.slice(s![..c.ncols()]);
+            c.row_mut(r).assign(&row);
+        }
+    }
+    a.sum() + b.sum() + s + c.sum()
+}
+
+#[test]
+fn writes_sharing_their_arrays_adjoint() {
+    let x = array![0.3, -0.7, 1.1, 0.4];
+    let m = array![[0.2, -0.1, 0.5], [1.0, 0.3, -0.4]];
+    let (v, (dx, dm)) = shared_slots_grad(&x, &m);
+    assert!((v - shared_slots(&x, &m)).abs() < 1e-12);
+    let nx = numeric_gradient(|x: &Array1<f64>| shared_slots(x, &m), &x, H);
+    let nm = numeric_gradient(|m: &Array2<f64>| shared_slots(&x, m), &m, H);
+    assert!(max_relative_error(&dx, &nx) < 1e-6, "{dx} vs {nx}");
+    assert!(max_relative_error(&dm, &nm) < 1e-6, "{dm} vs {nm}");
+}

@@ -42,7 +42,9 @@ pub enum Arg {
     /// A differentiable argument whose VJP reads nothing of it, only the rule's data
     /// arguments and the cotangent (a write's array: `da` is `g` with the written positions
     /// zeroed): `vjp(data.., g)`, the cotangent by value as for `Reuse`. Nothing of the
-    /// argument is kept for the reverse sweep, not even its shape.
+    /// argument is kept for the reverse sweep, not even its shape. A write's array has a
+    /// `{vjp}_in_place(data.., &mut g)` twin too, for when its adjoint shares the result's
+    /// slot (`emit/share.rs`).
     Place(&'static str),
     /// A data argument (an exponent `n`, an `Axis`, labels): passed through, never differentiated.
     Data,

@@ -72,10 +72,28 @@ where
     I: NdIndex<D> + Copy,
 {
     let mut g = g.into_owned();
+    index_set_vjp_array_in_place(i, &mut g);
+    g
+}
+
+/// [`index_set_vjp_array`] where the old array's adjoint is the result's own buffer (the
+/// write was the array's last reader): zeroes `g[i]` in place.
+///
+/// ```
+/// let mut g = ndarray::array![1.0, 2.0, 3.0];
+/// autodiff_runtime::index_set_vjp_array_in_place(1, &mut g);
+/// assert_eq!(g, ndarray::array![1.0, 0.0, 3.0]);
+/// ```
+#[inline]
+pub fn index_set_vjp_array_in_place<A, D, I>(i: I, g: &mut Array<A, D>)
+where
+    A: Scalar,
+    D: Dimension,
+    I: NdIndex<D> + Copy,
+{
     if let Some(slot) = g.get_mut(i) {
         *slot = A::zero();
     }
-    g
 }
 
 /// VJP of [`index_set`] for the written value: y\[i\] = v; dv += g\[i\].
@@ -139,8 +157,27 @@ where
     I: SliceArg<D> + Copy,
 {
     let mut g = g.into_owned();
-    g.slice_mut(info).fill(A::zero());
+    slice_set_vjp_array_in_place(info, &mut g);
     g
+}
+
+/// [`slice_set_vjp_array`] where the old array's adjoint is the result's own buffer: zeroes
+/// the slice of `g` in place.
+///
+/// ```
+/// use ndarray::{array, s};
+/// let mut g = array![1.0, 2.0, 3.0];
+/// autodiff_runtime::slice_set_vjp_array_in_place(s![..2], &mut g);
+/// assert_eq!(g, array![0.0, 0.0, 3.0]);
+/// ```
+#[track_caller]
+pub fn slice_set_vjp_array_in_place<A, D, I>(info: I, g: &mut Array<A, D>)
+where
+    A: Scalar,
+    D: Dimension,
+    I: SliceArg<D> + Copy,
+{
+    g.slice_mut(info).fill(A::zero());
 }
 
 /// VJP of [`slice_set`] for the assigned array: de += g\[slice\], summed over the axes the

@@ -2,7 +2,8 @@
 //! (`fd/mod.rs`): `index_set` on arrays of rank 1 and 2, `slice_set` with a value of the
 //! slice's shape and with values ndarray's `assign` broadcasts (so the value's gradient is
 //! summed back to its shape), and `from_elem`. Each old-array VJP is also run with the
-//! cotangent by value, the form the generated code hands over when it is done with it.
+//! cotangent by value, the form the generated code hands over when it is done with it, and
+//! in place (`{vjp}_in_place`), the form for an adjoint shared with the write's result.
 mod fd;
 
 use autodiff_runtime::*;
@@ -35,6 +36,20 @@ fn index_set_on_rank_one_and_two() {
             |_, _, _, g| index_set_vjp_value(i, g.clone()),
             rng,
         );
+        // The form where the old array's adjoint is the result's own buffer.
+        check_binary(
+            "index_set in place",
+            &a,
+            &-1.3,
+            |a, v| index_set(a, i, v),
+            |_, _, _, g| {
+                let mut g = g.clone();
+                index_set_vjp_array_in_place(i, &mut g);
+                g
+            },
+            |_, _, _, g| index_set_vjp_value(i, g.clone()),
+            rng,
+        );
     }
 }
 
@@ -58,7 +73,11 @@ fn slice_set_of_the_slices_shape() {
         &a,
         &block,
         |a, e| slice_set(a, s![.., 1..3], e),
-        |_, _, _, g| slice_set_vjp_array(s![.., 1..3], g.clone()),
+        |_, _, _, g| {
+            let mut g = g.clone();
+            slice_set_vjp_array_in_place(s![.., 1..3], &mut g);
+            g
+        },
         |_, e, _, g| slice_set_vjp_value(e, s![.., 1..3], g.clone()),
         rng,
     );

@@ -9,6 +9,7 @@ pub mod names;
 mod reduction;
 mod release;
 mod reverse;
+mod share;
 mod straight;
 
 pub use heads::Heads;
@@ -59,6 +60,11 @@ pub struct Emitter<'a> {
     pub handed_over: std::rc::Rc<Vec<bool>>,
     /// Per value: the loop it enters takes it by value rather than a copy (`consume`).
     pub moved_into_loop: std::rc::Rc<Vec<bool>>,
+    /// Per value: the value whose adjoint slot it shares (itself unless a write shares its
+    /// array's: `share`).
+    pub slot_of: std::rc::Rc<Vec<usize>>,
+    /// Per loop-carried value: its slot carries the adjoint across reverse iterations.
+    pub carried_slot: std::rc::Rc<Vec<bool>>,
     /// Each value's binding and adjoint names, made once (`names::value_ident`,
     /// `names::adjoint_ident`): a large body names each many times.
     idents: std::rc::Rc<(Vec<syn::Ident>, Vec<syn::Ident>)>,
@@ -97,6 +103,13 @@ impl<'a> Emitter<'a> {
             true => consume::Consumed::default(),
             false => consume::consumed(tape, an),
         };
+        let shared = match straight {
+            true => share::Shared {
+                slot_of: (0..tape.nodes.len()).collect(),
+                carried: vec![false; tape.nodes.len()],
+            },
+            false => share::shared(tape, an, &consumed),
+        };
         Emitter {
             sig,
             tape,
@@ -111,8 +124,14 @@ impl<'a> Emitter<'a> {
             moved_into_loop: std::rc::Rc::new(consumed.moved_into_loop),
             idents: std::rc::Rc::new((
                 (0..tape.nodes.len()).map(names::value_ident).collect(),
-                (0..tape.nodes.len()).map(names::adjoint_ident).collect(),
+                shared
+                    .slot_of
+                    .iter()
+                    .map(|&s| names::adjoint_ident(s))
+                    .collect(),
             )),
+            slot_of: std::rc::Rc::new(shared.slot_of),
+            carried_slot: std::rc::Rc::new(shared.carried),
         }
     }
 }
@@ -123,7 +142,7 @@ impl Emitter<'_> {
         self.idents.0[id].clone()
     }
 
-    /// The adjoint of value `id` (`names::adjoint_ident`).
+    /// The adjoint of value `id` (`names::adjoint_ident` of the value whose slot it shares).
     pub fn adj(&self, id: usize) -> syn::Ident {
         self.idents.1[id].clone()
     }

@@ -18,7 +18,9 @@ impl Emitter<'_> {
     ) -> TokenStream {
         let mut out = TokenStream::new();
         for &id in &self.by_region[region] {
-            if !self.an.needs[id] {
+            // (A shared slot is declared with the value it belongs to; a carried one before
+            // its loop: `share`.)
+            if !self.an.needs[id] || self.slot_of[id] != id || self.carried_slot[id] {
                 continue;
             }
             let d = self.adj(id);
@@ -106,7 +108,11 @@ impl Emitter<'_> {
                 quote_spanned!(span=> #f(&#shape, #(#data,)* #g))
             }
             (Arg::Place(vjp), _) => {
-                let f = private(vjp, span);
+                // In place where the array shares the result's slot (`value_rev`).
+                let f = match self.slot_of[a] == self.slot_of[id] {
+                    true => private(&format!("{vjp}_in_place"), span),
+                    false => private(vjp, span),
+                };
                 let data = call_args
                     .iter()
                     .zip(rule.args)
@@ -191,20 +197,34 @@ impl Emitter<'_> {
                 let order = (0..args.len())
                     .filter(|&k| needed(k) && Some(k) != owner)
                     .chain(owner);
+                // A write whose array shares the result's slot (`share`): its VJP zeroes the
+                // written positions of that adjoint where it is, after the others read it.
+                let in_place = owner.filter(|&k| {
+                    matches!(rule.args[k], Arg::Place(_))
+                        && self.slot_of[args[k]] == self.slot_of[id]
+                });
                 let contributions: Vec<TokenStream> = order
                     .filter_map(|k| {
                         let (a, kind) = (args[k], &rule.args[k]);
                         let da = self.adjoint_slot(a)?;
-                        let g = match Some(k) == owner {
-                            true => quote!(#g),
-                            false => quote!(&#g),
+                        let g = match (Some(k) == owner, in_place.is_some()) {
+                            (true, _) => quote!(#g),
+                            (false, true) => quote!(&*#g),
+                            (false, false) => quote!(&#g),
                         };
                         let c = self.contribution(id, rule, &call_args, (a, kind), &g)?;
-                        Some(quote_spanned!(span=> #acc(&mut #da, #c);))
+                        match Some(k) == in_place {
+                            true => Some(quote_spanned!(span=> #c;)),
+                            false => Some(quote_spanned!(span=> #acc(&mut #da, #c);)),
+                        }
                     })
                     .collect();
+                let take = match in_place {
+                    Some(_) => quote!(as_mut),
+                    None => quote!(take),
+                };
                 quote! {
-                    if let ::core::option::Option::Some(#g) = #d.take() {
+                    if let ::core::option::Option::Some(#g) = #d.#take() {
                         #(#contributions)*
                     }
                 }
@@ -275,7 +295,12 @@ impl Emitter<'_> {
             .iter()
             .enumerate()
             .filter(|(_, c)| self.an.needs[c.phi] || self.an.needs[c.exit])
-            .map(|(k, c)| (c, name(format_args!("c{id}_{k}"))))
+            .map(|(k, c)| match self.carried_slot[c.phi] {
+                // The body only writes into it: the phi's (and the next value's) own slot
+                // carries the adjoint (`share`).
+                true => (c, self.adj(c.phi)),
+                false => (c, name(format_args!("c{id}_{k}"))),
+            })
             .collect();
         let init = carried.iter().map(|(c, dc)| {
             if self.an.needs[c.exit] {
@@ -288,11 +313,14 @@ impl Emitter<'_> {
         let start = self.region_start(&l.body);
         let into_next: TokenStream = carried
             .iter()
+            .filter(|(c, _)| !self.carried_slot[c.phi])
             .map(|(c, dc)| self.transfer(&quote!(#dc), c.next))
             .collect();
         let body = self.reverse_stmts(&l.body);
         let to_prev = carried.iter().map(|(c, dc)| {
-            if self.an.needs[c.phi] {
+            if self.carried_slot[c.phi] {
+                quote!()
+            } else if self.an.needs[c.phi] {
                 let d = self.adj(c.phi);
                 quote!(#dc = #d.take();)
             } else {

@@ -341,3 +341,45 @@ fn a_shape_read_does_not_keep_its_array_alive() {
     assert!(out.contains(":: ln (& __ad_v3)"), "{out}");
     assert!(out.contains(":: sub (__ad_v4 , & __ad_v3)"), "{out}");
 }
+
+/// A loop that fills an array element by element keeps the array's adjoint in one slot
+/// (`emit/share.rs`): the write's VJP zeroes the element in place, no transfer per iteration.
+/// A write in another region than its array's keeps a slot of its own.
+#[test]
+fn a_fill_loop_shares_one_adjoint_slot() {
+    let out = expansion(
+        quote!(),
+        quote! {
+            fn fill(x: &Array1<f64>) -> f64 {
+                let n = x.len();
+                let mut a = Array1::<f64>::zeros(n - 1);
+                for i in 0..n - 1 {
+                    a[i] = x[i] * x[i + 1];
+                }
+                a.sum()
+            }
+        },
+    );
+    let out = vjp_of(&out, "fill");
+    assert_eq!(count(out, ":: index_set_vjp_array_in_place ("), 1, "{out}");
+    assert_eq!(count(out, ":: index_set_vjp_array ("), 0, "{out}");
+    assert_eq!(count(out, ". as_mut ()"), 1, "{out}");
+    // No per-iteration carrier (`__ad_c{loop}_{k}`).
+    assert!(!out.contains("__ad_c0_0"), "{out}");
+    // A write in a branch of its own (the array lives outside it): a slot of its own.
+    let out = expansion(
+        quote!(),
+        quote! {
+            fn g(x: &Array1<f64>, w: f64) -> f64 {
+                let mut a = x.to_owned();
+                if w > 0.0 {
+                    a[0] = w;
+                }
+                a.sum()
+            }
+        },
+    );
+    let out = vjp_of(&out, "g");
+    assert_eq!(count(out, ":: index_set_vjp_array_in_place ("), 0, "{out}");
+    assert_eq!(count(out, ":: index_set_vjp_array ("), 1, "{out}");
+}
