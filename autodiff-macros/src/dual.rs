@@ -17,9 +17,12 @@ use quote::{ToTokens, format_ident, quote};
 use syn::visit_mut::VisitMut;
 use syn::{Expr, GenericParam, Ident, ItemFn, Type};
 
+/// What a twin's name starts with (then the function's own name).
+pub const TWIN_PREFIX: &str = "__ad_generic_";
+
 /// The hidden twin's name.
 pub fn twin_name(name: &Ident) -> Ident {
-    format_ident!("__ad_generic_{}", name, span = name.span())
+    format_ident!("{}{}", TWIN_PREFIX, name, span = name.span())
 }
 
 /// Whether `ty` is `f32` or `f64` (a bare path).

@@ -47,3 +47,41 @@ impl<F, V, P> DifferentiableFn<F, V, P> for (V, P) {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct NotDifferentiable;
+
+/// The check behind calls from the hidden generic twin that `jvp` and `hvp` run: the callee
+/// must have a twin too (its own `jvp` or `hvp` option). The fallback companion of a callee
+/// without one returns [`NoTwin`], which implements nothing; the error points at the call.
+///
+/// ```
+/// use autodiff_runtime::TwinFn;
+/// let pair = (4.0, |g: f64| 4.0 * g);
+/// let (value, pullback) = TwinFn::split(pair);
+/// assert_eq!((value, pullback(1.0)), (4.0, 4.0));
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "cannot take `jvp` or `hvp` through this call: the called function has no `jvp` or `hvp` of its own",
+    label = "called here, in a function with `jvp` or `hvp`",
+    note = "add `jvp` (or `hvp`) to the called function's attribute, `#[differentiate(jvp)]`: forward mode runs through the bodies of the functions it calls"
+)]
+pub trait TwinFn<V, P>: Sized {
+    /// The value and the pullback of the call.
+    fn split(result: Self) -> (V, P);
+}
+
+#[diagnostic::do_not_recommend]
+impl<V, P> TwinFn<V, P> for (V, P) {
+    #[inline(always)]
+    fn split(result: (V, P)) -> (V, P) {
+        result
+    }
+}
+
+/// What a call from a `jvp`/`hvp` twin to a function without a twin returns: it implements
+/// no [`TwinFn`], which is the error.
+///
+/// ```
+/// use autodiff_runtime::NoTwin;
+/// let _marker = NoTwin;
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NoTwin;

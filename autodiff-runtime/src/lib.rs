@@ -65,7 +65,7 @@ mod writes;
 
 pub use arith::*;
 pub use broadcast::{broadcast_shape, unbroadcast};
-pub use companion::{DifferentiableFn, NotDifferentiable};
+pub use companion::{DifferentiableFn, NoTwin, NotDifferentiable, TwinFn};
 pub use cross_entropy::*;
 pub use differentiable::{Differentiable, LeafPairVisitor, LeafPath, LeafVisitor};
 pub use dot::*;

@@ -47,12 +47,22 @@ pub fn companion_call(
     let types: Vec<Ident> = (0..passed.len())
         .map(|i| name(format_args!("A{i}")))
         .collect();
-    let split = match generic && turbofish.is_empty() {
-        true => {
+    // A call from a `jvp`/`hvp` twin to another twin (`dual.rs`): the fallback's `NoTwin`
+    // fails `TwinFn`, whose message says what to add (the span shows which function).
+    let twin = last.ident.to_string().starts_with(crate::dual::TWIN_PREFIX);
+    let fallback = match twin {
+        true => quote!(::autodiff::__private::NoTwin),
+        false => quote!(::autodiff::__private::NotDifferentiable),
+    };
+    let split = match (twin, generic && turbofish.is_empty()) {
+        (true, _) => quote_spanned!(span=>
+            ::autodiff::__private::TwinFn::split(#companion #turbofish (#(#args),*))
+        ),
+        (false, true) => {
             let c = name(format_args!("callee"));
             quote_spanned!(span=> let #c = #companion; ::autodiff::__private::DifferentiableFn::split(#c, #c(#(#args),*)))
         }
-        false => quote_spanned!(span=>
+        (false, false) => quote_spanned!(span=>
             ::autodiff::__private::DifferentiableFn::split(#callee, #companion #turbofish (#(#args),*))
         ),
     };
@@ -60,8 +70,8 @@ pub fn companion_call(
         let (#v, #pb) = {
             #(let #args = #passed;)*
             #[allow(dead_code, non_camel_case_types, clippy::all)]
-            fn #companion<#(#types),*>(#(_: #types),*) -> ::autodiff::__private::NotDifferentiable {
-                ::autodiff::__private::NotDifferentiable
+            fn #companion<#(#types),*>(#(_: #types),*) -> #fallback {
+                #fallback
             }
             {
                 #import
