@@ -383,3 +383,38 @@ fn a_fill_loop_shares_one_adjoint_slot() {
     assert_eq!(count(out, ":: index_set_vjp_array_in_place ("), 0, "{out}");
     assert_eq!(count(out, ":: index_set_vjp_array ("), 1, "{out}");
 }
+
+/// A branch that runs once per call keeps a transcendental result (`sigmoid`) on its tape
+/// instead of computing it again in the reverse sweep; a loop body computes it again (a tape
+/// entry per iteration would hold an array per iteration).
+#[test]
+fn a_branch_that_runs_once_keeps_its_sigmoid() {
+    let out = expansion(
+        quote!(),
+        quote! {
+            fn f(z: &Array2<f64>, relu_on: bool) -> f64 {
+                let h = if relu_on { relu(z) } else { sigmoid(z) };
+                h.sum()
+            }
+        },
+    );
+    let out = vjp_of(&out, "f");
+    assert_eq!(count(out, ":: sigmoid ("), 1, "{out}");
+    // relu is cheap: computed again rather than kept.
+    assert_eq!(count(out, ":: relu ("), 2, "{out}");
+    let out = expansion(
+        quote!(),
+        quote! {
+            fn g(z: &Array2<f64>, relu_on: bool) -> f64 {
+                let mut s = 0.0;
+                for _ in 0..3 {
+                    let h = if relu_on { relu(z) } else { sigmoid(z) };
+                    s += h.sum() * s;
+                }
+                s
+            }
+        },
+    );
+    let out = vjp_of(&out, "g");
+    assert_eq!(count(out, ":: sigmoid ("), 2, "{out}");
+}
