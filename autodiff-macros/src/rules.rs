@@ -198,8 +198,10 @@ rules! {
     Function "matmul" => "matmul" (Diff("matmul_vjp_lhs"), Diff("matmul_vjp_rhs"));
     // y = v everywhere (Array1::from_elem(n, v)); dv += Σ g.
     Function "from_elem" => "from_elem" (Data, Diff("from_elem_vjp"));
-    // y = ln Σ exp(x), max-shifted; dx += g softmax(x) over all elements.
-    Function "logsumexp" => "logsumexp" (Diff("logsumexp_vjp"));
+    // y = ln Σ exp(x), max-shifted; dx += g softmax(x) over all elements. Fused: the softmax
+    // comes from the forward pass's own `exp`s.
+    Function "logsumexp" => "logsumexp" (Diff("logsumexp_vjp"))
+        saving "logsumexp_saving" => "logsumexp_saved_vjp";
 }
 
 /// Methods that read a shape: allowed on any value, their results are data.

@@ -154,3 +154,40 @@ pub fn logsumexp_vjp<A: Scalar, S: Data<Elem = A>, D: Dimension>(
     let g = *g;
     x.mapv(|v| g * (v - y).exp())
 }
+
+/// [`logsumexp`] that also keeps what its VJP needs, from the same pass: the softmax
+/// `exp(x - y)` (zeros where `y` is not finite, as [`logsumexp_vjp`] gives). The fused
+/// forward the generated code calls where the value needs a gradient: the reverse sweep then
+/// evaluates no `exp` and no `ln` again.
+///
+/// ```
+/// let x = ndarray::array![0.0_f64, 2.0_f64.ln()];
+/// let (y, softmax) = autodiff_runtime::logsumexp_saving(&x);
+/// assert!((y - 3.0_f64.ln()).abs() < 1e-15);
+/// assert!((softmax[1] - 2.0 / 3.0).abs() < 1e-15);
+/// ```
+pub fn logsumexp_saving<A: Scalar, S: Data<Elem = A>, D: Dimension>(
+    x: &ArrayBase<S, D>,
+) -> (A, Array<A, D>) {
+    let m = x.fold(A::neg_infinity(), |m, &v| m.max(v));
+    if m.is_infinite() {
+        return (m, Array::zeros(x.raw_dim()));
+    }
+    let mut e = x.mapv(|v| (v - m).exp());
+    let sum = e.sum();
+    let y = m + sum.ln();
+    if !y.is_finite() {
+        return (y, Array::zeros(x.raw_dim()));
+    }
+    e.mapv_inplace(|v| v / sum);
+    (y, e)
+}
+
+/// VJP of [`logsumexp`] from what [`logsumexp_saving`] kept: dx += g softmax(x), scaled in
+/// place.
+pub fn logsumexp_saved_vjp<A: Scalar, D: Dimension>(saved: Array<A, D>, g: &A) -> Array<A, D> {
+    let g = *g;
+    let mut dx = saved;
+    dx.mapv_inplace(|p| p * g);
+    dx
+}

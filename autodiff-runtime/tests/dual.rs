@@ -366,6 +366,9 @@ fn vjps_on_duals() {
         cross_entropy_vjp(x, &[2, 0, 1], &one())
     });
     check_jvp!("logsumexp_vjp", rng, (x: Array2 = random((3, 4), rng)) => logsumexp_vjp(x, &one()));
+    check_jvp!("logsumexp_saved_vjp", rng, (x: Array2 = random((3, 4), rng)) => {
+        logsumexp_saved_vjp(logsumexp_saving(x).1, &one())
+    });
     check_jvp!("mul_vjp_rhs broadcast", rng, (a: Array2 = random((3, 4), rng); b: Array1 = random(4, rng)) => {
         mul_vjp_rhs(a, b, &(a * b))
     });

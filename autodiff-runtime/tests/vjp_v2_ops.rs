@@ -108,6 +108,17 @@ fn logsumexp_of_every_rank() {
         |x, _, g| logsumexp_vjp(x, g),
         rng,
     );
+    // The fused pair: the same value, and the VJP from what the forward kept.
+    for x in [a2.clone(), a2.mapv(|v| v * 300.0)] {
+        check_unary(
+            "logsumexp_saving",
+            &x,
+            |x| logsumexp_saving(x).0,
+            |x, _, g| logsumexp_saved_vjp(logsumexp_saving(x).1, g),
+            rng,
+        );
+        assert!((logsumexp_saving(&x).0 - logsumexp(&x)).abs() < 1e-12);
+    }
     // A view, and the gradient of a row: a softmax summing to g.
     let v = a2.row(1);
     let d = logsumexp_vjp(&v, &2.0);
@@ -128,6 +139,10 @@ fn logsumexp_is_stable() {
     assert_eq!(logsumexp_vjp(&some, &1.0), array![0.0, 1.0]);
     let none = array![f64::NEG_INFINITY, f64::NEG_INFINITY];
     assert_eq!(logsumexp(&none), f64::NEG_INFINITY);
+    assert_eq!(logsumexp_saving(&none).1, array![0.0, 0.0]);
+    assert_eq!(logsumexp_saving(&some).1, array![0.0, 1.0]);
+    let (y, p) = logsumexp_saving(&big);
+    assert!((y - logsumexp(&big)).abs() < 1e-12 && (p[0] - 0.5).abs() < 1e-12 && p[2] == 0.0);
     assert_eq!(logsumexp_vjp(&none, &1.0), array![0.0, 0.0]);
     assert_eq!(logsumexp(&Array1::<f32>::zeros(0)), f32::NEG_INFINITY);
 }
