@@ -131,6 +131,33 @@ fn main() {
         ],
     );
 
+    let (ours, hand) = (writes::recurrence_grad(&x), writes::recurrence_hand(&x));
+    assert!(
+        (ours.0 - hand.0).abs() < 1e-9 && (&ours.1 .0 - &hand.1).iter().all(|d| d.abs() < 1e-12)
+    );
+    interleave(
+        "fill recurrence a[i] = a[i - 1] * 0.5 + x[i], n = 10^4, f64",
+        50,
+        rounds,
+        1,
+        &mut [
+            (
+                "generated recurrence_grad",
+                Box::new(|| {
+                    let (v, (g,)) = writes::recurrence_grad(black_box(&x));
+                    v + g[0]
+                }),
+            ),
+            (
+                "hand-written",
+                Box::new(|| {
+                    let (v, g) = writes::recurrence_hand(black_box(&x));
+                    v + g[0]
+                }),
+            ),
+        ],
+    );
+
     // Forward mode and second order on the seed function, against hand-written ones.
     let (x1, x2, t) = (2.0, 5.0, (0.3, -0.7));
     let (ours, hand) = (

@@ -87,12 +87,17 @@ pub fn vjp_reads(def: &Def, id: ValueId) -> Vec<Slot> {
 }
 
 /// What the reverse sweep may compute again instead of keeping, and from which values, in a
-/// region that runs at most once per call (`once`) or not.
-fn recompute_from(def: &Def, once: bool) -> Option<&[ValueId]> {
+/// region that runs at most once per call (`once`) or not. An element read (`a[i]`) of an
+/// array of the same branch or loop body is kept instead: computing it again would keep the
+/// whole array (per iteration, where a loop writes into it: `a[i] = a[i - 1] * w`).
+fn recompute_from<'t>(tape: &'t Tape, def: &'t Def, once: bool) -> Option<&'t [ValueId]> {
     match def {
         Def::Expr {
             deps, pure: true, ..
         } => Some(deps),
+        Def::Op { rule, args } if rule.forward == "index" && tape.nodes[args[0]].region != 0 => {
+            None
+        }
         Def::Op { rule, args }
             if RECOMPUTED.contains(&rule.forward)
                 && !(once && KEPT_WHEN_ONCE.contains(&rule.forward)) =>
@@ -254,7 +259,7 @@ impl Reads<'_> {
         }
         let again = match slot {
             Slot::Value(_) if region == 0 => is_local_ref(tape, &node.def).then_some(&[][..]),
-            Slot::Value(_) => recompute_from(&node.def, self.once[region]),
+            Slot::Value(_) => recompute_from(tape, &node.def, self.once[region]),
             Slot::Pullback(_) | Slot::Saved(_) | Slot::Shape(_) => None,
         };
         match again {

@@ -140,7 +140,8 @@ rules! {
     Operator "*" => "mul" in_place (Reuse("mul_vjp_lhs"), Reuse("mul_vjp_rhs"));
     Operator "/" => "div" in_place (Reuse("div_vjp_lhs"), Reuse("div_vjp_rhs"));
     Operator "neg" => "neg" in_place (Output("neg_vjp"));
-    Operator "[]" => "index" sparse (Diff("index_vjp"), Data);
+    // y = x[i]; dx[i] += g. Reads only x's shape: a write after the read may still take x.
+    Operator "[]" => "index" sparse (Shape("index_vjp"), Data);
     // y = m.path (a field of a struct parameter, `field_path` the data argument); the
     // gradient struct's field at the path += g, the struct made of zeros on first use.
     Operator "." => "field" sparse borrows (Reuse("field_vjp"), Data);
@@ -184,9 +185,10 @@ rules! {
     Method "mean" => "mean" (Diff("mean_vjp"));
     Method "sum_axis" => "sum_axis" (Diff("sum_axis_vjp"), Data);
     Method "slice" => "slice" (Diff("slice_vjp"), Data);
-    // y = x.row(i) (x.column(j)); dx.row(i) += g, added into the adjoint in place.
-    Method "row" => "row" sparse (Reuse("row_vjp"), Data);
-    Method "column" => "column" sparse (Reuse("column_vjp"), Data);
+    // y = x.row(i) (x.column(j)); dx.row(i) += g, added into the adjoint in place. Reads
+    // only x's shape.
+    Method "row" => "row" sparse (Shape("row_vjp"), Data);
+    Method "column" => "column" sparse (Shape("column_vjp"), Data);
     Function "sigmoid" => "sigmoid" in_place (Output("sigmoid_vjp"));
     Function "relu" => "relu" in_place (Output("relu_vjp"));
     Function "softmax" => "softmax" (Output("softmax_vjp"));

@@ -78,17 +78,31 @@ fn out_of_bounds<I: std::fmt::Debug>(i: I, shape: &[usize]) -> ! {
     panic!("index: index {i:?} is out of bounds for shape {shape:?}")
 }
 
-/// VJP of [`index`]: y = x\[i\]; dx\[i\] += g (a sparse contribution).
+/// VJP of [`index`]: y = x\[i\]; dx\[i\] += g (a sparse contribution). Reads only `x`'s shape
+/// (the array, or its shape kept apart: [`shape_of`](crate::shape_of)), so a write after the
+/// read may still take the array by value; `g` by value or by reference.
+///
+/// ```
+/// use autodiff_runtime::{accumulate, index_vjp, shape_of};
+/// let x = ndarray::array![1.0, 2.0, 3.0];
+/// let mut dx = None;
+/// accumulate(&mut dx, index_vjp(&x, 1, 0.5));
+/// accumulate(&mut dx, index_vjp(&shape_of(&x), 1, &0.25));
+/// assert_eq!(dx, Some(ndarray::array![0.0, 0.75, 0.0]));
+/// ```
 #[inline]
-pub fn index_vjp<A: Scalar, S: Data<Elem = A>, D: Dimension, I: NdIndex<D> + Copy>(
-    x: &ArrayBase<S, D>,
-    i: I,
-    g: &A,
-) -> IndexGrad<A, D, I> {
+pub fn index_vjp<A, T, D, I, G>(x: &T, i: I, g: G) -> IndexGrad<A, D, I>
+where
+    A: Scalar,
+    T: crate::Shaped<Shape = crate::ArrayShape<D>>,
+    D: Dimension,
+    I: NdIndex<D> + Copy,
+    G: std::borrow::Borrow<A>,
+{
     IndexGrad {
-        dim: x.raw_dim(),
+        dim: x.shape_of().0,
         index: i,
-        value: *g,
+        value: *g.borrow(),
     }
 }
 
@@ -190,13 +204,15 @@ fn lane<A: Scalar, S: Data<Elem = A>>(
 
 /// VJP of [`row()`]: y = x.row(i); dx.row(i) += g (a sparse contribution; `g` by reference
 /// or by value, [`Cotangent`]).
-pub fn row_vjp<'g, A: Scalar + 'g, S: Data<Elem = A>>(
-    x: &ArrayBase<S, Ix2>,
+///
+/// Reads only `x`'s shape (the matrix, or its shape kept apart: [`shape_of`](crate::shape_of)).
+pub fn row_vjp<'g, A: Scalar + 'g, T: crate::Shaped<Shape = crate::ArrayShape<Ix2>>>(
+    x: &T,
     i: usize,
     g: impl Cotangent<'g, Array1<A>>,
 ) -> LaneGrad<A> {
     LaneGrad {
-        dim: x.raw_dim(),
+        dim: x.shape_of().0,
         axis: Axis(0),
         index: i,
         value: g.into_owned(),
@@ -205,13 +221,15 @@ pub fn row_vjp<'g, A: Scalar + 'g, S: Data<Elem = A>>(
 
 /// VJP of [`column()`]: y = x.column(j); dx.column(j) += g (a sparse contribution; `g` by
 /// reference or by value, [`Cotangent`]).
-pub fn column_vjp<'g, A: Scalar + 'g, S: Data<Elem = A>>(
-    x: &ArrayBase<S, Ix2>,
+///
+/// Reads only `x`'s shape (the matrix, or its shape kept apart: [`shape_of`](crate::shape_of)).
+pub fn column_vjp<'g, A: Scalar + 'g, T: crate::Shaped<Shape = crate::ArrayShape<Ix2>>>(
+    x: &T,
     j: usize,
     g: impl Cotangent<'g, Array1<A>>,
 ) -> LaneGrad<A> {
     LaneGrad {
-        dim: x.raw_dim(),
+        dim: x.shape_of().0,
         axis: Axis(1),
         index: j,
         value: g.into_owned(),

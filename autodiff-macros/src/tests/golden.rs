@@ -418,3 +418,31 @@ fn a_branch_that_runs_once_keeps_its_sigmoid() {
     let out = vjp_of(&out, "g");
     assert_eq!(count(out, ":: sigmoid ("), 2, "{out}");
 }
+
+/// A recurrence (`a[i] = a[i - 1] * 0.5 + x[i]`) keeps no array per iteration: the element
+/// read is kept (a number), not computed again from the array, and its VJP reads only the
+/// array's shape, so the write takes the array by value and its adjoint is shared.
+#[test]
+fn a_recurrence_keeps_no_array_per_iteration() {
+    let out = expansion(
+        quote!(),
+        quote! {
+            fn recur(x: &Array1<f64>) -> f64 {
+                let n = x.len();
+                let mut a = Array1::<f64>::zeros(n);
+                for i in 1..n {
+                    a[i] = a[i - 1] * 0.5 + x[i];
+                }
+                a.sum()
+            }
+        },
+    );
+    let out = vjp_of(&out, "recur");
+    // The write takes the loop's array by value (no copy per element)...
+    assert_eq!(count(out, ":: index_set (__ad_v5 ,"), 1, "{out}");
+    // ...the tape keeps the element read and shapes, not the array...
+    assert!(out.contains(". push ((__ad_v8 , __ad_z5 ,"), "{out}");
+    // ...and the reverse sweep reads the element's array only through its kept shape.
+    assert_eq!(count(out, ":: index_vjp (& __ad_z5 ,"), 1, "{out}");
+    assert_eq!(count(out, ":: index_set_vjp_array_in_place ("), 1, "{out}");
+}
