@@ -21,9 +21,8 @@ pub fn program(rng: &mut Rng, id: usize, module: usize, helpers: &[Program]) -> 
     let generic = rng.chance(GENERIC);
     let with_struct = rng.chance(STRUCT);
     let method = with_struct && rng.chance(METHOD);
-    // Known bug 23 (not minimized yet): besides bugs 19-22, generated functions with
-    // `jvp`/`hvp` still fail to compile (E0599 `sum`/`mean`/`dot` on `__ad_T`, E0425
-    // `__ad_zN`, ...): while it is open, no function gets `jvp` or `hvp`.
+    // (Bug 23, fixed: generated functions with `jvp`/`hvp` failed to compile; were it open
+    // again, `bug(23)` would keep every function from getting them.)
     let forward = rng.chance(FORWARD) && bug(23);
     let (jvp, hvp) = if !with_struct && forward {
         match rng.below(3) {
