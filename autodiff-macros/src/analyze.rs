@@ -45,7 +45,8 @@ pub const RECOMPUTED: &[&str] = &[
 ];
 
 /// Rules of [`RECOMPUTED`] whose forward evaluates a transcendental function per element: a
-/// branch that runs at most once per call (not inside a loop) keeps their results on its tape
+/// branch that runs at most once per call (not inside a loop) keeps their array results on
+/// its tape (a number is computed again: keeping it could cost the branch a tape of its own)
 /// instead (a copy where the result also leaves the branch, against an `exp` per element
 /// again; the MNIST example's `if relu_on { relu(&z) } else { sigmoid(&z) }`: 1.037x -> 1.001x
 /// the straight-line network). In loop bodies they are still computed again: a tape entry per
@@ -90,7 +91,12 @@ pub fn vjp_reads(def: &Def, id: ValueId) -> Vec<Slot> {
 /// region that runs at most once per call (`once`) or not. An element read (`a[i]`) of an
 /// array of the same branch or loop body is kept instead: computing it again would keep the
 /// whole array (per iteration, where a loop writes into it: `a[i] = a[i - 1] * w`).
-fn recompute_from<'t>(tape: &'t Tape, def: &'t Def, once: bool) -> Option<&'t [ValueId]> {
+fn recompute_from<'t>(
+    tape: &'t Tape,
+    def: &'t Def,
+    once: bool,
+    scalar: bool,
+) -> Option<&'t [ValueId]> {
     match def {
         Def::Expr {
             deps, pure: true, ..
@@ -100,7 +106,7 @@ fn recompute_from<'t>(tape: &'t Tape, def: &'t Def, once: bool) -> Option<&'t [V
         }
         Def::Op { rule, args }
             if RECOMPUTED.contains(&rule.forward)
-                && !(once && KEPT_WHEN_ONCE.contains(&rule.forward)) =>
+                && !(once && !scalar && KEPT_WHEN_ONCE.contains(&rule.forward)) =>
         {
             Some(args)
         }
@@ -239,6 +245,8 @@ struct Reads<'a> {
     remat: Vec<Vec<ValueId>>,
     /// Per region: it runs at most once per call (`mark_once`).
     once: Vec<bool>,
+    /// Per value: a number, not an array (`scalars`).
+    scalar: Vec<bool>,
 }
 
 impl Reads<'_> {
@@ -259,7 +267,7 @@ impl Reads<'_> {
         }
         let again = match slot {
             Slot::Value(_) if region == 0 => is_local_ref(tape, &node.def).then_some(&[][..]),
-            Slot::Value(_) => recompute_from(tape, &node.def, self.once[region]),
+            Slot::Value(_) => recompute_from(tape, &node.def, self.once[region], self.scalar[v]),
             Slot::Pullback(_) | Slot::Saved(_) | Slot::Shape(_) => None,
         };
         match again {
@@ -351,6 +359,7 @@ pub fn analyze(tape: &Tape, active_param: impl Fn(usize) -> bool) -> Analysis {
             mark_once(&tape.body, false, &mut once);
             once
         },
+        scalar: crate::scalars::scalars(tape, &sources),
     };
     for l in &all_loops {
         if let (

@@ -80,7 +80,8 @@ pub struct Node {
     /// The region whose code defines it.
     pub region: RegionId,
     /// The user's type annotation (`let c: f64 = 0.0;`) of a data value or literal, kept on
-    /// its binding so that rustc knows the type where the generated code uses it.
+    /// its binding so that rustc knows the type where the generated code uses it; for a
+    /// scalar parameter, its type.
     pub ty: Option<syn::Type>,
 }
 

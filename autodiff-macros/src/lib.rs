@@ -19,6 +19,7 @@ mod generic;
 mod ir;
 mod lower;
 mod rules;
+mod scalars;
 mod signature;
 #[cfg(test)]
 mod tests;

@@ -139,6 +139,10 @@ impl Lowerer<'_> {
                     _ => (Def::Param { index }, true),
                 };
                 let id = self.push(def, p.ident.span(), float, float);
+                // A number's type (`f64`, `f32`, `T`): the analysis tells numbers from arrays.
+                if p.kind == Kind::Scalar {
+                    self.nodes[id].ty = Some(p.ty.clone());
+                }
                 self.bind(p.ident.clone(), id);
                 id
             })

@@ -417,6 +417,19 @@ fn a_branch_that_runs_once_keeps_its_sigmoid() {
     );
     let out = vjp_of(&out, "g");
     assert_eq!(count(out, ":: sigmoid ("), 2, "{out}");
+    // A number is computed again: keeping it would give the branch a tape of its own.
+    let out = expansion(
+        quote!(),
+        quote! {
+            fn h(x: f64, c: f64) -> f64 {
+                let y = if c > 0.0 { x.exp() } else { x.sin() };
+                y * x
+            }
+        },
+    );
+    let out = vjp_of(&out, "h");
+    assert_eq!(count(out, ":: exp ("), 2, "{out}");
+    assert!(!out.contains("__ad_tape"), "{out}");
 }
 
 /// A recurrence (`a[i] = a[i - 1] * 0.5 + x[i]`) keeps no array per iteration: the element
