@@ -1,5 +1,5 @@
 //! Constructs that once failed to compile or could lose a gradient, found by generating
-//! random programs; each against finite differences of the original function.
+//! random programs or a review; each against finite differences of the original function.
 use autodiff::check::{max_relative_error, numeric_derivative, numeric_gradient};
 use autodiff::ndarray::{array, Array1, Array2};
 use autodiff::prelude::*;
@@ -296,4 +296,47 @@ fn an_outgoing_array_whose_shape_is_kept() {
             );
         }
     }
+}
+
+/// A summing loop (its reverse code runs inside the forward loop) reading the shape of an
+/// array that a later write or in-place op takes by value: the loop reads the array itself,
+/// not the shape binding the later op makes (which did not exist yet: E0425).
+#[differentiate]
+fn sum_then_exp(w: &Array2<f64>, x: &Array1<f64>) -> f64 {
+    let z = w.dot(x);
+    let mut s = 0.0;
+    for i in 0..z.len() {
+        s += z[i];
+    }
+    let y = z.exp();
+    s * y.sum()
+}
+
+#[differentiate]
+fn sum_then_write(x: &Array1<f64>, y: f64) -> f64 {
+    let mut a = x * 2.0;
+    let mut s = 0.0;
+    for i in 0..3 {
+        s += a[i];
+    }
+    a[0] = y;
+    s * a.sum()
+}
+
+#[test]
+fn a_summing_loop_before_a_write_reads_the_array_itself() {
+    let w = array![[0.2, -0.1, 0.4], [0.3, 0.5, -0.2]];
+    let x = array![0.3, -0.7, 1.1];
+    let (v, (dw, dx)) = sum_then_exp_grad(&w, &x);
+    assert!((v - sum_then_exp(&w, &x)).abs() < 1e-12);
+    let nw = numeric_gradient(|w: &Array2<f64>| sum_then_exp(w, &x), &w, H);
+    let nx = numeric_gradient(|x: &Array1<f64>| sum_then_exp(&w, x), &x, H);
+    assert!(max_relative_error(&dw, &nw) < 1e-6, "{dw} vs {nw}");
+    assert!(max_relative_error(&dx, &nx) < 1e-6, "{dx} vs {nx}");
+    let (v, (dx, dy)) = sum_then_write_grad(&x, 0.4);
+    assert!((v - sum_then_write(&x, 0.4)).abs() < 1e-12);
+    let nx = numeric_gradient(|x: &Array1<f64>| sum_then_write(x, 0.4), &x, H);
+    assert!(max_relative_error(&dx, &nx) < 1e-6, "{dx} vs {nx}");
+    let ny = numeric_derivative(|y| sum_then_write(&x, y), 0.4, H);
+    assert!((dy - ny).abs() < 1e-6 * (1.0 + ny.abs()), "{dy} vs {ny}");
 }

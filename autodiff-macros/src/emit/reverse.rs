@@ -58,9 +58,11 @@ impl Emitter<'_> {
 
     /// The shape of value `v`: popped from its region's tape, or taken from the value.
     /// (A `Shape` VJP takes a kept shape or the operand itself: a value gives its own shape.)
+    /// (Not the bound shape inside a summing loop's forward loop, `unit`: the write that binds
+    /// it comes after the loop, and the value itself is still there.)
     fn shape(&self, v: ValueId) -> TokenStream {
         let region = self.tape.nodes[v].region;
-        if self.shape_bound.get(v) == Some(&true)
+        if (self.shape_bound.get(v) == Some(&true) && self.unit.is_none())
             || self.an.residuals[region].contains(&crate::analyze::Slot::Shape(v))
         {
             slot_ident(crate::analyze::Slot::Shape(v)).to_token_stream()
