@@ -192,6 +192,45 @@ impl Gen<'_> {
         self.line("}");
     }
 
+    /// A loop of the function body that only adds into a fresh scalar, reading a vector
+    /// element by element: `let mut s = 0.0; for i in 0..v.len() { s += v[i] * e; }`. Its
+    /// reverse code runs inside the forward loop (ARCHITECTURE 9). Then, half the time, a local
+    /// `v` is shadowed by an elementwise function of it, which takes it by value (the case a
+    /// review found: the loop read the shape binding that op makes, before it existed).
+    pub(crate) fn summing_loop(&mut self) {
+        let vectors: Vec<Var> = self
+            .visible()
+            .into_iter()
+            .filter(|v| matches!(v.ty, Ty::V(_)) && !v.path)
+            .collect();
+        if vectors.is_empty() {
+            return self.let_mut();
+        }
+        let v = self.rng.pick(&vectors).clone();
+        let (s, i) = (self.fresh("sum"), self.fresh("i"));
+        let e = self.bounded(Ty::S, 1);
+        self.line(&format!("let mut {s} = 0.0;"));
+        self.line(&format!("for {i} in 0..{}.len() {{", v.name));
+        self.line(&format!("    {s} += {}[{i}] * ({});", v.name, e.code));
+        self.line("}");
+        self.vars.push(Var {
+            name: s,
+            ty: Ty::S,
+            mutable: true,
+            lit: true,
+            is_ref: false,
+            param: false,
+            view: false,
+            maybe_data: false,
+            path: false,
+        });
+        let local = !v.param && !v.is_ref && !v.view;
+        if local && self.branch != Branch::NoShadow && self.rng.chance(0.5) {
+            let e = E::new(format!("{}.tanh()", v.name), v.ty);
+            self.bind(v.name.clone(), e);
+        }
+    }
+
     pub(crate) fn while_stmt(&mut self) {
         self.ensure_mutable();
         let c = self.fresh("n");

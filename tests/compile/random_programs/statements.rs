@@ -28,6 +28,7 @@ impl Gen<'_> {
             } else {
                 0
             }, // loop over structs
+            if self.nesting == 0 { 2 } else { 0 },             // a summing loop over a vector
         ];
         match self.rng.weighted(&weights) {
             0 => self.let_stmt(),
@@ -41,7 +42,8 @@ impl Gen<'_> {
             8 => self.shadow(),
             9 => self.write_stmt(),
             10 => self.match_stmt(),
-            _ => self.group_loop(),
+            11 => self.group_loop(),
+            _ => self.summing_loop(),
         }
     }
 
@@ -67,7 +69,7 @@ impl Gen<'_> {
     }
 
     /// Binds `e` to a new immutable name (or shadows `name`).
-    fn bind(&mut self, name: String, e: E) {
+    pub(crate) fn bind(&mut self, name: String, e: E) {
         let annotate = e.ty == Ty::S && self.rng.chance(0.2);
         let mut is_ref = false;
         let mut view = false;
@@ -119,7 +121,7 @@ impl Gen<'_> {
         self.bind(name, e);
     }
 
-    fn let_mut(&mut self) {
+    pub(crate) fn let_mut(&mut self) {
         let ty = if self.rng.chance(0.7) {
             Ty::S
         } else {
