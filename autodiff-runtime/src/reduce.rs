@@ -83,6 +83,18 @@ pub fn sum_axis_vjp<A: Scalar, S: Data<Elem = A>, D: RemoveAxis>(
 ) -> Array<A, D> {
     check_axis(axis, x.shape());
     assert_same_shape("sum_axis", x.raw_dim().remove_axis(axis).slice(), g.shape());
+    // The last axis (`(&d * &d).sum_axis(Axis(1))`): each element of `g` repeated along it, in
+    // one pass (a broadcast view's copy iterates element by element through dynamic shapes).
+    if axis.index() + 1 == x.ndim() {
+        let n = x.shape()[axis.index()];
+        let mut data = Vec::with_capacity(g.len() * n);
+        for &v in g.iter() {
+            data.extend(std::iter::repeat_n(v, n));
+        }
+        if let Ok(dx) = Array::from_shape_vec(x.raw_dim(), data) {
+            return dx;
+        }
+    }
     let g = g.view().into_dyn().insert_axis(axis);
     match g
         .broadcast(x.raw_dim().into_dyn())
