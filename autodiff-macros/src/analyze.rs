@@ -44,14 +44,15 @@ pub const RECOMPUTED: &[&str] = &[
     "cosh", "asin", "acos", "atan", "cbrt", "max", "min", "atan2", "hypot",
 ];
 
-/// Rules of [`RECOMPUTED`] whose forward evaluates a transcendental function per element: a
-/// branch that runs at most once per call (not inside a loop) keeps their array results on
-/// its tape (a number is computed again: keeping it could cost the branch a tape of its own)
-/// instead (a copy where the result also leaves the branch, against an `exp` per element
-/// again; the MNIST example's `if relu_on { relu(&z) } else { sigmoid(&z) }`: 1.037x -> 1.001x
-/// the straight-line network). In loop bodies they are still computed again: a tape entry per
-/// iteration would hold an array per iteration.
-const KEPT_WHEN_ONCE: &[&str] = &[
+/// Rules of [`RECOMPUTED`] whose forward evaluates a transcendental function per element:
+/// their array results are kept on the region's tape instead of computed again (a tape entry,
+/// or a copy where the result also leaves the region, against an `exp` per element again).
+/// In a loop body that is an array per iteration, what reverse mode keeps anyway for most
+/// rules (JAX and PyTorch keep every activation). Measured: the MNIST example's `if relu_on {
+/// relu(&z) } else { sigmoid(&z) }`, 1.037x -> 1.001x the straight-line network; ADBench
+/// LSTM's gradient, 8.3 -> 6.4 ms (its cell's `sigmoid`s and `tanh`s were evaluated twice). A
+/// number is computed again: keeping it could cost a branch a tape of its own.
+const KEPT: &[&str] = &[
     "ln", "exp", "sin", "cos", "tan", "tanh", "sqrt", "powf", "sigmoid", "ln_1p", "exp_m1", "log2",
     "log10", "sinh", "cosh", "asin", "acos", "atan", "cbrt", "atan2", "hypot",
 ];
@@ -87,16 +88,11 @@ pub fn vjp_reads(def: &Def, id: ValueId) -> Vec<Slot> {
     }
 }
 
-/// What the reverse sweep may compute again instead of keeping, and from which values, in a
-/// region that runs at most once per call (`once`) or not. An element read (`a[i]`) of an
-/// array of the same branch or loop body is kept instead: computing it again would keep the
-/// whole array (per iteration, where a loop writes into it: `a[i] = a[i - 1] * w`).
-fn recompute_from<'t>(
-    tape: &'t Tape,
-    def: &'t Def,
-    once: bool,
-    scalar: bool,
-) -> Option<&'t [ValueId]> {
+/// What the reverse sweep may compute again instead of keeping, and from which values
+/// (`scalar`: the value is a number, `scalars.rs`). An element read (`a[i]`) of an array of
+/// the same branch or loop body is kept instead: computing it again would keep the whole array
+/// (per iteration, where a loop writes into it: `a[i] = a[i - 1] * w`).
+fn recompute_from<'t>(tape: &'t Tape, def: &'t Def, scalar: bool) -> Option<&'t [ValueId]> {
     match def {
         Def::Expr {
             deps, pure: true, ..
@@ -105,27 +101,11 @@ fn recompute_from<'t>(
             None
         }
         Def::Op { rule, args }
-            if RECOMPUTED.contains(&rule.forward)
-                && !(once && !scalar && KEPT_WHEN_ONCE.contains(&rule.forward)) =>
+            if RECOMPUTED.contains(&rule.forward) && (scalar || !KEPT.contains(&rule.forward)) =>
         {
             Some(args)
         }
         _ => None,
-    }
-}
-
-/// Marks the regions of `block` that run at most once per call: those not inside a loop.
-fn mark_once(block: &Block, in_loop: bool, once: &mut [bool]) {
-    once[block.region] = !in_loop;
-    for stmt in &block.stmts {
-        match stmt {
-            Stmt::If(i) => {
-                mark_once(&i.then, in_loop, once);
-                mark_once(&i.els, in_loop, once);
-            }
-            Stmt::Loop(l) => mark_once(&l.body, true, once),
-            Stmt::Value(_) | Stmt::Break { .. } => {}
-        }
     }
 }
 
@@ -243,8 +223,6 @@ struct Reads<'a> {
     inline: Vec<bool>,
     residuals: Vec<Vec<Slot>>,
     remat: Vec<Vec<ValueId>>,
-    /// Per region: it runs at most once per call (`mark_once`).
-    once: Vec<bool>,
     /// Per value: a number, not an array (`scalars`).
     scalar: Vec<bool>,
 }
@@ -267,7 +245,7 @@ impl Reads<'_> {
         }
         let again = match slot {
             Slot::Value(_) if region == 0 => is_local_ref(tape, &node.def).then_some(&[][..]),
-            Slot::Value(_) => recompute_from(tape, &node.def, self.once[region], self.scalar[v]),
+            Slot::Value(_) => recompute_from(tape, &node.def, self.scalar[v]),
             Slot::Pullback(_) | Slot::Saved(_) | Slot::Shape(_) => None,
         };
         match again {
@@ -354,11 +332,6 @@ pub fn analyze(tape: &Tape, active_param: impl Fn(usize) -> bool) -> Analysis {
         inline,
         residuals: vec![Vec::new(); regions],
         remat: vec![Vec::new(); regions],
-        once: {
-            let mut once = vec![false; regions];
-            mark_once(&tape.body, false, &mut once);
-            once
-        },
         scalar: crate::scalars::scalars(tape, &sources),
     };
     for l in &all_loops {
