@@ -184,13 +184,26 @@ pub(crate) fn zip_into<A: Scalar, S: Data<Elem = A>, D: Dimension>(
 }
 
 /// Panics, naming `op`, unless an adjoint has the shape of the value it belongs to.
+/// (Compared element by element, inlined: slice `==` calls `memcmp`, which cost LSTM's
+/// gradient 5% on its 14-element arrays.)
 #[track_caller]
+#[inline]
 pub(crate) fn assert_same_shape(op: &str, value: &[usize], adjoint: &[usize]) {
-    assert!(
-        value == adjoint,
+    let same = value.len() == adjoint.len() && value.iter().zip(adjoint).all(|(a, b)| a == b);
+    if !same {
+        shape_mismatch(op, value, adjoint);
+    }
+}
+
+/// The panic of [`assert_same_shape`] (out of the inlined path).
+#[cold]
+#[inline(never)]
+#[track_caller]
+fn shape_mismatch(op: &str, value: &[usize], adjoint: &[usize]) -> ! {
+    panic!(
         "{op}: the adjoint has shape {adjoint:?} but the value has shape {value:?} \
          (a `_vjp` seed must have the output's shape)"
-    );
+    )
 }
 
 /// The cotangent a VJP pulls back (its output's adjoint): borrowed, or owned when the caller
