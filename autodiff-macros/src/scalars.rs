@@ -11,13 +11,10 @@ const REDUCING: &[&str] = &["index", "sum", "mean", "logsumexp", "cross_entropy"
 /// Per value: a number (see the module doc). `sources` are the phis' sources (`analyze`).
 pub fn scalars(tape: &Tape, sources: &[Vec<ValueId>]) -> Vec<bool> {
     let n = tape.nodes.len();
-    // Phis start as numbers and lose it if a source is not one (a loop's next value
-    // depends on its phi): the largest consistent assignment.
-    let mut scalar: Vec<bool> = tape
-        .nodes
-        .iter()
-        .map(|node| matches!(node.def, Def::Phi))
-        .collect();
+    // Every value starts as a number and loses it where the rules say so, until nothing
+    // changes (a loop's phi is computed before its next value, which depends on it): the
+    // largest consistent assignment.
+    let mut scalar = vec![true; n];
     loop {
         let mut changed = false;
         for id in 0..n {

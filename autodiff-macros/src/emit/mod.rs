@@ -104,10 +104,7 @@ impl<'a> Emitter<'a> {
             false => consume::consumed(tape, an),
         };
         let shared = match straight {
-            true => share::Shared {
-                slot_of: (0..tape.nodes.len()).collect(),
-                carried: vec![false; tape.nodes.len()],
-            },
+            true => share::Shared::none(tape.nodes.len()),
             false => share::shared(tape, an, &consumed),
         };
         Emitter {
@@ -145,6 +142,12 @@ impl Emitter<'_> {
     /// The adjoint of value `id` (`names::adjoint_ident` of the value whose slot it shares).
     pub fn adj(&self, id: usize) -> syn::Ident {
         self.idents.1[id].clone()
+    }
+
+    /// Whether argument `a` of op `id` (a write's array) has the op's own adjoint slot
+    /// (`share`): its VJP then works in place.
+    pub fn shares_slot(&self, a: usize, id: usize) -> bool {
+        self.slot_of[a] == self.slot_of[id]
     }
 }
 

@@ -111,7 +111,7 @@ impl Emitter<'_> {
             }
             (Arg::Place(vjp), _) => {
                 // In place where the array shares the result's slot (`value_rev`).
-                let f = match self.slot_of[a] == self.slot_of[id] {
+                let f = match self.shares_slot(a, id) {
                     true => private(&format!("{vjp}_in_place"), span),
                     false => private(vjp, span),
                 };
@@ -202,8 +202,7 @@ impl Emitter<'_> {
                 // A write whose array shares the result's slot (`share`): its VJP zeroes the
                 // written positions of that adjoint where it is, after the others read it.
                 let in_place = owner.filter(|&k| {
-                    matches!(rule.args[k], Arg::Place(_))
-                        && self.slot_of[args[k]] == self.slot_of[id]
+                    matches!(rule.args[k], Arg::Place(_)) && self.shares_slot(args[k], id)
                 });
                 let contributions: Vec<TokenStream> = order
                     .filter_map(|k| {

@@ -22,10 +22,22 @@ pub struct Shared {
     pub carried: Vec<bool>,
 }
 
+impl Shared {
+    /// No value shares a slot (straight-line code, which has no `Option` slots to share).
+    pub fn none(n: usize) -> Shared {
+        Shared {
+            slot_of: (0..n).collect(),
+            carried: vec![false; n],
+        }
+    }
+}
+
 /// The shared slots of `tape` under `an`, given what the general sweep hands over.
 pub fn shared(tape: &Tape, an: &Analysis, consumed: &Consumed) -> Shared {
-    let n = tape.nodes.len();
-    let mut slot_of: Vec<ValueId> = (0..n).collect();
+    let Shared {
+        mut slot_of,
+        mut carried,
+    } = Shared::none(tape.nodes.len());
     for (id, node) in tape.nodes.iter().enumerate() {
         let Def::Op { rule, args } = &node.def else {
             continue;
@@ -43,7 +55,6 @@ pub fn shared(tape: &Tape, an: &Analysis, consumed: &Consumed) -> Shared {
             slot_of[id] = slot_of[a];
         }
     }
-    let mut carried = vec![false; n];
     mark_carried(tape, &tape.body, an, &slot_of, &mut carried);
     Shared { slot_of, carried }
 }

@@ -460,3 +460,23 @@ fn a_recurrence_keeps_no_array_per_iteration() {
     assert_eq!(count(out, ":: index_vjp (& __ad_z5 ,"), 1, "{out}");
     assert_eq!(count(out, ":: index_set_vjp_array_in_place ("), 1, "{out}");
 }
+
+/// A number carried by a loop is a number (the phi is decided with its next value): its
+/// `exp` is computed again in the reverse sweep, not kept per iteration.
+#[test]
+fn a_number_carried_by_a_loop_is_a_number() {
+    let out = expansion(
+        quote!(),
+        quote! {
+            fn f(x: f64) -> f64 {
+                let mut s = x;
+                for _ in 0..3 {
+                    s = (s * 0.5).exp() * s;
+                }
+                s
+            }
+        },
+    );
+    let out = vjp_of(&out, "f");
+    assert_eq!(count(out, ":: exp ("), 2, "{out}");
+}
