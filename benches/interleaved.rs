@@ -104,58 +104,25 @@ fn main() {
     );
 
     let x = writes::input();
-    let (ours, hand) = (writes::fill_grad(&x), writes::fill_hand(&x));
-    assert!(
-        (ours.0 - hand.0).abs() < 1e-9 && (&ours.1 .0 - &hand.1).iter().all(|d| d.abs() < 1e-12)
-    );
-    interleave(
+    write_loop(
         "fill a[i] = x[i] * x[i + 1], n = 10^4, f64",
-        50,
         rounds,
-        1,
-        &mut [
-            (
-                "generated fill_grad",
-                Box::new(|| {
-                    let (v, (g,)) = writes::fill_grad(black_box(&x));
-                    v + g[0]
-                }),
-            ),
-            (
-                "hand-written",
-                Box::new(|| {
-                    let (v, g) = writes::fill_hand(black_box(&x));
-                    v + g[0]
-                }),
-            ),
-        ],
+        &x,
+        ("generated fill_grad", |x| {
+            let (v, (g,)) = writes::fill_grad(x);
+            (v, g)
+        }),
+        writes::fill_hand,
     );
-
-    let (ours, hand) = (writes::recurrence_grad(&x), writes::recurrence_hand(&x));
-    assert!(
-        (ours.0 - hand.0).abs() < 1e-9 && (&ours.1 .0 - &hand.1).iter().all(|d| d.abs() < 1e-12)
-    );
-    interleave(
+    write_loop(
         "fill recurrence a[i] = a[i - 1] * 0.5 + x[i], n = 10^4, f64",
-        50,
         rounds,
-        1,
-        &mut [
-            (
-                "generated recurrence_grad",
-                Box::new(|| {
-                    let (v, (g,)) = writes::recurrence_grad(black_box(&x));
-                    v + g[0]
-                }),
-            ),
-            (
-                "hand-written",
-                Box::new(|| {
-                    let (v, g) = writes::recurrence_hand(black_box(&x));
-                    v + g[0]
-                }),
-            ),
-        ],
+        &x,
+        ("generated recurrence_grad", |x| {
+            let (v, (g,)) = writes::recurrence_grad(x);
+            (v, g)
+        }),
+        writes::recurrence_hand,
     );
 
     // Forward mode and second order on the seed function, against hand-written ones.
@@ -329,4 +296,40 @@ fn main() {
             ],
         );
     }
+}
+
+/// A value-and-gradient function of one vector.
+type ValueGrad = fn(&Array1<f64>) -> (f64, Array1<f64>);
+
+/// A loop writing an array element by element: the generated gradient (`ours`) against the
+/// same loop differentiated by hand, both returning value and gradient, checked equal first,
+/// then interleaved.
+fn write_loop(
+    title: &str,
+    rounds: usize,
+    x: &Array1<f64>,
+    (label, ours): (&str, ValueGrad),
+    hand: ValueGrad,
+) {
+    let ((v, g), (hv, hg)) = (ours(x), hand(x));
+    assert!(
+        (v - hv).abs() < 1e-9 && (&g - &hg).iter().all(|d| d.abs() < 1e-12),
+        "{title}"
+    );
+    let call = |f: ValueGrad| {
+        move || {
+            let (v, g) = f(black_box(x));
+            v + g[0]
+        }
+    };
+    interleave(
+        title,
+        50,
+        rounds,
+        1,
+        &mut [
+            (label, Box::new(call(ours))),
+            ("hand-written", Box::new(call(hand))),
+        ],
+    );
 }
