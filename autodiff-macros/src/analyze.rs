@@ -89,17 +89,15 @@ pub fn vjp_reads(def: &Def, id: ValueId) -> Vec<Slot> {
 }
 
 /// What the reverse sweep may compute again instead of keeping, and from which values
-/// (`scalar`: the value is a number, `scalars.rs`). An element read (`a[i]`) of an array of
-/// the same branch or loop body is kept instead: computing it again would keep the whole array
-/// (per iteration, where a loop writes into it: `a[i] = a[i - 1] * w`).
+/// (`scalar`: the value is a number, `scalars.rs`). A part read (`sparse`: `a[i]`) of an
+/// array of the same branch or loop body is kept instead: computing it again would keep the
+/// whole array (per iteration, where a loop writes into it: `a[i] = a[i - 1] * w`).
 fn recompute_from<'t>(tape: &'t Tape, def: &'t Def, scalar: bool) -> Option<&'t [ValueId]> {
     match def {
         Def::Expr {
             deps, pure: true, ..
         } => Some(deps),
-        Def::Op { rule, args } if rule.forward == "index" && tape.nodes[args[0]].region != 0 => {
-            None
-        }
+        Def::Op { rule, args } if rule.sparse && tape.nodes[args[0]].region != 0 => None,
         Def::Op { rule, args }
             if RECOMPUTED.contains(&rule.forward) && (scalar || !KEPT.contains(&rule.forward)) =>
         {
