@@ -107,3 +107,74 @@ fn an_empty_output_gives_blocks_with_no_rows() {
     assert_eq!(y.len(), 0);
     assert_eq!(j.shape(), &[0, 2]);
 }
+
+/// A body with a branch, a loop and writes into a local array: its rows share one forward
+/// sweep (the reverse sweep's closure, copied for every row but the last).
+#[differentiate(jacobian)]
+fn stepped(x: &Array1<f64>, k: f64) -> Array1<f64> {
+    let n = x.len();
+    let mut y = Array1::<f64>::zeros(n);
+    let mut carry = k;
+    for i in 0..n {
+        if x[i] > 0.0 {
+            carry = carry * x[i] + k.sin();
+        } else {
+            carry = carry - x[i] * x[i];
+        }
+        y[i] = carry * x[(i + 1) % n];
+    }
+    y
+}
+
+/// A body that calls another differentiated function: its callee's pullback cannot be
+/// copied, so its rows call `NAME_vjp` (a forward sweep each).
+#[differentiate]
+fn squash(a: f64, b: f64) -> f64 {
+    (a * b).tanh()
+}
+
+#[differentiate(jacobian)]
+fn calling(x: &Array1<f64>, k: f64) -> Array1<f64> {
+    let mut y = Array1::<f64>::zeros(3);
+    y[0] = squash(x[0], k);
+    y[1] = squash(x[1], x[0]) * k;
+    y[2] = x[2].exp() + squash(k, k);
+    y
+}
+
+/// `f`'s Jacobian blocks for `x` and `k` against central differences of `f`.
+fn check_blocks(
+    f: impl Fn(&Array1<f64>, f64) -> Array1<f64>,
+    jacobian: impl Fn(&Array1<f64>, f64) -> (Array1<f64>, (Array2<f64>, Array1<f64>)),
+) {
+    let x = array![0.6, -0.3, 0.9];
+    let k = 0.8;
+    let (y, (jx, jk)) = jacobian(&x, k);
+    assert_eq!(y, f(&x, k));
+    assert_eq!(jx.shape(), &[3, 3]);
+    assert_close(
+        jk.as_slice().unwrap(),
+        column(|k| f(&x, k), k).as_slice().unwrap(),
+    );
+    for i in 0..3 {
+        let num = column(
+            |t| {
+                let mut x = x.clone();
+                x[i] = t;
+                f(&x, k)
+            },
+            x[i],
+        );
+        assert_close(&jx.column(i).to_vec(), num.as_slice().unwrap());
+    }
+}
+
+#[test]
+fn rows_sharing_one_forward_sweep_against_finite_differences() {
+    check_blocks(stepped, stepped_jacobian);
+}
+
+#[test]
+fn rows_through_a_callee_against_finite_differences() {
+    check_blocks(calling, calling_jacobian);
+}

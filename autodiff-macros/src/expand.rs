@@ -71,14 +71,14 @@ fn expand_with(args: TokenStream, item: TokenStream, stub_original: bool) -> Tok
         }
         false => item,
     };
-    let mut real = false;
-    let mut out = match (errors.finish(), tape) {
-        (None, Some(tape)) if widths::certain_type_error(&tape, &sig) => {
+    let mut real = None;
+    let mut out = match (errors.finish(), &tape) {
+        (None, Some(tape)) if widths::certain_type_error(tape, &sig) => {
             fallback::quiet(emitted, &sig)
         }
         (None, Some(tape)) => {
-            real = true;
-            emit::companions(&func, &item, &sig, &tape)
+            real = Some(tape);
+            emit::companions(&func, &item, &sig, tape)
         }
         (Some(error), _) => fallback::emit(emitted, &sig, error),
         (None, None) => fallback::emit(
@@ -94,7 +94,7 @@ fn expand_with(args: TokenStream, item: TokenStream, stub_original: bool) -> Tok
         out.extend(emit::jacobian::jacobian(&func, &sig, real));
     }
     if args.jvp.is_some() || args.hvp.is_some() {
-        out.extend(crate::dual::companions(&func, &sig, &args, real));
+        out.extend(crate::dual::companions(&func, &sig, &args, real.is_some()));
     }
     dump(&func, &out);
     out

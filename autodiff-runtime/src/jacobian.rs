@@ -46,7 +46,7 @@ impl<A: Scalar> JacobianRow for Vec<A> {
         Array2::zeros((m, self.len()))
     }
     fn write_to(self, block: &mut Array2<A>, k: usize) {
-        block.row_mut(k).assign(&Array1::from(self));
+        write_row(block, k, &self);
     }
 }
 
@@ -56,8 +56,18 @@ impl<A: Scalar, const N: usize> JacobianRow for [A; N] {
         Array2::zeros((m, N))
     }
     fn write_to(self, block: &mut Array2<A>, k: usize) {
-        block.row_mut(k).assign(&Array1::from(self.to_vec()));
+        write_row(block, k, &self);
     }
+}
+
+/// Copies a sequence's gradient into row `k` (no array made of it first).
+///
+/// **Panics** if the lengths differ (a bug in the generated code: the block was shaped after
+/// the first row of the same parameter).
+fn write_row<A: Scalar>(block: &mut Array2<A>, k: usize, row: &[A]) {
+    let mut dest = block.row_mut(k);
+    assert_eq!(dest.len(), row.len(), "jacobian: a row of another length");
+    dest.iter_mut().zip(row).for_each(|(d, &v)| *d = v);
 }
 
 macro_rules! array_rows {

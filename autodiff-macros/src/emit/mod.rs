@@ -28,7 +28,7 @@ const LISTING_LIMIT: usize = 400;
 /// pullback companion (the gradients of every float parameter, the owned copies of array
 /// parameters), which halves the code rustc expands and checks: a 10,000-operation function
 /// is about 20,000 values.
-const OWN_SWEEPS_LIMIT: usize = 4_000;
+pub(crate) const OWN_SWEEPS_LIMIT: usize = 4_000;
 
 /// What the forward and reverse code generators read.
 #[derive(Clone)]
