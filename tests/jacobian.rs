@@ -119,7 +119,7 @@ fn stepped(x: &Array1<f64>, k: f64) -> Array1<f64> {
         if x[i] > 0.0 {
             carry = carry * x[i] + k.sin();
         } else {
-            carry = carry - x[i] * x[i];
+            carry -= x[i] * x[i];
         }
         y[i] = carry * x[(i + 1) % n];
     }
