@@ -108,7 +108,7 @@ fn an_empty_output_gives_blocks_with_no_rows() {
     assert_eq!(j.shape(), &[0, 2]);
 }
 
-/// A body with a branch, a loop and writes into a local array: its rows share one forward
+/// A body with a branch, a loop, a view and writes into a local array: its rows share one forward
 /// sweep (the reverse sweep's closure, copied for every row but the last).
 #[differentiate(jacobian)]
 fn stepped(x: &Array1<f64>, k: f64) -> Array1<f64> {
@@ -123,6 +123,9 @@ fn stepped(x: &Array1<f64>, k: f64) -> Array1<f64> {
         }
         y[i] = carry * x[(i + 1) % n];
     }
+    // A view the body makes, read in the reverse sweep (the closure keeps a copy of it).
+    let tail = x.slice(s![1..]);
+    y[0] += (&tail * &tail).sum() * k;
     y
 }
 

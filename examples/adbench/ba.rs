@@ -65,21 +65,21 @@ pub fn reprojection_error(cam: &[f64], x: &[f64], w: f64, feat: &[f64]) -> Array
     let (x0, x1, x2) = (x[0] - cam[3], x[1] - cam[4], x[2] - cam[5]);
     // Rodrigues: rotate by |r| about r / |r|; to first order (r x pt) near 0.
     let sqtheta = r0 * r0 + r1 * r1 + r2 * r2;
-    let mut xcam = Array1::<f64>::zeros(3);
+    let (mut c0, mut c1, mut c2) = (x0, x1, x2);
     if sqtheta != 0.0 {
         let theta = sqtheta.sqrt();
         let (c, s) = (theta.cos(), theta.sin());
         let (w0, w1, w2) = (r0 / theta, r1 / theta, r2 / theta);
         let tmp = (w0 * x0 + w1 * x1 + w2 * x2) * (1.0 - c);
-        xcam[0] = x0 * c + (w1 * x2 - w2 * x1) * s + w0 * tmp;
-        xcam[1] = x1 * c + (w2 * x0 - w0 * x2) * s + w1 * tmp;
-        xcam[2] = x2 * c + (w0 * x1 - w1 * x0) * s + w2 * tmp;
+        c0 = x0 * c + (w1 * x2 - w2 * x1) * s + w0 * tmp;
+        c1 = x1 * c + (w2 * x0 - w0 * x2) * s + w1 * tmp;
+        c2 = x2 * c + (w0 * x1 - w1 * x0) * s + w2 * tmp;
     } else {
-        xcam[0] = x0 + (r1 * x2 - r2 * x1);
-        xcam[1] = x1 + (r2 * x0 - r0 * x2);
-        xcam[2] = x2 + (r0 * x1 - r1 * x0);
+        c0 += r1 * x2 - r2 * x1;
+        c1 += r2 * x0 - r0 * x2;
+        c2 += r0 * x1 - r1 * x0;
     }
-    let (p0, p1) = (xcam[0] / xcam[2], xcam[1] / xcam[2]);
+    let (p0, p1) = (c0 / c2, c1 / c2);
     let rsq = p0 * p0 + p1 * p1;
     let distortion = 1.0 + cam[9] * rsq + cam[10] * rsq * rsq;
     let mut err = Array1::<f64>::zeros(2);

@@ -122,8 +122,9 @@ impl Emitter<'_> {
                 quote_spanned!(span=> let (#v, #s) = #f(#(#call),*);)
             }
             _ => {
-                // A pullback keeps its values: a view there owns its data.
-                let f = match rule.borrows && self.owned_params {
+                // A closure that keeps the forward values (the pullback, the jacobian) keeps a
+                // view made here as an owned copy.
+                let f = match rule.borrows && self.owned_views {
                     true => private(&format!("{}_owned", rule.forward), span),
                     false => private(rule.forward, span),
                 };

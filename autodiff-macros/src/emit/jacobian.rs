@@ -84,15 +84,16 @@ fn reusable(tape: &Tape) -> bool {
 }
 
 /// The forward sweep once, then the reverse sweep (a closure owning the forward values, as in
-/// the pullback companion) once per row: on a copy for rows `0 .. m - 1`, itself for the last.
+/// the pullback companion, but borrowing the parameters) once per row: on a copy for rows `0 .. m - 1`, itself for the last.
 fn one_forward_body(func: &ItemFn, sig: &Signature, tape: &Tape) -> TokenStream {
     let n = |s: &str| super::names::name(format_args!("{s}"));
     let (y, m, k, g, pb, last) = (n("y"), n("m"), n("k"), n("g"), n("pb"), n("last"));
     let seed = super::Heads::new(func, sig).seed;
     let active = |i: usize| sig.params[i].active;
     let an = analyze(tape, active);
+    // The closure is local: it may borrow the parameters, not the views the body makes.
     let e = Emitter {
-        owned_params: true,
+        owned_views: true,
         ..Emitter::new(sig, tape, &an)
     };
     let (forward, reverse, grads) = match e.straight_line() {

@@ -39,6 +39,10 @@ pub struct Emitter<'a> {
     /// Borrowed array parameters become owned copies (the pullback's closure then borrows
     /// nothing from the caller's values, which it may hold on the caller's own tape).
     pub owned_params: bool,
+    /// A view made by the body (`x.row(i)`, `x.slice(..)`) owns its data: a closure that
+    /// owns the forward values then holds no borrow of another of them. (The pullback and
+    /// `NAME_jacobian`; parameters may still be borrowed, as in the jacobian's local closure.)
+    pub owned_views: bool,
     /// Per `if`/loop id: its branch flags or trip counts go on a stack (`__ad_ctl{id}`). Not
     /// for those of the function body itself, which run once (the reverse sweep reads the
     /// condition or the count directly), nor for replayed ranges (`replays_range`).
@@ -112,6 +116,7 @@ impl<'a> Emitter<'a> {
             tape,
             an,
             owned_params: false,
+            owned_views: false,
             stacked,
             by_region,
             unit: None,
@@ -188,6 +193,7 @@ pub fn companions(func: &ItemFn, item: &TokenStream, sig: &Signature, tape: &Tap
     let all = analyze(tape, float);
     let e = Emitter {
         owned_params: true,
+        owned_views: true,
         ..Emitter::new(sig, tape, &all)
     };
     let (forward, reverse, grads) = match e.straight_line() {
