@@ -87,6 +87,22 @@ impl<'a, A: Scalar, S: Data<Elem = A>, D: Dimension> Param for &'a ArrayBase<S, 
     }
 }
 
+/// A 1-D array's elements as a `Vec`: its own buffer when that holds exactly the elements in
+/// order (an array the reverse sweep made), a copy otherwise.
+fn into_vec<A: Scalar>(a: Array1<A>) -> Vec<A> {
+    let n = a.len();
+    if !a.is_standard_layout() {
+        return a.into_iter().collect();
+    }
+    match a.into_raw_vec_and_offset() {
+        (v, offset) if v.len() == n && offset.unwrap_or(0) == 0 => v,
+        (v, offset) => {
+            let start = offset.unwrap_or(0);
+            v[start..start + n].to_vec()
+        }
+    }
+}
+
 // Float sequences: read as 1-D arrays (a view of borrowed data, the data itself when owned),
 // their gradient a `Vec` or an array of the same length.
 
@@ -101,7 +117,7 @@ impl<'a, A: Scalar> Param for &'a [A] {
         Array1::from(self.to_vec())
     }
     fn grad_from(adjoint: Array1<A>) -> Vec<A> {
-        adjoint.into_iter().collect()
+        into_vec(adjoint)
     }
 }
 
@@ -116,7 +132,7 @@ impl<'a, A: Scalar> Param for &'a Vec<A> {
         Array1::from(self.clone())
     }
     fn grad_from(adjoint: Array1<A>) -> Vec<A> {
-        adjoint.into_iter().collect()
+        into_vec(adjoint)
     }
 }
 
@@ -131,7 +147,7 @@ impl<A: Scalar> Param for Vec<A> {
         Array1::from(self)
     }
     fn grad_from(adjoint: Array1<A>) -> Vec<A> {
-        adjoint.into_iter().collect()
+        into_vec(adjoint)
     }
 }
 
@@ -176,4 +192,25 @@ fn fixed<A: Scalar, const N: usize>(adjoint: Array1<A>) -> [A; N] {
     );
     out.iter_mut().zip(adjoint).for_each(|(o, a)| *o = a);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::into_vec;
+    use ndarray::{Array1, Axis, Slice};
+
+    /// The elements in order, whether the array owns exactly them, a part of its buffer
+    /// (an owned slice starts past the buffer's start) or them in reverse order.
+    #[test]
+    fn into_vec_keeps_the_elements_in_order() {
+        let a = Array1::from(vec![1.0, 2.0, 3.0, 4.0]);
+        assert_eq!(into_vec(a.clone()), vec![1.0, 2.0, 3.0, 4.0]);
+        let part = |a: &Array1<f64>, start, end, step| {
+            a.clone()
+                .slice_axis_move(Axis(0), Slice::new(start, end, step))
+        };
+        assert_eq!(into_vec(part(&a, 1, Some(3), 1)), vec![2.0, 3.0]);
+        assert_eq!(into_vec(part(&a, 0, None, -1)), vec![4.0, 3.0, 2.0, 1.0]);
+        assert_eq!(into_vec(part(&a, 2, Some(2), 1)), Vec::<f64>::new());
+    }
 }
