@@ -299,3 +299,32 @@ fn user_defined_rule_is_used_like_a_builtin() {
         assert!(close(dw, softplus(x * w) + s * x * w), "dw at {x}");
     }
 }
+
+/// Overlapping slices read in loops, of a vector and of a matrix (a step, a column range), in
+/// a sum and in a recurrence: each slice's cotangent lands in its part, parts that overlap add.
+#[differentiate]
+fn sliding_windows(x: &Array1<f64>, m: &Array2<f64>) -> f64 {
+    let mut total = 0.0;
+    for i in 0..x.len() - 2 {
+        let w = x.slice(s![i..i + 3]);
+        total += (&w * &w).sum() * x[i];
+    }
+    let mut carry: f64 = 1.0;
+    for j in 0..m.ncols() - 1 {
+        let block = m.slice(s![..;2, j..j + 2]);
+        carry = carry * 0.5 + (&block * &block).sum() * carry.sin();
+    }
+    total + carry
+}
+
+#[test]
+fn overlapping_slices_in_loops_against_finite_differences() {
+    let x = array![0.3, -1.2, 2.0, 0.7, -0.4, 1.1];
+    let m = array![[0.5, -0.3, 0.8], [1.2, 0.1, -0.6], [-0.9, 0.4, 0.2]];
+    let (v, (dx, dm)) = sliding_windows_grad(&x, &m);
+    assert_eq!(v, sliding_windows(&x, &m));
+    let num = numeric_gradient(|x: &Array1<f64>| sliding_windows(x, &m), &x, H);
+    assert!(max_relative_error(&dx, &num) < 1e-6, "{dx} vs {num}");
+    let num = numeric_gradient(|m: &Array2<f64>| sliding_windows(&x, m), &m, H);
+    assert!(max_relative_error(&dm, &num) < 1e-6, "{dm} vs {num}");
+}

@@ -184,7 +184,8 @@ rules! {
     Method "sum" => "sum" (Diff("sum_vjp"));
     Method "mean" => "mean" (Diff("mean_vjp"));
     Method "sum_axis" => "sum_axis" (Diff("sum_axis_vjp"), Data);
-    Method "slice" => "slice" (Diff("slice_vjp"), Data);
+    // y = x.slice(s); dx[s] += g, added into the adjoint in place. Reads only x's shape.
+    Method "slice" => "slice" sparse (Shape("slice_vjp"), Data);
     // y = x.row(i) (x.column(j)); dx.row(i) += g, added into the adjoint in place. Reads
     // only x's shape.
     Method "row" => "row" sparse (Shape("row_vjp"), Data);

@@ -123,18 +123,63 @@ pub fn slice<A: Scalar, S: Data<Elem = A>, D: Dimension, I: SliceArg<D> + Copy>(
     x.slice(info).to_owned()
 }
 
-/// VJP of [`slice()`]: y = x\[s\]; dx\[s\] += g, zero elsewhere.
-#[track_caller]
-pub fn slice_vjp<A: Scalar, S: Data<Elem = A>, D: Dimension, I: SliceArg<D> + Copy>(
-    x: &ArrayBase<S, D>,
+/// The adjoint of a part read by [`slice()`]: `value` in the part `info` of an array of shape
+/// `dim`. Added into the array's adjoint in place (one pass over the part), never as a dense
+/// array: a body that reads a row of parameters in slices adds each slice where it belongs.
+#[derive(Clone, Debug)]
+pub struct SliceGrad<A, D: Dimension, I: SliceArg<D>> {
+    dim: D,
     info: I,
-    g: &Array<A, I::OutDim>,
-) -> Array<A, D> {
-    let mut dx = Array::zeros(x.raw_dim());
-    let mut part = dx.slice_mut(info);
-    crate::value::assert_same_shape("slice", part.shape(), g.shape());
-    part.assign(g);
-    dx
+    value: Array<A, I::OutDim>,
+}
+
+impl<A: Scalar, D: Dimension, I: SliceArg<D> + Copy> Contribution for SliceGrad<A, D, I> {
+    type Adjoint = Array<A, D>;
+    #[track_caller]
+    fn into_adjoint(self) -> Array<A, D> {
+        let mut full = Array::zeros(self.dim.clone());
+        self.add_into(&mut full);
+        full
+    }
+    #[track_caller]
+    fn add_into(self, full: &mut Array<A, D>) {
+        let mut part = full.slice_mut(self.info);
+        crate::value::assert_same_shape("slice", part.shape(), self.value.shape());
+        part += &self.value;
+    }
+}
+
+/// VJP of [`slice()`]: y = x\[s\]; dx\[s\] += g, zero elsewhere (a sparse contribution; `g`
+/// by reference or by value, [`Cotangent`]).
+///
+/// Reads only `x`'s shape (the array, or its shape kept apart: [`shape_of`](crate::shape_of)).
+///
+/// ```
+/// use autodiff_runtime::{accumulate, shape_of, slice_vjp};
+/// use ndarray::{array, s};
+/// let x = array![1.0, 2.0, 3.0, 4.0];
+/// let mut dx = None;
+/// accumulate(&mut dx, slice_vjp(&x, s![1..3], array![0.5, 0.25]));
+/// accumulate(&mut dx, slice_vjp(&shape_of(&x), s![2..], &array![1.0, 1.0]));
+/// assert_eq!(dx, Some(array![0.0, 0.5, 1.25, 1.0]));
+/// ```
+pub fn slice_vjp<'g, A, T, D, I>(
+    x: &T,
+    info: I,
+    g: impl Cotangent<'g, Array<A, I::OutDim>>,
+) -> SliceGrad<A, D, I>
+where
+    A: Scalar + 'g,
+    T: crate::Shaped<Shape = crate::ArrayShape<D>>,
+    D: Dimension,
+    I: SliceArg<D> + Copy,
+    I::OutDim: 'g,
+{
+    SliceGrad {
+        dim: x.shape_of().0,
+        info,
+        value: g.into_owned(),
+    }
 }
 
 /// The adjoint of one row or column read by [`row()`] or [`column()`]: `value` along `axis` at

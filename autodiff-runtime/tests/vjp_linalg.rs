@@ -305,7 +305,7 @@ fn slice_gradients() {
         "slice",
         &x,
         |x| slice(x, s![1..6;2]),
-        |x, _, g| slice_vjp(x, s![1..6;2], g),
+        |x, _, g| adjoint_from(slice_vjp(x, s![1..6;2], g)),
         rng,
     );
     let x = uniform(rng, (4, 5), -2.0, 2.0);
@@ -313,14 +313,14 @@ fn slice_gradients() {
         "slice",
         &x,
         |x| slice(x, s![1..3, ..]),
-        |x, _, g| slice_vjp(x, s![1..3, ..], g),
+        |x, _, g| adjoint_from(slice_vjp(x, s![1..3, ..], g)),
         rng,
     );
     check_unary(
         "slice",
         &x,
         |x| slice(x, s![.., 2]),
-        |x, _, g| slice_vjp(x, s![.., 2], g),
+        |x, _, g| adjoint_from(slice_vjp(x, s![.., 2], g)),
         rng,
     );
 }

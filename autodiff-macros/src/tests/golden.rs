@@ -480,3 +480,33 @@ fn a_number_carried_by_a_loop_is_a_number() {
     let out = vjp_of(&out, "f");
     assert_eq!(count(out, ":: exp ("), 2, "{out}");
 }
+
+/// A slice read in a loop adds its cotangent into the part it read (`slice_vjp` is a sparse
+/// contribution reading only the array's shape): O(part) per iteration, not a dense array of
+/// the whole array per iteration.
+#[test]
+fn a_slice_read_in_a_loop_adds_into_its_part() {
+    let out = expansion(
+        quote!(),
+        quote! {
+            fn windows(x: &Array1<f64>) -> f64 {
+                let mut total = 0.0;
+                for i in 0..x.len() - 2 {
+                    let w = x.slice(s![i..i + 3]);
+                    total += (&w * &w).sum() * x[i];
+                }
+                total
+            }
+        },
+    );
+    let out = vjp_of(&out, "windows");
+    // The contribution goes to the adjoint as it is: the runtime adds it into the part.
+    assert_eq!(
+        count(
+            out,
+            "accumulate (& mut __ad_u0_0 , __ad_rt :: slice_vjp (& __ad_v0 ,"
+        ),
+        1,
+        "{out}"
+    );
+}
