@@ -4,7 +4,7 @@
 //! buffer; `sparse`: its VJP gives a part of its first argument's adjoint, the runtime's
 //! `Contribution`, not a whole array; `overwrites`: a write, in place in loops too), and per argument either the VJP function with what it
 //! reads, or `Data` (not differentiated); `borrows`: its result is a view of its first
-//! argument's data.
+//! argument's data; `views`: a part read with a `{forward}_view` twin for parameters' data.
 //! Calling convention (see autodiff-runtime): `forward(args..)` with differentiable arguments
 //! by reference and data arguments by value; a VJP takes what it reads, then the cotangent:
 //! `vjp(args.., g)` (`Diff`, `Reuse`), `vjp(&y, g)` (`Output`) or `vjp(&shape, g)` (`Shape`).
@@ -97,6 +97,10 @@ pub struct Rule {
     /// never taken by value; a pullback, which keeps its values, calls `{forward}_owned`, and
     /// a differentiated callee receives `{forward}_ref(args..)`, the borrowed data itself.
     pub borrows: bool,
+    /// A part read (`row`, `column`, `slice`) that has a `{forward}_view` twin: applied to a
+    /// parameter's view (or to such a part), it returns a view with the parameter's lifetime
+    /// instead of a copy, where `emit/views.rs` finds the part stays one value of the body.
+    pub views: bool,
     pub args: &'static [Arg],
     /// A fused pair, used where the value needs a gradient: a forward that also returns what
     /// the VJP needs (computed in the same pass), and the VJP of the one differentiable
@@ -119,6 +123,7 @@ macro_rules! rules {
             sparse: rules!(@has sparse $($flag)*),
             overwrites: rules!(@has overwrites $($flag)*),
             borrows: rules!(@has borrows $($flag)*),
+            views: rules!(@has views $($flag)*),
             args: &[$($arg),*],
             saving: rules!(@saving $($saving => $saved_vjp)?),
         }),*];
@@ -128,6 +133,7 @@ macro_rules! rules {
     (@has sparse sparse $($rest:ident)*) => { true };
     (@has overwrites overwrites $($rest:ident)*) => { true };
     (@has borrows borrows $($rest:ident)*) => { true };
+    (@has views views $($rest:ident)*) => { true };
     (@has $want:ident $other:ident $($rest:ident)*) => { rules!(@has $want $($rest)*) };
     (@saving) => { None };
     (@saving $saving:literal => $saved_vjp:literal) => { Some(($saving, $saved_vjp)) };
@@ -185,11 +191,11 @@ rules! {
     Method "mean" => "mean" (Diff("mean_vjp"));
     Method "sum_axis" => "sum_axis" (Diff("sum_axis_vjp"), Data);
     // y = x.slice(s); dx[s] += g, added into the adjoint in place. Reads only x's shape.
-    Method "slice" => "slice" sparse (Shape("slice_vjp"), Data);
+    Method "slice" => "slice" sparse views (Shape("slice_vjp"), Data);
     // y = x.row(i) (x.column(j)); dx.row(i) += g, added into the adjoint in place. Reads
     // only x's shape.
-    Method "row" => "row" sparse (Shape("row_vjp"), Data);
-    Method "column" => "column" sparse (Shape("column_vjp"), Data);
+    Method "row" => "row" sparse views (Shape("row_vjp"), Data);
+    Method "column" => "column" sparse views (Shape("column_vjp"), Data);
     Function "sigmoid" => "sigmoid" in_place (Output("sigmoid_vjp"));
     Function "relu" => "relu" in_place (Output("relu_vjp"));
     Function "softmax" => "softmax" (Output("softmax_vjp"));

@@ -45,6 +45,15 @@ impl Param {
         matches!(self.ty, Type::Reference(_))
     }
 
+    /// An array whose tape value is a view of the caller's data (`&Array2<f64>`, `&[f64]`,
+    /// `&Vec<f64>`, `ArrayView2<f64>`), not an owned array.
+    pub fn view_value(&self) -> bool {
+        self.kind == Kind::Array
+            && (self.by_reference()
+                || last_segment(&self.ty)
+                    .is_some_and(|s| s.ident.to_string().starts_with("ArrayView")))
+    }
+
     /// An array passed by value (owned, not a reference or a view): moved into the tape.
     pub fn owned_array(&self) -> bool {
         self.kind == Kind::Array

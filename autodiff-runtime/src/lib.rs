@@ -61,6 +61,7 @@ mod select;
 mod shape;
 mod unary;
 mod value;
+mod views;
 mod writes;
 
 pub use arith::*;
@@ -85,4 +86,5 @@ pub use select::*;
 pub use shape::*;
 pub use unary::*;
 pub use value::*;
+pub use views::*;
 pub use writes::*;

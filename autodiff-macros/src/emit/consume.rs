@@ -38,7 +38,7 @@ pub struct Consumed {
 }
 
 /// Which writes take their array by value (see the module doc).
-pub fn consumed(tape: &Tape, an: &Analysis) -> Consumed {
+pub fn consumed(tape: &Tape, an: &Analysis, param_views: &[bool]) -> Consumed {
     let n = tape.nodes.len();
     let (value_read, shape_read) = reverse_reads(tape, an);
     let mut last = vec![Reader::None; n];
@@ -77,8 +77,9 @@ pub fn consumed(tape: &Tape, an: &Analysis) -> Consumed {
             || (rule.in_place
                 && (rule.saving.is_none() || an.needs[id])
                 && !args[1..].contains(&v));
-        // A view of a parameter's data (a field read), never owned.
-        let view = matches!(&tape.nodes[v].def, Def::Op { rule, .. } if rule.borrows);
+        // A view of a parameter's data (a field read, a part read: `views`), never owned.
+        let view =
+            param_views[v] || matches!(&tape.nodes[v].def, Def::Op { rule, .. } if rule.borrows);
         if in_place
             && !view
             && last[v] == Reader::Op(id)

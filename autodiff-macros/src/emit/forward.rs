@@ -124,9 +124,10 @@ impl Emitter<'_> {
             _ => {
                 // A closure that keeps the forward values (the pullback, the jacobian) keeps a
                 // view made here as an owned copy.
-                let f = match rule.borrows && self.owned_views {
-                    true => private(&format!("{}_owned", rule.forward), span),
-                    false => private(rule.forward, span),
+                let f = match (rule.borrows && self.owned_views, self.part_view(id)) {
+                    (true, _) => private(&format!("{}_owned", rule.forward), span),
+                    (false, true) => private(&format!("{}_view", rule.forward), span),
+                    (false, false) => private(rule.forward, span),
                 };
                 quote_spanned!(span=> let #v = #f(#(#call),*);)
             }

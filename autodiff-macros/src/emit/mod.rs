@@ -11,6 +11,7 @@ mod release;
 mod reverse;
 mod share;
 mod straight;
+mod views;
 
 pub use heads::Heads;
 
@@ -62,6 +63,9 @@ pub struct Emitter<'a> {
     pub consumes: std::rc::Rc<Vec<bool>>,
     /// Per value: a write took it by value (its binding is gone after that).
     pub handed_over: std::rc::Rc<Vec<bool>>,
+    /// Per value: a part read that is a view of a parameter's data (`views`), where the code
+    /// borrows no parameter of its own (`owned_params`, `owned_views` unset).
+    pub param_views: std::rc::Rc<Vec<bool>>,
     /// Per value: the loop it enters takes it by value rather than a copy (`consume`).
     pub moved_into_loop: std::rc::Rc<Vec<bool>>,
     /// Per value: the value whose adjoint slot it shares (itself unless a write shares its
@@ -103,9 +107,10 @@ impl<'a> Emitter<'a> {
         // Only the general sweep hands arrays over this way; straight-line code has its own
         // last-use analysis (`release`) and shape bindings.
         let straight = tape.body.stmts.iter().all(|s| matches!(s, Stmt::Value(_)));
+        let param_views = views::param_views(sig, tape);
         let consumed = match straight {
             true => consume::Consumed::default(),
-            false => consume::consumed(tape, an),
+            false => consume::consumed(tape, an, &param_views),
         };
         let shared = match straight {
             true => share::Shared::none(tape.nodes.len()),
@@ -124,6 +129,7 @@ impl<'a> Emitter<'a> {
             consumes: std::rc::Rc::new(consumed.consumes),
             handed_over: std::rc::Rc::new(consumed.handed_over),
             moved_into_loop: std::rc::Rc::new(consumed.moved_into_loop),
+            param_views: std::rc::Rc::new(param_views),
             idents: std::rc::Rc::new((
                 (0..tape.nodes.len()).map(names::value_ident).collect(),
                 shared
@@ -153,6 +159,19 @@ impl Emitter<'_> {
     /// (`share`): its VJP then works in place.
     pub fn shares_slot(&self, a: usize, id: usize) -> bool {
         self.slot_of[a] == self.slot_of[id]
+    }
+}
+
+impl Emitter<'_> {
+    /// Whether part reads of parameters may be views here: the code keeps no value past the
+    /// call (the pullback's and the jacobian's closures own theirs).
+    pub(super) fn part_views(&self) -> bool {
+        !self.owned_params && !self.owned_views
+    }
+
+    /// Whether `id`'s forward returns a view of a parameter's data (`views`).
+    pub(super) fn part_view(&self, id: usize) -> bool {
+        self.part_views() && self.param_views[id]
     }
 }
 

@@ -96,6 +96,8 @@ impl Emitter<'_> {
                     for (&a, k) in args.iter().zip(rule.args) {
                         kept[a] |= !k.is_diff();
                     }
+                    // A view of a parameter's data (`views`) is not taken by value either.
+                    kept[v] |= self.param_views[v] && self.part_views();
                 }
                 Def::Expr { tokens, deps, .. } => {
                     array[v] = !crate::generic::is_float_literal(tokens);

@@ -510,3 +510,32 @@ fn a_slice_read_in_a_loop_adds_into_its_part() {
         "{out}"
     );
 }
+
+/// Parts of a parameter are views in `NAME_vjp` (`row_view`, `slice_view`, `column_view`: no
+/// copy), parts merged by a branch stay copies, and the pullback (which owns its values)
+/// copies every part.
+#[test]
+fn parts_of_parameters_are_views_unless_merged() {
+    let out = expansion(
+        quote!(),
+        quote! {
+            fn f(w: &Array2<f64>, k: f64) -> f64 {
+                let row = w.row(0);
+                let gate = row.slice(s![0..2]);
+                let picked = if k > 0.0 { w.row(1) } else { w.row(2) };
+                (&gate * &picked.slice(s![0..2])).sum() * w.column(1).sum() * k
+            }
+        },
+    );
+    let vjp = vjp_of(&out, "f");
+    assert_eq!(count(vjp, ":: row_view (& __ad_v0 ,"), 1, "{vjp}");
+    assert_eq!(count(vjp, ":: slice_view (&"), 1, "{vjp}");
+    assert_eq!(count(vjp, ":: column_view (& __ad_v0 ,"), 1, "{vjp}");
+    // The branch's two rows are copies, and so is the slice of the merged row.
+    assert_eq!(count(vjp, ":: row (& __ad_v0 ,"), 2, "{vjp}");
+    assert_eq!(count(vjp, ":: slice (&"), 1, "{vjp}");
+    let pullback = &out[out
+        .find("fn __ad_annotate_with_differentiate_f")
+        .unwrap_or(0)..];
+    assert_eq!(count(pullback, "_view ("), 0, "{pullback}");
+}
