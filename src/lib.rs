@@ -95,6 +95,9 @@
 /// ```
 pub use autodiff_macros::Differentiable;
 pub use autodiff_macros::{custom_vjp, differentiate};
+/// The check behind a field read as data where its type is unknown to the macro (see its
+/// documentation): it appears in the error for a float field read so.
+pub use autodiff_runtime::DataField;
 /// Values made of float leaves (parameters and their gradients): `f32`, `f64`, float ndarray
 /// arrays, `Vec<T>`, `[T; N]`, and structs with
 /// [`#[derive(Differentiable)]`](derive@Differentiable). The optimisers in [`optim`] step any

@@ -3,7 +3,7 @@
 //! (merged by a branch or a loop with a part of a local array, read by an expression, a
 //! method's field): each function's gradient against central finite differences.
 use autodiff::check::{max_relative_error, numeric_gradient};
-use autodiff::ndarray::{array, s, Array1, Array2, ArrayView2};
+use autodiff::ndarray::{array, s, Array1, Array2, ArrayView1, ArrayView2};
 use autodiff::prelude::*;
 
 const H: f64 = 1e-6;
@@ -121,4 +121,36 @@ fn generic_functions_and_fields() {
         H,
     );
     assert!(max_relative_error(&g.w, &num) < 1e-6, "{} vs {num}", g.w);
+}
+
+/// A differentiated callee that takes a view, as a part is in plain Rust.
+#[differentiate]
+fn squares(v: ArrayView1<f64>) -> f64 {
+    (&v * &v).sum()
+}
+
+#[differentiate]
+fn weighted(v: &ArrayView1<f64>, k: f64) -> f64 {
+    v.sum() * k
+}
+
+/// Parts of a parameter and of a local array passed to callees taking views, by value and
+/// by reference.
+#[differentiate]
+fn calls_with_parts(x: &Array2<f64>) -> f64 {
+    let local = x * 2.0;
+    let mut total = 0.0;
+    for i in 0..x.nrows() {
+        total += squares(x.row(i)) + weighted(&local.row(i), x[[i, 0]]);
+    }
+    total + squares(x.slice(s![0, 1..3])) + weighted(&x.column(2), 0.5)
+}
+
+#[test]
+fn parts_passed_to_callees_taking_views() {
+    let x = matrix();
+    let (value, (dx,)) = calls_with_parts_grad(&x);
+    assert_eq!(value, calls_with_parts(&x));
+    let num = numeric_gradient(calls_with_parts, &x, H);
+    assert!(max_relative_error(&dx, &num) < 1e-6, "{dx} vs {num}");
 }

@@ -344,3 +344,31 @@ impl<A: Float, const N: usize> Leaf<Array1<A>> for [A; N] {
         self.iter_mut().zip(g.iter()).for_each(|(s, &g)| *s += g);
     }
 }
+
+/// A field read as data in arithmetic where the macro cannot tell its type (`self.n - OFFSET`,
+/// `self.n * count(k)`: the other operand is a constant or a call of unknown type): an integer,
+/// a `bool` or a `char`. A float field there would get no gradient, so it is a compile error.
+///
+/// ```
+/// use autodiff_runtime::DataField;
+/// struct M { n: usize }
+/// let m = M { n: 3 };
+/// assert_eq!(DataField::copied(&m.n) - 1, 2);
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "this field is read as data (no gradient), but it is `{Self}`",
+    label = "a float field beside a constant or a call whose type `#[differentiate]` cannot see",
+    note = "read the field as a value with its gradient: bind it with its type (`let b: f64 = self.b[0];`), or give the other operand a float type (`std::f64::consts::PI`, `let c: f64 = ..`)"
+)]
+pub trait DataField: Clone {
+    /// A copy of the field.
+    #[inline]
+    fn copied(&self) -> Self {
+        self.clone()
+    }
+}
+
+macro_rules! data_fields {
+    ($($t:ty),*) => {$(impl DataField for $t {})*};
+}
+data_fields!(u8, u16, u32, u64, u128, usize, i8, i16, i32, i64, i128, isize, bool, char);

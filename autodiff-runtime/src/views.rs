@@ -8,7 +8,7 @@
 //! call; elsewhere it calls [`row`](crate::row), [`column`](crate::column) and
 //! [`slice`](crate::slice), which copy. Their VJPs are the same: they read only the shape.
 use crate::Scalar;
-use ndarray::{ArrayView, ArrayView1, ArrayView2, Axis, Dimension, SliceArg};
+use ndarray::{ArrayBase, ArrayView, ArrayView1, ArrayView2, Axis, Data, Dimension, SliceArg};
 
 /// [`row`](crate::row) of a view, as a view with the same lifetime.
 ///
@@ -66,4 +66,15 @@ pub fn slice_view<'a, A: Scalar, D: Dimension, I: SliceArg<D> + Copy>(
     info: I,
 ) -> ArrayView<'a, A, I::OutDim> {
     x.clone().slice_move(info)
+}
+
+/// A view of an array or of a view: a part read handed to a differentiated callee, which
+/// declares it as a view (`ArrayView1<f64>`), as the part is in plain Rust.
+///
+/// ```
+/// let x = ndarray::array![1.0, 2.0];
+/// assert_eq!(autodiff_runtime::view_of(&x), x.view());
+/// ```
+pub fn view_of<A, S: Data<Elem = A>, D: Dimension>(x: &ArrayBase<S, D>) -> ArrayView<'_, A, D> {
+    x.view()
 }

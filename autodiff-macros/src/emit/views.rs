@@ -6,8 +6,9 @@
 //! cell reading its weights' rows and gates in slices copies none of them.
 //!
 //! A part stays a copy where its type would meet another value's or a user's: merged by a
-//! branch or a loop (a copied part of a local array on the other side), passed to a call or
-//! read by an expression (which the user wrote for the plain-Rust type), or returned. The
+//! branch or a loop (a copied part of a local array on the other side), read by an
+//! expression (which the user wrote for the plain-Rust type), or returned. A call receives a
+//! view of either (`lower/calls.rs`), as the callee declares it. The
 //! pullback and `NAME_jacobian` own their values (`owned_params`, `owned_views`) and copy.
 use crate::ir::{Block, Def, Stmt, Tape};
 use crate::signature::Signature;
@@ -20,7 +21,6 @@ pub fn param_views(sig: &Signature, tape: &Tape) -> Vec<bool> {
     for node in &tape.nodes {
         match &node.def {
             Def::Expr { deps, .. } => deps.iter().for_each(|&d| copied[d] = true),
-            Def::Call { args, .. } => args.iter().for_each(|&a| copied[a] = true),
             _ => {}
         }
     }

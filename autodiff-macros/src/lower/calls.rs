@@ -60,7 +60,14 @@ impl Lowerer<'_> {
                     }
                 })
                 .collect();
-            return Some(self.opaque_expr(quote!(#path(#(#arg_tokens),*)), args, span));
+            // Of unknown kind, but a float where it is given one (`helper(0.5)`).
+            let float = args.iter().any(|&a| self.nodes[a].float);
+            let v = self.opaque_expr(quote!(#path(#(#arg_tokens),*)), args, span);
+            if float {
+                self.nodes[v].float = true;
+                self.opaque[v] = false;
+            }
+            return Some(v);
         }
         // A call to another #[differentiate] function, through its pullback companion.
         let passed = c
@@ -108,6 +115,12 @@ impl Lowerer<'_> {
                 } else {
                     quote!(::core::clone::Clone::clone(#field))
                 }
+            }
+            // A part read (`x.row(i)`, `x.slice(..)`) is a view in plain Rust, which is what the
+            // callee declares: a view of our value (a copy, or a view of a parameter's data).
+            Def::Op { rule, .. } if rule.views => {
+                let view = quote!(::autodiff::__private::view_of(&#t));
+                if by_ref { quote!(&#view) } else { view }
             }
             _ if by_ref => quote!(&#t),
             _ => quote!(::core::clone::Clone::clone(&#t)),

@@ -13,6 +13,15 @@ const SUPPORTED: &str = "#[differentiate] bodies support `let` (also of a tuple 
                          the listed methods and functions, `if`/`else`, `match` on data, `for i in a..b`, `while`, `loop`, `break`/`continue` (also labeled), indexing, \
                          calls to other #[differentiate] functions, and a final expression or `return` (anywhere)";
 
+/// A value beside a field read in arithmetic: a float (the field is read as a value), data
+/// (an integer, an index: the field is data too), or of unknown kind (a constant or a call on
+/// data, `opaque`: the field is data, checked to be no float).
+enum DataKind {
+    Float,
+    Known,
+    Unknown,
+}
+
 impl Lowerer<'_> {
     /// An inactive value computed by `tokens` from the bindings of `deps`, with no effect.
     pub(super) fn expr(
@@ -28,6 +37,15 @@ impl Lowerer<'_> {
 
     /// An inactive value from tokens that may do more than compute it (a call): never
     /// evaluated twice.
+    /// What `v` is, beside a field read in arithmetic (`m.n - 1`, `self.b[0] * PI`).
+    fn data_kind(&self, v: ValueId) -> DataKind {
+        match (self.nodes[v].float, self.opaque[v]) {
+            (true, _) => DataKind::Float,
+            (false, true) => DataKind::Unknown,
+            (false, false) => DataKind::Known,
+        }
+    }
+
     pub(super) fn opaque_expr(
         &mut self,
         tokens: TokenStream,
@@ -160,9 +178,11 @@ impl Lowerer<'_> {
                         return Some(v);
                     }
                 }
-                // A constant (`PI`, `f64::EPSILON`): data, never differentiated.
-                let v = self.expr(p.to_token_stream(), vec![], span, false);
-                self.opaque[v] = true;
+                // A constant (`PI`, `f64::EPSILON`): data, never differentiated; a float where
+                // its path says so (`std::f64::consts::PI`), else of unknown kind.
+                let float = p.path.segments.iter().any(|s| s.ident == "f64" || s.ident == "f32");
+                let v = self.expr(p.to_token_stream(), vec![], span, float);
+                self.opaque[v] = !float;
                 Some(v)
             }
             Expr::Reference(r) => {
@@ -198,19 +218,24 @@ impl Lowerer<'_> {
                 let (lhs, rhs) = match (compares, self.is_path(&b.left), self.is_path(&b.right)) {
                     (true, _, _) => (self.data_value(&b.left), self.data_value(&b.right)),
                     // A field with data (`m.n % 2`, `m.n - 1`): data when the other side is.
+                    // Beside a constant or a call of unknown type (`OFFSET`, `count(k)`) it
+                    // is read as data too, checked to be no float (a float field there would
+                    // silently get no gradient): `DataField`.
                     (false, true, false) => {
                         let rhs = self.value(&b.right);
-                        let lhs = match rhs.is_some_and(|r| !self.nodes[r].float) {
-                            true => self.data_value(&b.left),
-                            false => self.value(&b.left),
+                        let lhs = match rhs.map(|r| self.data_kind(r)) {
+                            Some(DataKind::Known) => self.data_value(&b.left),
+                            Some(DataKind::Unknown) => self.checked_data_value(&b.left),
+                            _ => self.value(&b.left),
                         };
                         (lhs, rhs)
                     }
                     (false, false, true) => {
                         let lhs = self.value(&b.left);
-                        let rhs = match lhs.is_some_and(|l| !self.nodes[l].float) {
-                            true => self.data_value(&b.right),
-                            false => self.value(&b.right),
+                        let rhs = match lhs.map(|l| self.data_kind(l)) {
+                            Some(DataKind::Known) => self.data_value(&b.right),
+                            Some(DataKind::Unknown) => self.checked_data_value(&b.right),
+                            _ => self.value(&b.right),
                         };
                         (lhs, rhs)
                     }

@@ -171,6 +171,27 @@ impl Lowerer<'_> {
         }
     }
 
+    /// [`data_value`](Self::data_value), but a field is checked to be no float (the runtime's
+    /// `DataField`): where the macro cannot tell (`m.n - OFFSET`), a float field read as
+    /// data would get no gradient, so it is a compile error saying how to read it as a value.
+    pub(super) fn checked_data_value(&mut self, e: &Expr) -> Option<ValueId> {
+        match self.chain(strip_parens(e)) {
+            Found::Chain(c) if !c.steps.is_empty() => {
+                let span = e.span();
+                let (path, deps) = self.path_tokens(&c);
+                let base = self.tokens(c.base);
+                // The check's argument is a name at the field (rustc points there).
+                let field = proc_macro2::Ident::new("__ad_field", span);
+                let tokens = quote_spanned! {span=>
+                    { let #field = &#base #path; ::autodiff::__private::DataField::copied(#field) }
+                };
+                Some(self.expr(tokens, deps, span, false))
+            }
+            Found::Failed => None,
+            _ => self.value(e),
+        }
+    }
+
     /// Whether `e` is a path of fields of a struct parameter (without lowering anything).
     pub(super) fn is_path(&self, e: &Expr) -> bool {
         let mut base = strip_parens(e);

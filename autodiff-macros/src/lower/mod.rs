@@ -150,6 +150,16 @@ impl Lowerer<'_> {
     }
 
     /// Adds a node in the current region (and, unless it is a phi, a statement computing it).
+    /// Whether `ty` is `f32`, `f64` or the function's float type parameter (`T`).
+    fn is_float_type(&self, ty: &syn::Type) -> bool {
+        match ty {
+            syn::Type::Path(p) if p.qself.is_none() => p.path.get_ident().is_some_and(|i| {
+                i == "f32" || i == "f64" || self.sig.float_params.iter().any(|t| t == i)
+            }),
+            _ => false,
+        }
+    }
+
     fn push(&mut self, def: Def, span: Span, float: bool, maybe_active: bool) -> ValueId {
         let id = self.nodes.len();
         let phi = matches!(def, Def::Phi);
@@ -341,6 +351,11 @@ impl Lowerer<'_> {
                         && matches!(self.nodes[v].def, Def::Expr { .. })
                     {
                         self.nodes[v].ty = Some((*t.ty).clone());
+                        // A constant or a call of unknown type, typed a float by the user.
+                        if self.opaque[v] && self.is_float_type(&t.ty) {
+                            self.opaque[v] = false;
+                            self.nodes[v].float = true;
+                        }
                     }
                     self.bind(pi.ident.clone(), v);
                 }
