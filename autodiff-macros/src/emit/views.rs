@@ -19,9 +19,8 @@ pub fn param_views(sig: &Signature, tape: &Tape) -> Vec<bool> {
     let mut copied = vec![false; n];
     copied[tape.output] = true;
     for node in &tape.nodes {
-        match &node.def {
-            Def::Expr { deps, .. } => deps.iter().for_each(|&d| copied[d] = true),
-            _ => {}
+        if let Def::Expr { deps, .. } = &node.def {
+            deps.iter().for_each(|&d| copied[d] = true);
         }
     }
     merged(&tape.body, &mut copied);
