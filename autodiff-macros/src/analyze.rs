@@ -39,9 +39,9 @@ pub struct Analysis {
 /// rather than keeping them on the region's tape. For scalars, the compiler then drops what
 /// a VJP does not read; for arrays, one pass replaces the copy the tape would need.
 pub const RECOMPUTED: &[&str] = &[
-    "add", "sub", "mul", "div", "neg", "index", "ln", "exp", "sin", "cos", "tan", "tanh", "sqrt",
-    "abs", "powi", "powf", "sigmoid", "relu", "ln_1p", "exp_m1", "log2", "log10", "recip", "sinh",
-    "cosh", "asin", "acos", "atan", "cbrt", "max", "min", "atan2", "hypot",
+    "add", "sub", "mul", "square", "div", "neg", "index", "ln", "exp", "sin", "cos", "tan", "tanh",
+    "sqrt", "abs", "powi", "powf", "sigmoid", "relu", "ln_1p", "exp_m1", "log2", "log10", "recip",
+    "sinh", "cosh", "asin", "acos", "atan", "cbrt", "max", "min", "atan2", "hypot",
 ];
 
 /// Rules of [`RECOMPUTED`] whose forward evaluates a transcendental function per element:

@@ -146,6 +146,9 @@ rules! {
     Operator "*" => "mul" in_place (Reuse("mul_vjp_lhs"), Reuse("mul_vjp_rhs"));
     Operator "/" => "div" in_place (Reuse("div_vjp_lhs"), Reuse("div_vjp_rhs"));
     Operator "neg" => "neg" in_place (Output("neg_vjp"));
+    // y = a * a (one value times itself, `&d * &d`): da += 2 g a, one pass instead of the two
+    // products of `*` and their sum.
+    Operator "square" => "square" in_place (Reuse("square_vjp"));
     // y = x[i]; dx[i] += g. Reads only x's shape: a write after the read may still take x.
     Operator "[]" => "index" sparse (Shape("index_vjp"), Data);
     // y = m.path (a field of a struct parameter, `field_path` the data argument); the

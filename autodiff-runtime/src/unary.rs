@@ -1,6 +1,6 @@
 //! Elementwise functions of one argument, on scalars and arrays alike (the methods
 //! `ln exp sin cos tan tanh sqrt abs powi`, `ln_1p exp_m1 log2 log10 recip sinh cosh asin
-//! acos atan cbrt`, plus `sigmoid` and `relu`).
+//! acos atan cbrt`, plus `sigmoid`, `relu` and `square`, a value times itself).
 //!
 //! Each rule is one line of the table below: forward `|x| ...`, then the VJP with what it
 //! reads, `(x)` the input or `(y)` the forward output (reused, never recomputed), and the
@@ -53,6 +53,8 @@ fn two<A: Scalar>() -> A {
 unary_rules! {
     /// An owned copy (`x.to_owned()`, `x.clone()`).
     to_owned, to_owned_vjp(y), "y = x; dx += g": |x| x, |_, g| g;
+    /// A value times itself, `x * x` (what the macro makes of `&d * &d`).
+    square, square_vjp(x), "y = x^2; dx += 2 g x": |x| x * x, |x, g| g * two::<T::Elem>() * x;
     /// Natural logarithm (f64 semantics: `ln 0 = -inf`, negative inputs give NaN).
     ln, ln_vjp(x), "y = ln x; dx += g / x": |x| x.ln(), |x, g| g / x;
     /// `e^x`.

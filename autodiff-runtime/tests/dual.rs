@@ -356,6 +356,9 @@ fn vjps_on_duals() {
     check_jvp!("sigmoid_vjp", rng, (x: Array2 = random((3, 4), rng); g: Array2 = random((3, 4), rng)) => {
         sigmoid_vjp(&sigmoid(x), g)
     });
+    check_jvp!("square, square_vjp", rng, (x: Array2 = random((3, 4), rng); g: Array2 = random((3, 4), rng)) => {
+        square_vjp(&square(x), g)
+    });
     check_jvp!("softmax_vjp", rng, (x: Array2 = random((3, 4), rng); g: Array2 = random((3, 4), rng)) => {
         softmax_vjp(&softmax(x), g)
     });

@@ -178,6 +178,7 @@ fn logarithms_and_exponentials() {
     check_unary_op!(rng, log10, log10_vjp(x), gen_pos);
     check_unary_op!(rng, recip, recip_vjp(y), gen_away);
     check_unary_op!(rng, cbrt, cbrt_vjp(y), gen_away);
+    check_unary_op!(rng, square, square_vjp(x), gen_any);
 }
 
 #[test]

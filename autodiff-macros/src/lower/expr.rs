@@ -359,6 +359,10 @@ impl Lowerer<'_> {
         let active = self.maybe_active[lhs] || self.maybe_active[rhs];
         let comparison = matches!(op, "<" | "<=" | ">" | ">=" | "==" | "!=");
         match rules::find(Syntax::Operator, op) {
+            // A value times itself: one rule, whose VJP makes one pass.
+            Some(_) if float && op == "*" && lhs == rhs => {
+                Some(self.op(rule(Syntax::Operator, "square"), vec![lhs], span))
+            }
             Some(rule) if float => Some(self.op(rule, vec![lhs, rhs], span)),
             _ if active && !comparison => {
                 self.errors.at(

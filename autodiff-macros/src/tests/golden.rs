@@ -337,7 +337,7 @@ fn a_shape_read_does_not_keep_its_array_alive() {
         },
     );
     let out = vjp_of(&out, "g");
-    assert!(out.contains(":: mul (& __ad_v2 , & __ad_v2)"), "{out}");
+    assert!(out.contains(":: square (& __ad_v2)"), "{out}");
     assert!(out.contains(":: ln (& __ad_v3)"), "{out}");
     assert!(out.contains(":: sub (__ad_v4 , & __ad_v3)"), "{out}");
 }
@@ -538,4 +538,24 @@ fn parts_of_parameters_are_views_unless_merged() {
         .find("fn __ad_annotate_with_differentiate_f")
         .unwrap_or(0)..];
     assert_eq!(count(pullback, "_view ("), 0, "{pullback}");
+}
+
+/// A value times itself (`&d * &d`, `r * r`) is one `square`, whose VJP is one pass
+/// (`2 g d`), not two products and their sum.
+#[test]
+fn a_value_times_itself_is_a_square() {
+    let out = expansion(
+        quote!(),
+        quote! {
+            fn f(x: &Array1<f64>, r: f64) -> f64 {
+                let d = x * r;
+                (&d * &d).sum() + r * r + &d.sum() * &x.sum()
+            }
+        },
+    );
+    let vjp = vjp_of(&out, "f");
+    assert_eq!(count(vjp, ":: square (&"), 2, "{vjp}");
+    assert_eq!(count(vjp, ":: square_vjp ("), 2, "{vjp}");
+    // The product of two different values stays a product.
+    assert_eq!(count(vjp, ":: mul_vjp_lhs ("), 2, "{vjp}");
 }
