@@ -396,3 +396,46 @@ fn fields_beside_calls_and_constants_keep_their_gradient() {
     let num = numeric_gradient(|x: &Array1<f64>| m.beside_calls_and_constants(x), &x, H);
     assert!(max_relative_error(&dx, &num) < 1e-6, "{dx} vs {num}");
 }
+
+/// Review of the above: calls given a float that return integers stay data (an index, a
+/// `match`), a struct left out of `wrt(..)` reads its float fields as data beside any
+/// constant, and a `let` typed `f64` makes a float of any data expression.
+fn steps(t: f64) -> usize {
+    (t * 4.0) as usize
+}
+
+fn mode(t: f64) -> u8 {
+    u8::from(t > 0.25)
+}
+
+const LR: f64 = 0.5;
+
+#[derive(Differentiable, Clone, Debug)]
+struct Config {
+    rate: f64,
+}
+
+#[differentiate(wrt(x))]
+fn data_calls_and_typed_constants(x: &Array1<f64>, cfg: &Config) -> f64 {
+    let last = steps(0.5) - 1;
+    let picked = match mode(0.5) {
+        0 => x[0],
+        _ => x[last],
+    };
+    let scale: f64 = std::f64::consts::PI * std::f64::consts::E;
+    cfg.rate * LR * picked + x.sum() * scale
+}
+
+#[test]
+fn data_calls_and_constants_beside_fields_and_values() {
+    let x = array![0.4, 1.3, -0.6];
+    let cfg = Config { rate: 0.8 };
+    let (value, (dx,)) = data_calls_and_typed_constants_grad(&x, &cfg);
+    assert_eq!(value, data_calls_and_typed_constants(&x, &cfg));
+    let num = numeric_gradient(
+        |x: &Array1<f64>| data_calls_and_typed_constants(x, &cfg),
+        &x,
+        H,
+    );
+    assert!(max_relative_error(&dx, &num) < 1e-6, "{dx} vs {num}");
+}

@@ -358,7 +358,7 @@ impl<A: Float, const N: usize> Leaf<Array1<A>> for [A; N] {
 #[diagnostic::on_unimplemented(
     message = "this field is read as data (no gradient), but it is `{Self}`",
     label = "a float field beside a constant or a call whose type `#[differentiate]` cannot see",
-    note = "read the field as a value with its gradient: bind it with its type (`let b: f64 = self.b[0];`), or give the other operand a float type (`std::f64::consts::PI`, `let c: f64 = ..`)"
+    note = "bind the field with its type, `let b: f64 = self.b[0];`, and use `b`: a typed binding reads a float field as a value (its gradient flows; a `#[differentiable(skip)]` field's is dropped), or give the other operand a float type (`std::f64::consts::PI`, `let c: f64 = ..`)"
 )]
 pub trait DataField: Clone {
     /// A copy of the field.

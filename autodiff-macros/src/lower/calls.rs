@@ -60,12 +60,13 @@ impl Lowerer<'_> {
                     }
                 })
                 .collect();
-            // Of unknown kind, but a float where it is given one (`helper(0.5)`).
-            let float = args.iter().any(|&a| self.nodes[a].float);
+            // Of unknown kind; it looks like a float where it is given one (`helper(0.5)`).
+            let float = args
+                .iter()
+                .any(|&a| self.data_kind(a) == super::expr::DataKind::Float);
             let v = self.opaque_expr(quote!(#path(#(#arg_tokens),*)), args, span);
             if float {
-                self.nodes[v].float = true;
-                self.opaque[v] = false;
+                self.data_kinds[v] = super::expr::DataKind::Float;
             }
             return Some(v);
         }

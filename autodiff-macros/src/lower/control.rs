@@ -135,6 +135,9 @@ impl Lowerer<'_> {
     ) -> ValueId {
         let float = self.nodes[then].float || self.nodes[els].float;
         let out = self.phi(span, float);
+        // What the merge of two data values looks like beside a field (`if .. { PI } else { E }`).
+        self.data_kinds[out] =
+            super::expr::DataKind::of([self.data_kind(then), self.data_kind(els)]);
         phis.push(IfPhi { out, then, els });
         out
     }

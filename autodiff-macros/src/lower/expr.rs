@@ -13,13 +13,35 @@ const SUPPORTED: &str = "#[differentiate] bodies support `let` (also of a tuple 
                          the listed methods and functions, `if`/`else`, `match` on data, `for i in a..b`, `while`, `loop`, `break`/`continue` (also labeled), indexing, \
                          calls to other #[differentiate] functions, and a final expression or `return` (anywhere)";
 
-/// A value beside a field read in arithmetic: a float (the field is read as a value), data
-/// (an integer, an index: the field is data too), or of unknown kind (a constant or a call on
-/// data, `opaque`: the field is data, checked to be no float).
-enum DataKind {
+/// What a data value looks like, beside a field read in arithmetic (`m.n - 1`, `self.b[0] *
+/// PI`), where the macro cannot see the field's type: a float (the field is read as a value),
+/// data (an integer, an index: the field is data too), or of unknown kind (the field is data,
+/// checked to be no float: `DataField`). Used for nothing else: a value's own lowering goes by
+/// `Node::float`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum DataKind {
+    /// A float by its look: a call given a float (`helper(0.5)`), a constant whose path says
+    /// `f32`/`f64`, a `let` typed `f32`/`f64`/`T`, or computed from one of those.
     Float,
+    /// An integer, a `bool`, an index: anything else that is not of unknown kind.
     Known,
+    /// A constant or a call on data of no visible type (`OFFSET`, `count(k)`), or computed
+    /// from one.
     Unknown,
+}
+
+impl DataKind {
+    /// What a value computed from (or merging) values of these kinds looks like: a float if
+    /// any is, else of unknown kind if any is.
+    pub(super) fn of(kinds: impl IntoIterator<Item = DataKind>) -> DataKind {
+        kinds
+            .into_iter()
+            .fold(DataKind::Known, |acc, k| match (acc, k) {
+                (DataKind::Float, _) | (_, DataKind::Float) => DataKind::Float,
+                (DataKind::Unknown, _) | (_, DataKind::Unknown) => DataKind::Unknown,
+                _ => DataKind::Known,
+            })
+    }
 }
 
 impl Lowerer<'_> {
@@ -31,21 +53,29 @@ impl Lowerer<'_> {
         span: Span,
         float: bool,
     ) -> ValueId {
+        // From data (a literal, a constant, a call, an expression of them), not from what a
+        // float value has besides its value (`x.len()`, `a > 0.5` are known data).
+        let kind = DataKind::of(
+            deps.iter()
+                .filter(|&&d| matches!(self.nodes[d].def, Def::Expr { .. }))
+                .map(|&d| self.data_kind(d)),
+        );
         let pure = true;
-        self.push(Def::Expr { tokens, deps, pure }, span, float, false)
+        let v = self.push(Def::Expr { tokens, deps, pure }, span, float, false);
+        self.data_kinds[v] = kind;
+        v
+    }
+
+    /// What `v` looks like beside a field read in arithmetic ([`DataKind`]).
+    pub(super) fn data_kind(&self, v: ValueId) -> DataKind {
+        match self.nodes[v].float {
+            true => DataKind::Float,
+            false => self.data_kinds[v],
+        }
     }
 
     /// An inactive value from tokens that may do more than compute it (a call): never
     /// evaluated twice.
-    /// What `v` is, beside a field read in arithmetic (`m.n - 1`, `self.b[0] * PI`).
-    fn data_kind(&self, v: ValueId) -> DataKind {
-        match (self.nodes[v].float, self.opaque[v]) {
-            (true, _) => DataKind::Float,
-            (false, true) => DataKind::Unknown,
-            (false, false) => DataKind::Known,
-        }
-    }
-
     pub(super) fn opaque_expr(
         &mut self,
         tokens: TokenStream,
@@ -55,6 +85,7 @@ impl Lowerer<'_> {
         let pure = false;
         let v = self.push(Def::Expr { tokens, deps, pure }, span, false, false);
         self.opaque[v] = true;
+        self.data_kinds[v] = DataKind::Unknown;
         v
     }
 
@@ -178,11 +209,15 @@ impl Lowerer<'_> {
                         return Some(v);
                     }
                 }
-                // A constant (`PI`, `f64::EPSILON`): data, never differentiated; a float where
-                // its path says so (`std::f64::consts::PI`), else of unknown kind.
+                // A constant (`PI`, `f64::EPSILON`): data, never differentiated, of unknown
+                // kind; it looks like a float where its path says `f32`/`f64`.
+                let v = self.expr(p.to_token_stream(), vec![], span, false);
+                self.opaque[v] = true;
                 let float = p.path.segments.iter().any(|s| s.ident == "f64" || s.ident == "f32");
-                let v = self.expr(p.to_token_stream(), vec![], span, float);
-                self.opaque[v] = !float;
+                self.data_kinds[v] = match float {
+                    true => DataKind::Float,
+                    false => DataKind::Unknown,
+                };
                 Some(v)
             }
             Expr::Reference(r) => {

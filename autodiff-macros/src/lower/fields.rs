@@ -176,6 +176,10 @@ impl Lowerer<'_> {
     /// data would get no gradient, so it is a compile error saying how to read it as a value.
     pub(super) fn checked_data_value(&mut self, e: &Expr) -> Option<ValueId> {
         match self.chain(strip_parens(e)) {
+            // A struct left out of `wrt(..)` is data: nothing to check.
+            Found::Chain(c) if !c.steps.is_empty() && c.data => {
+                Some(self.field_data(c, TokenStream::new(), e.span()))
+            }
             Found::Chain(c) if !c.steps.is_empty() => {
                 let span = e.span();
                 let (path, deps) = self.path_tokens(&c);

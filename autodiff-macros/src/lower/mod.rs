@@ -53,6 +53,8 @@ pub(crate) struct Lowerer<'a> {
     /// Whether a data value is of unknown kind (a constant, a call on data), so it may be a
     /// float: a loop-carried name starting from it is treated as a float.
     opaque: Vec<bool>,
+    /// What each data value looks like beside a field read in arithmetic (`expr::DataKind`).
+    data_kinds: Vec<expr::DataKind>,
     scopes: Vec<Vec<Binding>>,
     /// Per name, where its visible bindings are (scope, position), innermost last: a lookup
     /// is one hash probe however many `let`s precede it. Looked up only, never iterated.
@@ -83,6 +85,7 @@ pub fn lower(block: &SynBlock, sig: &Signature, errors: &mut Errors) -> Option<T
         nodes: Vec::new(),
         maybe_active: Vec::new(),
         opaque: Vec::new(),
+        data_kinds: Vec::new(),
         scopes: vec![Vec::new()],
         visible: std::collections::HashMap::new(),
         errors,
@@ -149,7 +152,6 @@ impl Lowerer<'_> {
             .collect()
     }
 
-    /// Adds a node in the current region (and, unless it is a phi, a statement computing it).
     /// Whether `ty` is `f32`, `f64` or the function's float type parameter (`T`).
     fn is_float_type(&self, ty: &syn::Type) -> bool {
         match ty {
@@ -160,6 +162,7 @@ impl Lowerer<'_> {
         }
     }
 
+    /// Adds a node in the current region (and, unless it is a phi, a statement computing it).
     fn push(&mut self, def: Def, span: Span, float: bool, maybe_active: bool) -> ValueId {
         let id = self.nodes.len();
         let phi = matches!(def, Def::Phi);
@@ -172,6 +175,7 @@ impl Lowerer<'_> {
         });
         self.maybe_active.push(maybe_active);
         self.opaque.push(false);
+        self.data_kinds.push(expr::DataKind::Known);
         if !phi {
             self.stmts.push(IrStmt::Value(id));
         }
@@ -351,10 +355,9 @@ impl Lowerer<'_> {
                         && matches!(self.nodes[v].def, Def::Expr { .. })
                     {
                         self.nodes[v].ty = Some((*t.ty).clone());
-                        // A constant or a call of unknown type, typed a float by the user.
-                        if self.opaque[v] && self.is_float_type(&t.ty) {
-                            self.opaque[v] = false;
-                            self.nodes[v].float = true;
+                        // Typed a float by the user: a float beside a field read.
+                        if self.is_float_type(&t.ty) {
+                            self.data_kinds[v] = expr::DataKind::Float;
                         }
                     }
                     self.bind(pi.ident.clone(), v);
