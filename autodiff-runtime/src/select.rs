@@ -30,9 +30,8 @@ impl<A: Scalar, D: Dimension, I: NdIndex<D> + Copy> Contribution for IndexGrad<A
     }
     #[inline]
     fn into_adjoint(self) -> Array<A, D> {
-        let mut full = Array::zeros(self.dim.clone());
-        self.add_into(&mut full);
-        full
+        let dim = self.dim.clone();
+        scattered(dim, self)
     }
     #[inline]
     fn add_into(self, full: &mut Array<A, D>) {
@@ -40,6 +39,19 @@ impl<A: Scalar, D: Dimension, I: NdIndex<D> + Copy> Contribution for IndexGrad<A
             *slot += self.value;
         }
     }
+}
+
+/// A part's contribution as the whole adjoint: zeros of shape `dim` with the part added (the
+/// first write to an adjoint slot).
+#[inline]
+#[track_caller]
+fn scattered<A: Scalar, D: Dimension, C: Contribution<Adjoint = Array<A, D>>>(
+    dim: D,
+    part: C,
+) -> Array<A, D> {
+    let mut full = Array::zeros(dim);
+    part.add_into(&mut full);
+    full
 }
 
 /// The first scatter's dense adjoint (out of the inlined path).
@@ -137,9 +149,8 @@ impl<A: Scalar, D: Dimension, I: SliceArg<D> + Copy> Contribution for SliceGrad<
     type Adjoint = Array<A, D>;
     #[track_caller]
     fn into_adjoint(self) -> Array<A, D> {
-        let mut full = Array::zeros(self.dim.clone());
-        self.add_into(&mut full);
-        full
+        let dim = self.dim.clone();
+        scattered(dim, self)
     }
     #[track_caller]
     fn add_into(self, full: &mut Array<A, D>) {
@@ -195,10 +206,9 @@ pub struct LaneGrad<A> {
 
 impl<A: Scalar> Contribution for LaneGrad<A> {
     type Adjoint = Array2<A>;
+    #[track_caller]
     fn into_adjoint(self) -> Array2<A> {
-        let mut full = Array2::zeros(self.dim);
-        self.add_into(&mut full);
-        full
+        scattered(self.dim, self)
     }
     #[track_caller]
     fn add_into(self, full: &mut Array2<A>) {
