@@ -96,17 +96,7 @@ fn one_forward_body(func: &ItemFn, sig: &Signature, tape: &Tape) -> TokenStream 
         owned_views: true,
         ..Emitter::new(sig, tape, &an)
     };
-    let (forward, reverse, grads) = match e.straight_line() {
-        true => e.straight_pullback(&seed, false, active),
-        false => {
-            let (tapes, forward) = (e.tapes(), e.forward(&tape.body));
-            (
-                quote!(#tapes #forward),
-                e.reverse(&seed),
-                e.grads(true, active),
-            )
-        }
-    };
+    let (forward, reverse, grads) = e.closure_sweeps(&seed, false, active);
     let out = super::names::value_ident(tape.output);
     let out_ty = &sig.output;
     let runtime = super::names::runtime_alias();

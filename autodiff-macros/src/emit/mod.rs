@@ -163,6 +163,28 @@ impl Emitter<'_> {
 }
 
 impl Emitter<'_> {
+    /// The forward sweep, and the reverse sweep with the gradients it ends with (one per
+    /// parameter position: `()` where `active` is false), for a closure that owns the forward
+    /// values and runs the reverse sweep later: the pullback's, `NAME_jacobian`'s.
+    pub(super) fn closure_sweeps(
+        &self,
+        seed: &syn::Ident,
+        scalar_output: bool,
+        active: impl Fn(usize) -> bool,
+    ) -> (TokenStream, TokenStream, Vec<TokenStream>) {
+        match self.straight_line() {
+            true => self.straight_pullback(seed, scalar_output, active),
+            false => {
+                let (tapes, forward) = (self.tapes(), self.forward(&self.tape.body));
+                (
+                    quote!(#tapes #forward),
+                    self.reverse(seed),
+                    self.grads(true, active),
+                )
+            }
+        }
+    }
+
     /// Whether part reads of parameters may be views here: the code keeps no value past the
     /// call (the pullback's and the jacobian's closures own theirs).
     pub(super) fn part_views(&self) -> bool {
@@ -215,17 +237,7 @@ pub fn companions(func: &ItemFn, item: &TokenStream, sig: &Signature, tape: &Tap
         owned_views: true,
         ..Emitter::new(sig, tape, &all)
     };
-    let (forward, reverse, grads) = match e.straight_line() {
-        true => e.straight_pullback(seed, scalar_output, float),
-        false => {
-            let (tapes, forward) = (e.tapes(), e.forward(&tape.body));
-            (
-                quote!(#tapes #forward),
-                e.reverse(seed),
-                e.grads(true, float),
-            )
-        }
-    };
+    let (forward, reverse, grads) = e.closure_sweeps(seed, scalar_output, float);
     let ret = names::name(format_args!("ret"));
     let keep = quote!(::core::clone::Clone::clone(&#out));
     let pullback_body = quote! {
