@@ -71,13 +71,13 @@ fn expand_with(args: TokenStream, item: TokenStream, stub_original: bool) -> Tok
         }
         false => item,
     };
-    let mut real = None;
+    let mut lowered = None;
     let mut out = match (errors.finish(), &tape) {
         (None, Some(tape)) if widths::certain_type_error(tape, &sig) => {
             fallback::quiet(emitted, &sig)
         }
         (None, Some(tape)) => {
-            real = Some(tape);
+            lowered = Some(tape);
             emit::companions(&func, &item, &sig, tape)
         }
         (Some(error), _) => fallback::emit(emitted, &sig, error),
@@ -91,10 +91,15 @@ fn expand_with(args: TokenStream, item: TokenStream, stub_original: bool) -> Tok
         ),
     };
     if args.jacobian {
-        out.extend(emit::jacobian::jacobian(&func, &sig, real));
+        out.extend(emit::jacobian::jacobian(&func, &sig, lowered));
     }
     if args.jvp.is_some() || args.hvp.is_some() {
-        out.extend(crate::dual::companions(&func, &sig, &args, real.is_some()));
+        out.extend(crate::dual::companions(
+            &func,
+            &sig,
+            &args,
+            lowered.is_some(),
+        ));
     }
     dump(&func, &out);
     out

@@ -63,10 +63,10 @@ impl Lowerer<'_> {
             // Of unknown kind; it looks like a float where it is given one (`helper(0.5)`).
             let float = args
                 .iter()
-                .any(|&a| self.data_kind(a) == super::expr::DataKind::Float);
+                .any(|&a| self.data_kind(a) == super::kinds::DataKind::Float);
             let v = self.opaque_expr(quote!(#path(#(#arg_tokens),*)), args, span);
             if float {
-                self.data_kinds[v] = super::expr::DataKind::Float;
+                self.data_kinds[v] = super::kinds::DataKind::Float;
             }
             return Some(v);
         }

@@ -137,7 +137,7 @@ impl Lowerer<'_> {
         let out = self.phi(span, float);
         // What the merge of two data values looks like beside a field (`if .. { PI } else { E }`).
         self.data_kinds[out] =
-            super::expr::DataKind::of([self.data_kind(then), self.data_kind(els)]);
+            super::kinds::DataKind::of([self.data_kind(then), self.data_kind(els)]);
         phis.push(IfPhi { out, then, els });
         out
     }
@@ -268,6 +268,7 @@ impl Lowerer<'_> {
                 // A name starting from a value of unknown kind may carry a float.
                 let float = l.nodes[e].float || l.opaque[e];
                 let phi = l.phi(n.span(), float);
+                l.data_kinds[phi] = l.data_kind(e);
                 phis.push(phi);
                 l.set(n, phi);
             }
@@ -292,6 +293,8 @@ impl Lowerer<'_> {
                 || self.opaque[entries[k]]
                 || self.nodes[nexts[k]].float;
             let exit = self.phi(name.span(), float);
+            self.data_kinds[exit] =
+                super::kinds::DataKind::of([self.data_kind(entries[k]), self.data_kind(nexts[k])]);
             self.set(name, exit);
             carried.push(Carry {
                 entry: entries[k],

@@ -1,5 +1,6 @@
 //! Expressions: each operation becomes one node; data (integers, bools, shapes) stays native
 //! Rust computed from earlier bindings.
+use super::kinds::DataKind;
 use super::{Flow, Lowerer};
 use crate::ir::{Def, ValueId};
 use crate::rules::{self, Rule, Syntax};
@@ -13,37 +14,6 @@ const SUPPORTED: &str = "#[differentiate] bodies support `let` (also of a tuple 
                          the listed methods and functions, `if`/`else`, `match` on data, `for i in a..b`, `while`, `loop`, `break`/`continue` (also labeled), indexing, \
                          calls to other #[differentiate] functions, and a final expression or `return` (anywhere)";
 
-/// What a data value looks like, beside a field read in arithmetic (`m.n - 1`, `self.b[0] *
-/// PI`), where the macro cannot see the field's type: a float (the field is read as a value),
-/// data (an integer, an index: the field is data too), or of unknown kind (the field is data,
-/// checked to be no float: `DataField`). Used for nothing else: a value's own lowering goes by
-/// `Node::float`.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub(super) enum DataKind {
-    /// A float by its look: a call given a float (`helper(0.5)`), a constant whose path says
-    /// `f32`/`f64`, a `let` typed `f32`/`f64`/`T`, or computed from one of those.
-    Float,
-    /// An integer, a `bool`, an index: anything else that is not of unknown kind.
-    Known,
-    /// A constant or a call on data of no visible type (`OFFSET`, `count(k)`), or computed
-    /// from one.
-    Unknown,
-}
-
-impl DataKind {
-    /// What a value computed from (or merging) values of these kinds looks like: a float if
-    /// any is, else of unknown kind if any is.
-    pub(super) fn of(kinds: impl IntoIterator<Item = DataKind>) -> DataKind {
-        kinds
-            .into_iter()
-            .fold(DataKind::Known, |acc, k| match (acc, k) {
-                (DataKind::Float, _) | (_, DataKind::Float) => DataKind::Float,
-                (DataKind::Unknown, _) | (_, DataKind::Unknown) => DataKind::Unknown,
-                _ => DataKind::Known,
-            })
-    }
-}
-
 impl Lowerer<'_> {
     /// An inactive value computed by `tokens` from the bindings of `deps`, with no effect.
     pub(super) fn expr(
@@ -53,25 +23,17 @@ impl Lowerer<'_> {
         span: Span,
         float: bool,
     ) -> ValueId {
-        // From data (a literal, a constant, a call, an expression of them), not from what a
-        // float value has besides its value (`x.len()`, `a > 0.5` are known data).
+        // From data (a constant, a call, a merge, an expression of them), not from what a float
+        // value has besides its value (`x.len()`, `a > 0.5` are known data).
         let kind = DataKind::of(
             deps.iter()
-                .filter(|&&d| matches!(self.nodes[d].def, Def::Expr { .. }))
-                .map(|&d| self.data_kind(d)),
+                .filter(|&&d| !self.nodes[d].float)
+                .map(|&d| self.data_kinds[d]),
         );
         let pure = true;
         let v = self.push(Def::Expr { tokens, deps, pure }, span, float, false);
         self.data_kinds[v] = kind;
         v
-    }
-
-    /// What `v` looks like beside a field read in arithmetic ([`DataKind`]).
-    pub(super) fn data_kind(&self, v: ValueId) -> DataKind {
-        match self.nodes[v].float {
-            true => DataKind::Float,
-            false => self.data_kinds[v],
-        }
     }
 
     /// An inactive value from tokens that may do more than compute it (a call): never
@@ -250,31 +212,9 @@ impl Lowerer<'_> {
                     BinOp::Eq(_) | BinOp::Ne(_) | BinOp::Lt(_) | BinOp::Le(_) | BinOp::Gt(_)
                         | BinOp::Ge(_) | BinOp::And(_) | BinOp::Or(_)
                 );
-                let (lhs, rhs) = match (compares, self.is_path(&b.left), self.is_path(&b.right)) {
-                    (true, _, _) => (self.data_value(&b.left), self.data_value(&b.right)),
-                    // A field with data (`m.n % 2`, `m.n - 1`): data when the other side is.
-                    // Beside a constant or a call of unknown type (`OFFSET`, `count(k)`) it
-                    // is read as data too, checked to be no float (a float field there would
-                    // silently get no gradient): `DataField`.
-                    (false, true, false) => {
-                        let rhs = self.value(&b.right);
-                        let lhs = match rhs.map(|r| self.data_kind(r)) {
-                            Some(DataKind::Known) => self.data_value(&b.left),
-                            Some(DataKind::Unknown) => self.checked_data_value(&b.left),
-                            _ => self.value(&b.left),
-                        };
-                        (lhs, rhs)
-                    }
-                    (false, false, true) => {
-                        let lhs = self.value(&b.left);
-                        let rhs = match lhs.map(|l| self.data_kind(l)) {
-                            Some(DataKind::Known) => self.data_value(&b.right),
-                            Some(DataKind::Unknown) => self.checked_data_value(&b.right),
-                            _ => self.value(&b.right),
-                        };
-                        (lhs, rhs)
-                    }
-                    _ => (self.value(&b.left), self.value(&b.right)),
+                let (lhs, rhs) = match compares {
+                    true => (self.data_value(&b.left), self.data_value(&b.right)),
+                    false => self.arithmetic_operands(&b.left, &b.right),
                 };
                 let op = b.op.to_token_stream().to_string();
                 self.binary(&op, lhs?, rhs?, b)

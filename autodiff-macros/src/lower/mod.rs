@@ -10,6 +10,7 @@ mod control;
 mod desugar;
 mod expr;
 mod fields;
+mod kinds;
 mod matching;
 mod rename;
 mod writes;
@@ -53,8 +54,8 @@ pub(crate) struct Lowerer<'a> {
     /// Whether a data value is of unknown kind (a constant, a call on data), so it may be a
     /// float: a loop-carried name starting from it is treated as a float.
     opaque: Vec<bool>,
-    /// What each data value looks like beside a field read in arithmetic (`expr::DataKind`).
-    data_kinds: Vec<expr::DataKind>,
+    /// What each data value looks like beside a field read in arithmetic (`kinds::DataKind`).
+    data_kinds: Vec<kinds::DataKind>,
     scopes: Vec<Vec<Binding>>,
     /// Per name, where its visible bindings are (scope, position), innermost last: a lookup
     /// is one hash probe however many `let`s precede it. Looked up only, never iterated.
@@ -152,16 +153,6 @@ impl Lowerer<'_> {
             .collect()
     }
 
-    /// Whether `ty` is `f32`, `f64` or the function's float type parameter (`T`).
-    fn is_float_type(&self, ty: &syn::Type) -> bool {
-        match ty {
-            syn::Type::Path(p) if p.qself.is_none() => p.path.get_ident().is_some_and(|i| {
-                i == "f32" || i == "f64" || self.sig.float_params.iter().any(|t| t == i)
-            }),
-            _ => false,
-        }
-    }
-
     /// Adds a node in the current region (and, unless it is a phi, a statement computing it).
     fn push(&mut self, def: Def, span: Span, float: bool, maybe_active: bool) -> ValueId {
         let id = self.nodes.len();
@@ -175,7 +166,7 @@ impl Lowerer<'_> {
         });
         self.maybe_active.push(maybe_active);
         self.opaque.push(false);
-        self.data_kinds.push(expr::DataKind::Known);
+        self.data_kinds.push(kinds::DataKind::Known);
         if !phi {
             self.stmts.push(IrStmt::Value(id));
         }
@@ -357,7 +348,7 @@ impl Lowerer<'_> {
                         self.nodes[v].ty = Some((*t.ty).clone());
                         // Typed a float by the user: a float beside a field read.
                         if self.is_float_type(&t.ty) {
-                            self.data_kinds[v] = expr::DataKind::Float;
+                            self.data_kinds[v] = kinds::DataKind::Float;
                         }
                     }
                     self.bind(pi.ident.clone(), v);

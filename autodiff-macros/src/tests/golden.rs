@@ -481,34 +481,61 @@ fn a_number_carried_by_a_loop_is_a_number() {
     assert_eq!(count(out, ":: exp ("), 2, "{out}");
 }
 
-/// A slice read in a loop adds its cotangent into the part it read (`slice_vjp` is a sparse
-/// contribution reading only the array's shape): O(part) per iteration, not a dense array of
-/// the whole array per iteration.
+/// A slice's VJP reads only its array's shape (`Shape`: a sparse contribution added into the
+/// part, O(part) per read): the reverse sweep keeps the shape of a local array that a later
+/// write takes by value, not the array (a dense VJP would read the array itself).
 #[test]
-fn a_slice_read_in_a_loop_adds_into_its_part() {
+fn a_slice_read_keeps_only_its_arrays_shape() {
     let out = expansion(
         quote!(),
         quote! {
-            fn windows(x: &Array1<f64>) -> f64 {
-                let mut total = 0.0;
-                for i in 0..x.len() - 2 {
-                    let w = x.slice(s![i..i + 3]);
-                    total += (&w * &w).sum() * x[i];
-                }
-                total
+            fn f(x: &Array1<f64>) -> f64 {
+                let mut a = x * 2.0;
+                let w = a.slice(s![0..2]);
+                let t = (&w * &w).sum();
+                a[0] = t;
+                a.sum()
             }
         },
     );
-    let out = vjp_of(&out, "windows");
-    // The contribution goes to the adjoint as it is: the runtime adds it into the part.
-    assert_eq!(
-        count(
-            out,
-            "accumulate (& mut __ad_u0_0 , __ad_rt :: slice_vjp (& __ad_v0 ,"
-        ),
-        1,
-        "{out}"
+    let out = vjp_of(&out, "f");
+    assert_eq!(count(out, ":: slice_vjp (& __ad_z"), 1, "{out}");
+    assert_eq!(count(out, ":: index_set (__ad_v"), 1, "{out}");
+}
+
+/// `NAME_jacobian` runs the forward sweep once (no `NAME_vjp` per row), unless its body calls
+/// another differentiated function.
+#[test]
+fn a_jacobian_runs_one_forward_sweep() {
+    let out = expansion(
+        quote!(jacobian),
+        quote! {
+            fn f(x: &Array1<f64>, k: f64) -> Array1<f64> {
+                let mut y = Array1::<f64>::zeros(2);
+                if k > 0.0 {
+                    y[0] = x[0] * k;
+                }
+                y[1] = x[1].sin();
+                y
+            }
+        },
     );
+    let jac = &out[out.find("fn f_jacobian").unwrap_or(0)..];
+    assert_eq!(count(jac, "f_vjp ("), 0, "{jac}");
+    assert_eq!(count(jac, ":: sin (&"), 1, "{jac}");
+    assert_eq!(count(jac, "Clone :: clone (& __ad_pb)"), 1, "{jac}");
+    let out = expansion(
+        quote!(jacobian),
+        quote! {
+            fn g(x: &Array1<f64>) -> Array1<f64> {
+                let mut y = Array1::<f64>::zeros(1);
+                y[0] = helper(x[0]);
+                y
+            }
+        },
+    );
+    let jac = &out[out.find("fn g_jacobian").unwrap_or(0)..];
+    assert_eq!(count(jac, "g_vjp ("), 1, "{jac}");
 }
 
 /// Parts of a parameter are views in `NAME_vjp` (`row_view`, `slice_view`, `column_view`: no

@@ -21,6 +21,16 @@ impl M {
     fn g(&self, x: f64, k: usize) -> f64 {
         self.b[0] * if k > 0 { PI } else { E } + x
     }
+
+    // ... and for a value computed from such a choice, in a loop too.
+    #[differentiate]
+    fn h(&self, x: f64, k: usize) -> f64 {
+        let mut c = if k > 0 { PI } else { E };
+        for _ in 0..2 {
+            c = c * E;
+        }
+        self.b[0] * (c * c) + x
+    }
 }
 
 fn main() {}
