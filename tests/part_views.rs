@@ -154,3 +154,29 @@ fn parts_passed_to_callees_taking_views() {
     let num = numeric_gradient(calls_with_parts, &x, H);
     assert!(max_relative_error(&dx, &num) < 1e-6, "{dx} vs {num}");
 }
+
+/// Parts merged by a branch and carried by a loop are views in plain Rust too: the callee
+/// receives them as views (review: they did not compile).
+#[differentiate]
+fn merged_parts_to_callees(x: &Array2<f64>, k: usize) -> f64 {
+    let r = if k > 0 { x.row(0) } else { x.row(1) };
+    let mut q = x.row(0);
+    for i in 1..x.nrows() {
+        q = x.row(i);
+    }
+    squares(r) + squares(q) * weighted(&r, 0.5)
+}
+
+#[test]
+fn merged_parts_passed_to_callees_taking_views() {
+    let x = matrix();
+    for k in [0, 1] {
+        let (value, (dx,)) = merged_parts_to_callees_grad(&x, k);
+        assert_eq!(value, merged_parts_to_callees(&x, k));
+        let num = numeric_gradient(|x: &Array2<f64>| merged_parts_to_callees(x, k), &x, H);
+        assert!(
+            max_relative_error(&dx, &num) < 1e-6,
+            "k = {k}: {dx} vs {num}"
+        );
+    }
+}

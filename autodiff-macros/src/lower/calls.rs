@@ -117,9 +117,10 @@ impl Lowerer<'_> {
                     quote!(::core::clone::Clone::clone(#field))
                 }
             }
-            // A part read (`x.row(i)`, `x.slice(..)`) is a view in plain Rust, which is what the
-            // callee declares: a view of our value (a copy, or a view of a parameter's data).
-            Def::Op { rule, .. } if rule.views => {
+            // A part read (`x.row(i)`, `x.slice(..)`, or a merge of one) is a view in plain
+            // Rust, which is what the callee declares: a view of our value (a copy, or a view
+            // of a parameter's data).
+            _ if self.views[v] => {
                 let view = quote!(::autodiff::__private::view_of(&#t));
                 if by_ref { quote!(&#view) } else { view }
             }

@@ -138,6 +138,7 @@ impl Lowerer<'_> {
         // What the merge of two data values looks like beside a field (`if .. { PI } else { E }`).
         self.data_kinds[out] =
             super::kinds::DataKind::of([self.data_kind(then), self.data_kind(els)]);
+        self.views[out] = self.views[then] || self.views[els];
         phis.push(IfPhi { out, then, els });
         out
     }
@@ -269,6 +270,7 @@ impl Lowerer<'_> {
                 let float = l.nodes[e].float || l.opaque[e];
                 let phi = l.phi(n.span(), float);
                 l.data_kinds[phi] = l.data_kind(e);
+                l.views[phi] = l.views[e];
                 phis.push(phi);
                 l.set(n, phi);
             }
@@ -295,6 +297,7 @@ impl Lowerer<'_> {
             let exit = self.phi(name.span(), float);
             self.data_kinds[exit] =
                 super::kinds::DataKind::of([self.data_kind(entries[k]), self.data_kind(nexts[k])]);
+            self.views[exit] = self.views[entries[k]] || self.views[nexts[k]];
             self.set(name, exit);
             carried.push(Carry {
                 entry: entries[k],

@@ -56,6 +56,9 @@ pub(crate) struct Lowerer<'a> {
     opaque: Vec<bool>,
     /// What each data value looks like beside a field read in arithmetic (`kinds::DataKind`).
     data_kinds: Vec<kinds::DataKind>,
+    /// Whether a value is a view in the user's plain-Rust code: a part read (`x.row(i)`,
+    /// `x.slice(..)`), or a branch's or a loop's merge of one; a call receives it as a view.
+    views: Vec<bool>,
     scopes: Vec<Vec<Binding>>,
     /// Per name, where its visible bindings are (scope, position), innermost last: a lookup
     /// is one hash probe however many `let`s precede it. Looked up only, never iterated.
@@ -87,6 +90,7 @@ pub fn lower(block: &SynBlock, sig: &Signature, errors: &mut Errors) -> Option<T
         maybe_active: Vec::new(),
         opaque: Vec::new(),
         data_kinds: Vec::new(),
+        views: Vec::new(),
         scopes: vec![Vec::new()],
         visible: std::collections::HashMap::new(),
         errors,
@@ -157,6 +161,8 @@ impl Lowerer<'_> {
     fn push(&mut self, def: Def, span: Span, float: bool, maybe_active: bool) -> ValueId {
         let id = self.nodes.len();
         let phi = matches!(def, Def::Phi);
+        self.views
+            .push(matches!(&def, Def::Op { rule, .. } if rule.views));
         self.nodes.push(Node {
             def,
             span,
