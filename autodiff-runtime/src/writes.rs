@@ -98,6 +98,7 @@ where
 
 /// VJP of [`index_set`] for the written value: y\[i\] = v; dv += g\[i\].
 #[track_caller]
+#[inline]
 pub fn index_set_vjp_value<'g, A, D, I>(i: I, g: impl Cotangent<'g, Array<A, D>>) -> A
 where
     A: Scalar + 'g,
