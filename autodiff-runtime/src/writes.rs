@@ -108,11 +108,16 @@ where
     let g = g.into_cow();
     match g.get(i) {
         Some(&v) => v,
-        None => panic!(
-            "index_set: index {i:?} is out of bounds for shape {:?}",
-            g.shape()
-        ),
+        None => out_of_bounds(&i, g.shape()),
     }
+}
+
+/// The panic of [`index_set_vjp_value`], out of its inlined path.
+#[cold]
+#[inline(never)]
+#[track_caller]
+fn out_of_bounds(i: &dyn std::fmt::Debug, shape: &[usize]) -> ! {
+    panic!("index_set: index {i:?} is out of bounds for shape {shape:?}")
 }
 
 /// `a.slice_mut(info).assign(&e)`: `a` with the slice replaced by `e`, broadcast to the
