@@ -97,7 +97,7 @@ fn one_forward_body(func: &ItemFn, sig: &Signature, tape: &Tape) -> TokenStream 
         ..Emitter::new(sig, tape, &an)
     };
     let (forward, reverse, grads) = e.closure_sweeps(&seed, false, active);
-    let out = super::names::value_ident(tape.output);
+    let keep = e.handed_out(&reverse, &grads);
     let out_ty = &sig.output;
     let runtime = super::names::runtime_alias();
     let positions: Vec<syn::Index> = (0..sig.params.len())
@@ -117,7 +117,7 @@ fn one_forward_body(func: &ItemFn, sig: &Signature, tape: &Tape) -> TokenStream 
         let _ = #prefix #original #fish;
         #runtime
         #forward
-        let #y = ::core::clone::Clone::clone(&#out);
+        let #y = #keep;
         // Called once per row (a reverse sweep pops the tapes it owns: `FnMut` at least).
         let mut #pb = move |#seed: #out_ty| {
             #reverse

@@ -185,6 +185,16 @@ impl Emitter<'_> {
         }
     }
 
+    /// The output handed out beside a closure that runs `reverse` and ends with `grads`:
+    /// moved where the closure does not read it, else a copy.
+    pub(super) fn handed_out(&self, reverse: &TokenStream, grads: &[TokenStream]) -> TokenStream {
+        let out = names::value_ident(self.tape.output);
+        match release::names_value([reverse].into_iter().chain(grads), self.tape.output) {
+            true => quote!(::core::clone::Clone::clone(&#out)),
+            false => quote!(#out),
+        }
+    }
+
     /// Whether part reads of parameters may be views here: the code keeps no value past the
     /// call (the pullback's and the jacobian's closures own theirs).
     pub(super) fn part_views(&self) -> bool {
@@ -239,7 +249,7 @@ pub fn companions(func: &ItemFn, item: &TokenStream, sig: &Signature, tape: &Tap
     };
     let (forward, reverse, grads) = e.closure_sweeps(seed, scalar_output, float);
     let ret = names::name(format_args!("ret"));
-    let keep = quote!(::core::clone::Clone::clone(&#out));
+    let keep = e.handed_out(&reverse, &grads);
     let pullback_body = quote! {
         #runtime
         #forward

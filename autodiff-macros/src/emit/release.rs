@@ -113,6 +113,16 @@ impl Emitter<'_> {
     }
 }
 
+/// Whether any of `code` names the tape value `v` (the pullback's and the jacobian's closure:
+/// the function's output is moved out, not copied, where the closure does not read it).
+pub(super) fn names_value<'t>(code: impl IntoIterator<Item = &'t TokenStream>, v: ValueId) -> bool {
+    let mut found = false;
+    for tokens in code {
+        visit_values(tokens.clone(), &mut |w| found |= w == v);
+    }
+    found
+}
+
 /// Calls `f` with every tape value a token stream names.
 fn visit_values(tokens: TokenStream, f: &mut impl FnMut(ValueId)) {
     for tree in tokens {

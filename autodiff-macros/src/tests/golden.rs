@@ -586,3 +586,28 @@ fn a_value_times_itself_is_a_square() {
     // The product of two different values stays a product.
     assert_eq!(count(vjp, ":: mul_vjp_lhs ("), 2, "{vjp}");
 }
+
+/// The pullback and `NAME_jacobian` hand their output out by moving it where their closure
+/// does not read it (`x * 2.0`), and copy it where it does (`exp`'s VJP reads its output).
+#[test]
+fn a_closure_that_does_not_read_the_output_lets_it_move_out() {
+    let moved = expansion(
+        quote!(jacobian),
+        quote! {
+            fn f(x: &Array1<f64>) -> Array1<f64> {
+                x * 2.0
+            }
+        },
+    );
+    let read = expansion(
+        quote!(jacobian),
+        quote! {
+            fn g(x: &Array1<f64>) -> Array1<f64> {
+                x.exp()
+            }
+        },
+    );
+    for (out, copies) in [(&moved, 0), (&read, 2)] {
+        assert_eq!(count(out, "Clone :: clone (& __ad_v"), copies, "{out}");
+    }
+}
