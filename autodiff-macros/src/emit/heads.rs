@@ -35,12 +35,7 @@ impl Heads {
         let where_clause = &where_clause(func, sig);
         let vjp_name = format_ident!("{}_vjp", name);
         let grad_name = format_ident!("{}_grad", name);
-        let seed_name = if sig.params.iter().any(|p| p.ident == "seed") {
-            "__ad_seed"
-        } else {
-            "seed"
-        };
-        let seed = Ident::new(seed_name, Span::mixed_site());
+        let seed = seed_ident(sig);
         let params = params(func, sig);
         let out = &sig.output;
         let grads: Vec<TokenStream> = sig.active().map(grad_type).collect();
@@ -118,7 +113,7 @@ impl Heads {
             grad_doc,
         } = self;
         let vjp_doc = format!("{vjp_doc}{listing}");
-        let allow = quote!(#[allow(non_snake_case, unused_mut, unused_variables, unused_assignments, unreachable_code, dropping_copy_types, clippy::all, clippy::pedantic)]);
+        let allow = allow_generated();
         let stub = quote!(::core::unreachable!(
             "#[differentiate] reported a compile error for this function"
         ));
@@ -164,6 +159,20 @@ impl Heads {
             }
         }
     }
+}
+
+/// The seed parameter's name: `seed`, or `__ad_seed` where a parameter is called `seed`.
+pub fn seed_ident(sig: &Signature) -> Ident {
+    let name = match sig.params.iter().any(|p| p.ident == "seed") {
+        true => "__ad_seed",
+        false => "seed",
+    };
+    Ident::new(name, Span::mixed_site())
+}
+
+/// The lints a companion's generated body allows (its SSA names, bindings it may not use).
+pub fn allow_generated() -> TokenStream {
+    quote!(#[allow(non_snake_case, unused_mut, unused_variables, unused_assignments, unreachable_code, dropping_copy_types, clippy::all, clippy::pedantic)])
 }
 
 /// The generated code as rustdoc shows it: the SSA tape (forward sweep) and the adjoint code.

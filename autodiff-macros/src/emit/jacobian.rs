@@ -66,9 +66,10 @@ pub fn jacobian(func: &ItemFn, sig: &Signature, tape: Option<&Tape>) -> TokenStr
          with the seed e_k (reverse mode: one forward sweep, then one reverse sweep per output \
          element)."
     );
+    let allow = super::heads::allow_generated();
     quote! {
         #[doc = #doc]
-        #[allow(non_snake_case, unused_mut, unused_variables, unused_assignments, unreachable_code, dropping_copy_types, clippy::all, clippy::pedantic)]
+        #allow
         #[must_use]
         #vis fn #jac_name #generics (#(#params),*) -> (#out, (#(#blocks,)*)) #where_clause {
             #body
@@ -84,11 +85,12 @@ fn reusable(tape: &Tape) -> bool {
 }
 
 /// The forward sweep once, then the reverse sweep (a closure owning the forward values, as in
-/// the pullback companion, but borrowing the parameters) once per row: on a copy for rows `0 .. m - 1`, itself for the last.
+/// the pullback companion, but borrowing the parameters) once per row: on a copy for rows
+/// `0 .. m - 1`, itself for the last.
 fn one_forward_body(func: &ItemFn, sig: &Signature, tape: &Tape) -> TokenStream {
     let n = |s: &str| super::names::name(format_args!("{s}"));
     let (y, m, k, g, pb, last) = (n("y"), n("m"), n("k"), n("g"), n("pb"), n("last"));
-    let seed = super::Heads::new(func, sig).seed;
+    let seed = super::heads::seed_ident(sig);
     let active = |i: usize| sig.params[i].active;
     let an = analyze(tape, active);
     // The closure is local: it may borrow the parameters, not the views the body makes.
