@@ -30,8 +30,7 @@ impl<A: Scalar, D: Dimension, I: NdIndex<D> + Copy> Contribution for IndexGrad<A
     }
     #[inline]
     fn into_adjoint(self) -> Array<A, D> {
-        let dim = self.dim.clone();
-        scattered(dim, self)
+        scattered(self.dim.clone(), self)
     }
     #[inline]
     fn add_into(self, full: &mut Array<A, D>) {
@@ -132,7 +131,7 @@ pub fn slice<A: Scalar, S: Data<Elem = A>, D: Dimension, I: SliceArg<D> + Copy>(
     x: &ArrayBase<S, D>,
     info: I,
 ) -> Array<A, I::OutDim> {
-    x.slice(info).to_owned()
+    crate::views::slice_view(&x.view(), info).to_owned()
 }
 
 /// The adjoint of a part read by [`slice()`]: `value` in the part `info` of an array of shape
@@ -149,8 +148,7 @@ impl<A: Scalar, D: Dimension, I: SliceArg<D> + Copy> Contribution for SliceGrad<
     type Adjoint = Array<A, D>;
     #[track_caller]
     fn into_adjoint(self) -> Array<A, D> {
-        let dim = self.dim.clone();
-        scattered(dim, self)
+        scattered(self.dim.clone(), self)
     }
     #[track_caller]
     fn add_into(self, full: &mut Array<A, D>) {
@@ -251,10 +249,7 @@ fn lane<A: Scalar, S: Data<Elem = A>>(
     axis: Axis,
     i: usize,
 ) -> Array1<A> {
-    if i >= x.len_of(axis) {
-        panic!("{op}: index {i} is out of bounds for shape {:?}", x.shape());
-    }
-    x.index_axis(axis, i).to_owned()
+    crate::views::lane_view(op, &x.view(), axis, i).to_owned()
 }
 
 /// VJP of [`row()`]: y = x.row(i); dx.row(i) += g (a sparse contribution; `g` by reference

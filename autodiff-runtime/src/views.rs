@@ -39,7 +39,7 @@ pub fn column_view<'a, A: Scalar>(x: &ArrayView2<'a, A>, j: usize) -> ArrayView1
 }
 
 #[track_caller]
-fn lane_view<'a, A: Scalar>(
+pub(crate) fn lane_view<'a, A: Scalar>(
     op: &str,
     x: &ArrayView2<'a, A>,
     axis: Axis,

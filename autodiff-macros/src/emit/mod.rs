@@ -29,7 +29,7 @@ const LISTING_LIMIT: usize = 400;
 /// pullback companion (the gradients of every float parameter, the owned copies of array
 /// parameters), which halves the code rustc expands and checks: a 10,000-operation function
 /// is about 20,000 values.
-pub(crate) const OWN_SWEEPS_LIMIT: usize = 4_000;
+const OWN_SWEEPS_LIMIT: usize = 4_000;
 
 /// What the forward and reverse code generators read.
 #[derive(Clone)]
@@ -160,9 +160,7 @@ impl Emitter<'_> {
     pub fn shares_slot(&self, a: usize, id: usize) -> bool {
         self.slot_of[a] == self.slot_of[id]
     }
-}
 
-impl Emitter<'_> {
     /// The forward sweep, and the reverse sweep with the gradients it ends with (one per
     /// parameter position: `()` where `active` is false), for a closure that owns the forward
     /// values and runs the reverse sweep later: the pullback's, `NAME_jacobian`'s.

@@ -31,7 +31,7 @@ pub fn param_views(sig: &Signature, tape: &Tape) -> Vec<bool> {
             && !copied[v]
             && let Some(&of) = args.first()
         {
-            view[v] = view.get(of).copied().unwrap_or(false)
+            view[v] = view[of]
                 || matches!(tape.nodes[of].def, Def::Param { index } if sig.params[index].view_value());
         }
     }
