@@ -96,7 +96,16 @@ pub fn weight_error(w: f64) -> f64 {
 
 /// The objective: 2p reprojection errors, then p weight errors.
 pub fn objective(input: &Input) -> (Vec<f64>, Vec<f64>) {
-    let mut reproj = Vec::with_capacity(2 * input.obs.len());
+    let (mut reproj, mut werr) = (Vec::new(), Vec::new());
+    objective_into(input, &mut reproj, &mut werr);
+    (reproj, werr)
+}
+
+/// [`objective`] into vectors the caller keeps, as ADBench's modules write into their
+/// output arrays: repeated calls reuse their storage.
+pub fn objective_into(input: &Input, reproj: &mut Vec<f64>, werr: &mut Vec<f64>) {
+    reproj.clear();
+    werr.clear();
     for (i, &(c, q)) in input.obs.iter().enumerate() {
         let err = reprojection_error(
             row(&input.cams, c),
@@ -106,8 +115,7 @@ pub fn objective(input: &Input) -> (Vec<f64>, Vec<f64>) {
         );
         reproj.extend(err.iter());
     }
-    let werr = input.weights.iter().map(|&w| weight_error(w)).collect();
-    (reproj, werr)
+    werr.extend(input.weights.iter().map(|&w| weight_error(w)));
 }
 
 /// ADBench's sparse Jacobian in CSR form (3p rows: 2 per observation, then 1 per weight;
@@ -122,15 +130,33 @@ pub struct Sparse {
 
 /// The Jacobian, each observation's block from `reprojection_error_jacobian`.
 pub fn jacobian(input: &Input) -> Sparse {
-    let (n, m, p) = (input.cams.nrows(), input.points.nrows(), input.obs.len());
     let mut j = Sparse {
-        nrows: 3 * p,
-        ncols: CAM * n + 3 * m + p,
-        rows: Vec::with_capacity(3 * p + 1),
-        cols: Vec::with_capacity(31 * p),
-        vals: Vec::with_capacity(31 * p),
+        nrows: 0,
+        ncols: 0,
+        rows: Vec::new(),
+        cols: Vec::new(),
+        vals: Vec::new(),
     };
-    j.rows.push(0);
+    jacobian_into(input, &mut j);
+    j
+}
+
+/// [`jacobian`] into a matrix the caller keeps: its vectors are cleared and refilled, so
+/// repeated calls reuse their storage, as ADBench's modules do (`BASparseMat::clear`).
+pub fn jacobian_into(input: &Input, jac: &mut Sparse) {
+    let (n, m, p) = (input.cams.nrows(), input.points.nrows(), input.obs.len());
+    jac.nrows = 3 * p;
+    jac.ncols = CAM * n + 3 * m + p;
+    let Sparse {
+        rows, cols, vals, ..
+    } = jac;
+    rows.clear();
+    cols.clear();
+    vals.clear();
+    rows.reserve(3 * p + 1);
+    cols.reserve(31 * p);
+    vals.reserve(31 * p);
+    rows.push(0);
     for (i, &(c, q)) in input.obs.iter().enumerate() {
         let (_, (dcam, dx, dw)) = reprojection_error_jacobian(
             row(&input.cams, c),
@@ -140,25 +166,24 @@ pub fn jacobian(input: &Input) -> Sparse {
         );
         for r in 0..2 {
             for k in 0..CAM {
-                j.cols.push(CAM * c + k);
-                j.vals.push(dcam[[r, k]]);
+                cols.push(CAM * c + k);
+                vals.push(dcam[[r, k]]);
             }
             for k in 0..3 {
-                j.cols.push(CAM * n + 3 * q + k);
-                j.vals.push(dx[[r, k]]);
+                cols.push(CAM * n + 3 * q + k);
+                vals.push(dx[[r, k]]);
             }
-            j.cols.push(CAM * n + 3 * m + i);
-            j.vals.push(dw[r]);
-            j.rows.push(j.cols.len());
+            cols.push(CAM * n + 3 * m + i);
+            vals.push(dw[r]);
+            rows.push(cols.len());
         }
     }
     for (i, &w) in input.weights.iter().enumerate() {
         let (_, (dw,)) = weight_error_grad(w);
-        j.cols.push(CAM * n + 3 * m + i);
-        j.vals.push(dw);
-        j.rows.push(j.cols.len());
+        cols.push(CAM * n + 3 * m + i);
+        vals.push(dw);
+        rows.push(cols.len());
     }
-    j
 }
 
 /// Row `i` of a standard-layout matrix as a slice.
