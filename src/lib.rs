@@ -124,7 +124,8 @@ pub mod prelude {
     pub use autodiff_macros::{custom_vjp, differentiate, Differentiable};
     pub use autodiff_runtime::Differentiable;
     pub use autodiff_runtime::{
-        cross_entropy, log_softmax, logsumexp, matmul, relu, sigmoid, softmax, Float,
+        cross_entropy, log_softmax, logsumexp, logsumexp_axis, matmul, relu, sigmoid, softmax,
+        Float,
     };
 }
 

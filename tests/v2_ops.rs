@@ -1,8 +1,10 @@
 //! API v2 section 2 through the macro: the new elementwise methods, the methods of two
-//! scalars and `logsumexp`, in differentiated bodies, against finite differences of the
-//! original function.
-use autodiff::check::{max_relative_error, numeric_derivative, numeric_gradient};
-use autodiff::ndarray::{array, Array1, Array2};
+//! scalars, `logsumexp` and `logsumexp_axis`, in differentiated bodies, against finite
+//! differences of the original function.
+use autodiff::check::{
+    check_hvp, check_jvp, max_relative_error, numeric_derivative, numeric_gradient,
+};
+use autodiff::ndarray::{array, Array1, Array2, Axis};
 use autodiff::prelude::*;
 
 const H: f64 = 1e-6;
@@ -95,6 +97,59 @@ fn logsumexp_in_a_loop_and_of_a_matrix() {
     assert!(max_relative_error(&dx, &nx) < 1e-6);
     assert!(max_relative_error(&dm, &nm) < 1e-6);
     assert!(max_relative_error(&da, &na) < 1e-6);
+}
+
+/// The mixture's log-sum-exp over components of every point at once (ADBench's GMM), with
+/// a bias broadcast along the rows and a sum along the other axis.
+#[differentiate(jvp, hvp)]
+fn lanes(x: &Array2<f64>, alphas: &Array1<f64>) -> f64 {
+    let terms = x * x * -0.5 + alphas;
+    logsumexp_axis(&terms, Axis(1)).sum() + (logsumexp_axis(x, Axis(0)) * alphas).sum()
+}
+
+/// The same, one row at a time.
+fn lanes_by_rows(x: &Array2<f64>, alphas: &Array1<f64>) -> f64 {
+    let terms = x * x * -0.5 + alphas;
+    let mut total = 0.0;
+    for r in 0..x.nrows() {
+        total += logsumexp(&terms.row(r));
+    }
+    for c in 0..x.ncols() {
+        total += logsumexp(&x.column(c)) * alphas[c];
+    }
+    total
+}
+
+#[test]
+fn logsumexp_along_an_axis_grad_jvp_and_hvp() {
+    let x = array![
+        [0.1, -0.5, 0.3],
+        [1.2, 0.4, -0.8],
+        [30.0, -2.0, 0.0],
+        [0.6, 0.6, 0.6]
+    ];
+    let alphas = array![0.5, -0.3, 0.1];
+    let (v, (dx, da)) = lanes_grad(&x, &alphas);
+    assert!((v - lanes_by_rows(&x, &alphas)).abs() < 1e-12);
+    let nx = numeric_gradient(|x: &Array2<f64>| lanes(x, &alphas), &x, H);
+    let na = numeric_gradient(|a: &Array1<f64>| lanes(&x, a), &alphas, H);
+    assert!(max_relative_error(&dx, &nx) < 1e-6, "{dx} vs {nx}");
+    assert!(max_relative_error(&da, &na) < 1e-6, "{da} vs {na}");
+    let tx = x.mapv(|v| (v * 3.7).sin());
+    let (jv, tangent) = lanes_jvp(&x, &alphas, (tx.clone(), Array1::zeros(3)));
+    assert!((jv - v).abs() < 1e-12);
+    let e = check_jvp(|x: &Array2<f64>| lanes(x, &alphas), &x, &tx, &tangent, 1e-6);
+    assert!(e < 1e-6, "jvp: {e}");
+    let (_, (gx, _), (hx, _)) = lanes_hvp(&x, &alphas, (tx.clone(), Array1::zeros(3)));
+    assert!(max_relative_error(&gx, &dx) < 1e-12);
+    let e = check_hvp(
+        |x: &Array2<f64>| lanes_grad(x, &alphas).1 .0,
+        &x,
+        &tx,
+        &hx,
+        1e-5,
+    );
+    assert!(e < 1e-6, "hvp: {e}");
 }
 
 #[differentiate]

@@ -214,6 +214,10 @@ rules! {
     // comes from the forward pass's own `exp`s.
     Function "logsumexp" => "logsumexp" (Diff("logsumexp_vjp"))
         saving "logsumexp_saving" => "logsumexp_saved_vjp";
+    // y_l = ln Σ_k exp(x_lk) per lane along an axis; dx_lk += g_l softmax(x_l)_k. Fused: the
+    // softmaxes come from the forward pass's own `exp`s.
+    Function "logsumexp_axis" => "logsumexp_axis" (Diff("logsumexp_axis_vjp"), Data)
+        saving "logsumexp_axis_saving" => "logsumexp_axis_saved_vjp";
 }
 
 /// Methods that read a shape: allowed on any value, their results are data.

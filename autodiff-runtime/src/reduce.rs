@@ -2,7 +2,7 @@
 //! and `logsumexp` over all elements.
 use crate::value::assert_same_shape;
 use crate::{Cotangent, Scalar};
-use ndarray::{Array, ArrayBase, Axis, Data, Dimension, RemoveAxis};
+use ndarray::{Array, ArrayBase, Axis, Data, Dimension, RemoveAxis, Zip};
 use std::borrow::Cow;
 
 /// `x.sum()`: the sum of all elements.
@@ -60,16 +60,16 @@ pub fn sum_axis<A: Scalar, S: Data<Elem = A>, D: RemoveAxis>(
     x: &ArrayBase<S, D>,
     axis: Axis,
 ) -> Array<A, D::Smaller> {
-    check_axis(axis, x.shape());
+    check_axis("sum_axis", axis, x.shape());
     x.sum_axis(axis)
 }
 
-/// Panics unless `axis` is an axis of an array of shape `shape`.
+/// Panics unless `axis` is an axis of an array of shape `shape` (`op` names the caller).
 #[track_caller]
-fn check_axis(axis: Axis, shape: &[usize]) {
+fn check_axis(op: &str, axis: Axis, shape: &[usize]) {
     assert!(
         axis.index() < shape.len(),
-        "sum_axis: axis {} is out of bounds for shape {shape:?}",
+        "{op}: axis {} is out of bounds for shape {shape:?}",
         axis.index(),
     );
 }
@@ -81,7 +81,7 @@ pub fn sum_axis_vjp<A: Scalar, S: Data<Elem = A>, D: RemoveAxis>(
     axis: Axis,
     g: &Array<A, D::Smaller>,
 ) -> Array<A, D> {
-    check_axis(axis, x.shape());
+    check_axis("sum_axis", axis, x.shape());
     assert_same_shape("sum_axis", x.raw_dim().remove_axis(axis).slice(), g.shape());
     // The last axis (`(&d * &d).sum_axis(Axis(1))`): each element of `g` repeated along it, in
     // one pass (a broadcast view's copy iterates element by element through dynamic shapes).
@@ -201,5 +201,98 @@ pub fn logsumexp_saved_vjp<A: Scalar, D: Dimension>(saved: Array<A, D>, g: &A) -
     let g = *g;
     let mut dx = saved;
     dx.mapv_inplace(|p| p * g);
+    dx
+}
+
+/// `logsumexp_axis(&x, Axis(k))`: [`logsumexp`] of every lane along axis `k` (one value per
+/// lane, the axis removed, as `sum_axis` does): scipy's and JAX's `logsumexp(x, axis=k)`.
+/// Each lane is max-shifted, so the result is finite for any finite `x`.
+///
+/// **Panics** if `axis` is out of bounds.
+///
+/// ```
+/// use ndarray::{array, Axis};
+/// let x = array![[1000.0_f64, 1000.0], [0.0, f64::NEG_INFINITY]];
+/// let y = autodiff_runtime::logsumexp_axis(&x, Axis(1));
+/// assert!((y[0] - (1000.0 + 2.0_f64.ln())).abs() < 1e-12);
+/// assert_eq!(y[1], 0.0);
+/// ```
+#[track_caller]
+pub fn logsumexp_axis<A: Scalar, S: Data<Elem = A>, D: RemoveAxis>(
+    x: &ArrayBase<S, D>,
+    axis: Axis,
+) -> Array<A, D::Smaller> {
+    check_axis("logsumexp_axis", axis, x.shape());
+    x.map_axis(axis, |lane| logsumexp(&lane))
+}
+
+/// VJP of [`logsumexp_axis`]: y_l = ln Σ_k exp(x_lk) per lane l; dx_lk += g_l exp(x_lk - y_l),
+/// a softmax along each lane scaled by its cotangent (0 in a lane whose `y_l` is infinite).
+#[track_caller]
+pub fn logsumexp_axis_vjp<A: Scalar, S: Data<Elem = A>, D: RemoveAxis>(
+    x: &ArrayBase<S, D>,
+    axis: Axis,
+    g: &Array<A, D::Smaller>,
+) -> Array<A, D> {
+    logsumexp_axis_saved_vjp(logsumexp_axis_saving(x, axis).1, g)
+}
+
+/// What [`logsumexp_axis_saving`] keeps for the VJP: the softmax of every lane, and the axis.
+pub type LaneSoftmax<A, D> = (Array<A, D>, Axis);
+
+/// [`logsumexp_axis`] that also keeps what its VJP needs, from the same pass: the softmax of
+/// every lane (zeros in a lane whose value is not finite), and the axis. The fused forward the
+/// generated code calls where the value needs a gradient.
+///
+/// ```
+/// use ndarray::{array, Axis};
+/// let x = array![[0.0_f64, 3.0_f64.ln()]];
+/// let (y, (softmax, _)) = autodiff_runtime::logsumexp_axis_saving(&x, Axis(1));
+/// assert!((y[0] - 4.0_f64.ln()).abs() < 1e-12);
+/// assert!((softmax[[0, 1]] - 0.75).abs() < 1e-12);
+/// ```
+#[track_caller]
+pub fn logsumexp_axis_saving<A: Scalar, S: Data<Elem = A>, D: RemoveAxis>(
+    x: &ArrayBase<S, D>,
+    axis: Axis,
+) -> (Array<A, D::Smaller>, LaneSoftmax<A, D>) {
+    check_axis("logsumexp_axis", axis, x.shape());
+    let mut softmax = x.to_owned();
+    let y = Zip::from(softmax.lanes_mut(axis)).map_collect(|mut lane| {
+        let m = lane.fold(A::neg_infinity(), |m, &v| m.max(v));
+        if m.is_infinite() {
+            lane.fill(A::zero());
+            return m;
+        }
+        lane.mapv_inplace(|v| (v - m).exp());
+        let sum = lane.sum();
+        let y = m + sum.ln();
+        match y.is_finite() {
+            true => lane.mapv_inplace(|v| v / sum),
+            false => lane.fill(A::zero()),
+        }
+        y
+    });
+    (y, (softmax, axis))
+}
+
+/// VJP of [`logsumexp_axis`] from what [`logsumexp_axis_saving`] kept: each lane's softmax
+/// scaled by its cotangent, in place.
+///
+/// **Panics** if `g` does not have the shape of the function's value.
+#[track_caller]
+pub fn logsumexp_axis_saved_vjp<A: Scalar, D: RemoveAxis>(
+    (softmax, axis): LaneSoftmax<A, D>,
+    g: &Array<A, D::Smaller>,
+) -> Array<A, D> {
+    let mut dx = softmax;
+    assert_same_shape(
+        "logsumexp_axis",
+        dx.raw_dim().remove_axis(axis).slice(),
+        g.shape(),
+    );
+    Zip::from(dx.lanes_mut(axis))
+        .and(g)
+        .for_each(|mut lane, &g| lane.mapv_inplace(|p| p * g));
     dx
 }

@@ -302,6 +302,8 @@ fn elementwise_and_softmax_family() {
     check_jvp!("log_softmax 3-D", rng, (x: Array3 = random((2, 3, 4), rng)) => log_softmax(x));
     check_jvp!("cross_entropy", rng, (x: Array2 = random((3, 4), rng) * 3.0) => cross_entropy(x, &[0, 3, 1]));
     check_jvp!("logsumexp", rng, (x: Array2 = random((3, 4), rng) * 5.0) => logsumexp(x));
+    check_jvp!("logsumexp_axis", rng, (x: Array2 = random((3, 4), rng) * 5.0) => logsumexp_axis(x, Axis(1)));
+    check_jvp!("logsumexp_axis 0", rng, (x: Array3 = random((2, 3, 4), rng)) => logsumexp_axis(x, Axis(0)));
     check_jvp!("sum", rng, (x: Array3 = random((2, 3, 4), rng)) => sum(x));
     check_jvp!("mean", rng, (x: Array2 = random((3, 4), rng)) => mean(x));
     check_jvp!("sum_axis", rng, (x: Array2 = random((3, 4), rng)) => sum_axis(x, Axis(1)));
@@ -371,6 +373,12 @@ fn vjps_on_duals() {
     check_jvp!("logsumexp_vjp", rng, (x: Array2 = random((3, 4), rng)) => logsumexp_vjp(x, &one()));
     check_jvp!("logsumexp_saved_vjp", rng, (x: Array2 = random((3, 4), rng)) => {
         logsumexp_saved_vjp(logsumexp_saving(x).1, &one())
+    });
+    check_jvp!("logsumexp_axis_vjp", rng, (x: Array2 = random((3, 4), rng); g: Array1 = random(3, rng)) => {
+        logsumexp_axis_vjp(x, Axis(1), g)
+    });
+    check_jvp!("logsumexp_axis_saved_vjp", rng, (x: Array2 = random((3, 4), rng); g: Array1 = random(4, rng)) => {
+        logsumexp_axis_saved_vjp(logsumexp_axis_saving(x, Axis(0)).1, g)
     });
     check_jvp!("mul_vjp_rhs broadcast", rng, (a: Array2 = random((3, 4), rng); b: Array1 = random(4, rng)) => {
         mul_vjp_rhs(a, b, &(a * b))

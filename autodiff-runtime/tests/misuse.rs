@@ -344,6 +344,18 @@ fn sum_axis_vjp_wrong_adjoint_shape() {
 }
 
 #[test]
+#[should_panic(expected = "logsumexp_axis: axis 2 is out of bounds for shape [3, 4]")]
+fn logsumexp_axis_out_of_bounds() {
+    let _ = logsumexp_axis(&ones2(3, 4), Axis(2));
+}
+
+#[test]
+#[should_panic(expected = "logsumexp_axis: the adjoint has shape [3] but the value has shape [4]")]
+fn logsumexp_axis_vjp_wrong_adjoint_shape() {
+    let _ = logsumexp_axis_vjp(&ones2(3, 4), Axis(0), &ones1(3));
+}
+
+#[test]
 #[should_panic(expected = "t: the adjoint has shape [3, 2] but the value has shape [4, 3]")]
 fn t_vjp_wrong_adjoint_shape() {
     let x = ones2(3, 4);

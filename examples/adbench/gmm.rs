@@ -5,7 +5,7 @@
 //!
 //! `objective` is what a reader of the paper writes in Rust: per component, `L` built by
 //! writing its entries, then all points at once (`(x - μ_c) L_cᵀ`), the log-sum-exp over
-//! components per point, and the prior. `#[differentiate]` gives the gradient with respect
+//! components of every point (`logsumexp_axis`), and the prior. `#[differentiate]` gives the gradient with respect
 //! to alphas, means and icf; no adjoint is written by hand. `reference_objective` is a
 //! plain port of ADBench's C++ loops (element by element), used to check the value.
 use autodiff::ndarray::{Array1, Array2, Axis};
@@ -86,10 +86,8 @@ pub fn objective(
             .assign(&(sq * -0.5 + (alphas[c] + sum_q)));
         prior += 0.5 * gamma * gamma * (&l * &l).sum() - m * sum_q;
     }
-    let mut slse = 0.0;
-    for r in 0..n {
-        slse += logsumexp(&terms.row(r));
-    }
+    // The log-sum-exp over components of every point at once (JAX's `logsumexp(.., axis=1)`).
+    let slse = logsumexp_axis(&terms, Axis(1)).sum();
     constant + slse - (n as f64) * logsumexp(alphas) + prior
 }
 
