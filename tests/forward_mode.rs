@@ -269,3 +269,48 @@ fn options_combine_and_jacobian_columns_are_jvps() {
         );
     }
 }
+
+/// Plain functions called on data: integers in, an integer or a float out.
+fn doubled(n: usize) -> usize {
+    2 * n
+}
+
+fn quarter_of(n: usize) -> f64 {
+    n as f64 * 0.25
+}
+
+fn weights(n: usize) -> Array1<f64> {
+    Array1::from_shape_fn(n, |i| 1.0 + i as f64)
+}
+
+/// A function with `jvp` of its own, given a float constant.
+#[differentiate(jvp, hvp)]
+fn twice(a: f64) -> f64 {
+    a * 2.0
+}
+
+/// Calls on data from a body with `jvp` and `hvp`: plain functions given no float run as they
+/// are (their float results are constants of the forward mode's float type), and a float
+/// constant goes to a function with a twin of its own.
+#[differentiate(jvp, hvp)]
+fn helpers(x: &Array1<f64>) -> f64 {
+    let k = doubled(x.len());
+    let w = weights(x.len());
+    (x * quarter_of(k) * &w).sum() + x[0] * x[1] * twice(0.75)
+}
+
+#[test]
+fn plain_helpers_on_data_and_a_helper_with_jvp() {
+    let x = array![0.4, -1.3, 2.0];
+    let t = array![0.5, 0.25, -1.0];
+    let (v, tangent) = helpers_jvp(&x, (t.clone(),));
+    assert!((v - helpers(&x)).abs() < 1e-14);
+    let e = check_jvp(helpers, &x, &t, &tangent, 1e-6);
+    assert!(e < 1e-8, "jvp: {e}");
+    let (_, (g,), (h,)) = helpers_hvp(&x, (t.clone(),));
+    assert!((&g - &helpers_grad(&x).1 .0)
+        .iter()
+        .all(|d| d.abs() < 1e-14));
+    let e = check_hvp(|x| helpers_grad(x).1 .0, &x, &t, &h, 1e-5);
+    assert!(e < 1e-8, "hvp: {e}");
+}

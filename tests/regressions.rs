@@ -439,3 +439,33 @@ fn data_calls_and_constants_beside_fields_and_values() {
     );
     assert!(max_relative_error(&dx, &num) < 1e-6, "{dx} vs {num}");
 }
+
+/// Weights computed on data by a plain function (`w` is data of a type the macro cannot see).
+fn ramp(n: usize) -> Array1<f64> {
+    Array1::from_shape_fn(n, |i| 1.0 + 0.5 * i as f64)
+}
+
+/// A data array borrowed as an operand (`x * &w`, `x.dot(&w)`), also in a loop and beside
+/// the same array by value: each op reads `w` itself. (`&w` once failed to compile: the op
+/// was given `&&w`.)
+#[differentiate]
+fn borrowed_data_operands(x: &Array1<f64>, s: f64) -> f64 {
+    let w = ramp(x.len());
+    let mut total = (x * &w).sum() + x.dot(&w) * s + (&w * x * s).sum();
+    for i in 0..2 {
+        total += ((x - &w) * (i as f64 + s)).powi(2).sum();
+    }
+    total + (x * ramp(x.len())).sum()
+}
+
+#[test]
+fn a_borrowed_data_array_is_an_operand() {
+    let x = array![0.3, -0.7, 1.2];
+    let s = 0.6;
+    let (v, (dx, ds)) = borrowed_data_operands_grad(&x, s);
+    assert!((v - borrowed_data_operands(&x, s)).abs() < 1e-12);
+    let num = numeric_gradient(|x: &Array1<f64>| borrowed_data_operands(x, s), &x, H);
+    assert!(max_relative_error(&dx, &num) < 1e-6, "{dx} vs {num}");
+    let num_s = numeric_derivative(|s| borrowed_data_operands(&x, s), s, H);
+    assert!((ds - num_s).abs() < 1e-6 * (1.0 + num_s.abs()));
+}

@@ -85,3 +85,110 @@ impl<V, P> TwinFn<V, P> for (V, P) {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct NoTwin;
+
+/// A value a call on data returns inside the generic twin that `jvp` and `hvp` run, in the
+/// twin's float type `T`: a float becomes `T` (a constant: no tangent), a float array an
+/// array of `T`; integers, `bool` and `char` stay as they are.
+#[diagnostic::on_unimplemented(
+    message = "a function called on data in a body with `jvp` or `hvp` returns `{Self}`, which the forward mode does not carry",
+    label = "called here, in a function with `jvp` or `hvp`",
+    note = "floats, float arrays, integers, `bool` and `char` are carried; compute anything else outside and pass it in"
+)]
+pub trait TwinData<T> {
+    /// The value in the twin.
+    type Twin;
+    /// Converts the value.
+    fn into_twin(self) -> Self::Twin;
+}
+
+macro_rules! float_data {
+    ($($t:ty),*) => {$(
+        impl<T: crate::Float> TwinData<T> for $t {
+            type Twin = T;
+            #[inline]
+            fn into_twin(self) -> T {
+                T::of_f64(f64::from(self))
+            }
+        }
+        impl<T: crate::Float, D: ndarray::Dimension> TwinData<T> for ndarray::Array<$t, D> {
+            type Twin = ndarray::Array<T, D>;
+            fn into_twin(self) -> ndarray::Array<T, D> {
+                self.mapv(|v| T::of_f64(f64::from(v)))
+            }
+        }
+    )*};
+}
+float_data!(f32, f64);
+
+macro_rules! plain_data {
+    ($($t:ty),*) => {$(
+        impl<T> TwinData<T> for $t {
+            type Twin = $t;
+            #[inline]
+            fn into_twin(self) -> $t {
+                self
+            }
+        }
+    )*};
+}
+plain_data!(bool, char, i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize);
+
+/// What a call on data returns in the twin (see [`TwinData`]).
+///
+/// ```
+/// let half: f32 = autodiff_runtime::twin_data::<f32, _>(0.5_f64);
+/// let n: usize = autodiff_runtime::twin_data::<f32, _>(3_usize);
+/// assert_eq!((half, n), (0.5, 3));
+/// ```
+#[inline]
+pub fn twin_data<T, V: TwinData<T>>(value: V) -> V::Twin {
+    value.into_twin()
+}
+
+/// What a call of another function's twin gives inside the twin that `jvp` and `hvp` run,
+/// given a float: a float or a float array, the function's value. The fallback of a function
+/// without a twin returns [`NoTwin`], which is neither: the error names the call and says
+/// what to add.
+///
+/// ```
+/// use autodiff_runtime::TwinResult;
+/// assert_eq!(TwinResult::twin_value(1.5_f64), 1.5);
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "cannot take `jvp` or `hvp` through this call: it passes a float to a function without `jvp` or `hvp` of its own",
+    label = "called here, in a function with `jvp` or `hvp`",
+    note = "add `jvp` (or `hvp`) to the called function's attribute, `#[differentiate(jvp)]`: forward mode runs through the bodies of the functions it calls",
+    note = "or compute the value outside this function and pass it in as a parameter"
+)]
+pub trait TwinResult {
+    /// The value (the type itself).
+    type Value;
+    /// The value itself.
+    fn twin_value(self) -> Self::Value;
+}
+
+// Per float type, not for every `Scalar`: a blanket impl would be a candidate for `NoTwin`
+// too, and rustc would then give the failed call's result that type (and an error at every
+// use of it).
+macro_rules! float_results {
+    ($($({$($g:tt)*})? $t:ty),*) => {$(
+        #[diagnostic::do_not_recommend]
+        impl<$($($g)*)?> TwinResult for $t {
+            type Value = $t;
+            #[inline(always)]
+            fn twin_value(self) -> $t {
+                self
+            }
+        }
+    )*};
+}
+float_results!(f32, f64, {A: crate::Scalar} crate::Dual<A>);
+
+#[diagnostic::do_not_recommend]
+impl<A: crate::Scalar, D: ndarray::Dimension> TwinResult for ndarray::Array<A, D> {
+    type Value = Self;
+    #[inline(always)]
+    fn twin_value(self) -> Self {
+        self
+    }
+}

@@ -66,7 +66,9 @@ mod writes;
 
 pub use arith::*;
 pub use broadcast::{broadcast_shape, unbroadcast};
-pub use companion::{DifferentiableFn, NoTwin, NotDifferentiable, TwinFn};
+pub use companion::{
+    twin_data, DifferentiableFn, NoTwin, NotDifferentiable, TwinData, TwinFn, TwinResult,
+};
 pub use cross_entropy::*;
 pub use differentiable::{Differentiable, LeafPairVisitor, LeafPath, LeafVisitor};
 pub use dot::*;

@@ -64,7 +64,15 @@ impl Lowerer<'_> {
             let float = args
                 .iter()
                 .any(|&a| self.data_kind(a) == super::kinds::DataKind::Float);
-            let v = self.opaque_expr(quote!(#path(#(#arg_tokens),*)), args, span);
+            let call = match (super::twin_calls::original(&path.path), float) {
+                (Some(original), false) => {
+                    let t = self.twin_float();
+                    super::twin_calls::plain_call(&original, &arg_tokens, &t, span)
+                }
+                (Some(_), true) => super::twin_calls::twin_call(&path.path, &arg_tokens, span),
+                (None, _) => quote!(#path(#(#arg_tokens),*)),
+            };
+            let v = self.opaque_expr(call, args, span);
             if float {
                 self.data_kinds[v] = super::kinds::DataKind::Float;
             }
@@ -130,6 +138,16 @@ impl Lowerer<'_> {
     }
 }
 
+impl Lowerer<'_> {
+    /// The float type of the generic twin being lowered (its first float type parameter).
+    fn twin_float(&self) -> TokenStream {
+        match self.sig.float_params.first() {
+            Some(t) => quote!(#t),
+            None => quote!(f64),
+        }
+    }
+}
+
 /// The pullback companion a caller uses (next to the callee; `emit/call.rs` says how a caller
 /// finds it, or reports that there is none).
 pub fn pullback_name(name: &Ident) -> Ident {
@@ -138,4 +156,34 @@ pub fn pullback_name(name: &Ident) -> Ident {
         name,
         span = name.span()
     )
+}
+
+/// `use <the callee's module>::*;`, which brings a companion defined next to the callee into
+/// an inner block (`emit/call.rs`, `twin_calls.rs`). `None` for an associated function
+/// (`f64::max`, `Matrix::norm`): the attributes apply to free functions, and a type cannot be
+/// glob-imported, so the caller's fallback it is.
+pub fn module_import(callee: &syn::Path, span: proc_macro2::Span) -> Option<TokenStream> {
+    let n = callee.segments.len();
+    let owner = (n > 1).then(|| &callee.segments[n - 2].ident);
+    match owner {
+        Some(owner) if names_type(owner) => None,
+        Some(_) => {
+            let leading = &callee.leading_colon;
+            let segments = callee.segments.iter().take(n - 1);
+            Some(quote!(#leading #(#segments)::*))
+        }
+        None => Some(quote::quote_spanned!(span=> self)),
+    }
+    .map(|module| quote::quote_spanned!(span=> #[allow(unused_imports)] use #module::*;))
+}
+
+/// A path segment that names a type rather than a module: `Self`, a primitive, or a name in
+/// `UpperCamelCase` (Rust's naming convention; modules are `snake_case`).
+fn names_type(segment: &Ident) -> bool {
+    const PRIMITIVES: &[&str] = &[
+        "bool", "char", "str", "f32", "f64", "i8", "i16", "i32", "i64", "i128", "isize", "u8",
+        "u16", "u32", "u64", "u128", "usize",
+    ];
+    let text = segment.to_string();
+    PRIMITIVES.contains(&text.as_str()) || text.starts_with(|c: char| c.is_ascii_uppercase())
 }

@@ -73,6 +73,15 @@ impl Lowerer<'_> {
     }
 
     fn new_op(&mut self, rule: &'static Rule, args: Vec<ValueId>, span: Span) -> ValueId {
+        // `x * &w` with `w` data: the operand is `w` (the op borrows it itself).
+        let args: Vec<ValueId> = args
+            .into_iter()
+            .zip(rule.args)
+            .map(|(a, arg)| match (arg.is_diff(), self.borrowed[a]) {
+                (true, Some(data)) => data,
+                _ => a,
+            })
+            .collect();
         let active = args
             .iter()
             .zip(rule.args)
@@ -194,7 +203,9 @@ impl Lowerer<'_> {
                     Some(v)
                 } else {
                     let t = self.tokens(v);
-                    Some(self.expr(quote!(&#t), vec![v], span, false))
+                    let r = self.expr(quote!(&#t), vec![v], span, false);
+                    self.borrowed[r] = Some(v);
+                    Some(r)
                 }
             }
             Expr::Unary(u) => self.unary(u),

@@ -13,9 +13,10 @@ mod fields;
 mod kinds;
 mod matching;
 mod rename;
+mod twin_calls;
 mod writes;
 
-pub use calls::pullback_name;
+pub use calls::{module_import, pullback_name};
 
 use crate::emit::names::value_ident;
 use crate::errors::Errors;
@@ -54,6 +55,10 @@ pub(crate) struct Lowerer<'a> {
     /// Whether a data value is of unknown kind (a constant, a call on data), so it may be a
     /// float: a loop-carried name starting from it is treated as a float.
     opaque: Vec<bool>,
+    /// Per value: the data value it borrows (`&w`, kept for a call that takes a reference);
+    /// an op's differentiable operand reads that value itself (ops take operands by
+    /// reference).
+    borrowed: Vec<Option<ValueId>>,
     /// What each data value looks like beside a field read in arithmetic (`kinds::DataKind`).
     data_kinds: Vec<kinds::DataKind>,
     /// Whether a value is a view in the user's plain-Rust code: a part read (`x.row(i)`,
@@ -89,6 +94,7 @@ pub fn lower(block: &SynBlock, sig: &Signature, errors: &mut Errors) -> Option<T
         nodes: Vec::new(),
         maybe_active: Vec::new(),
         opaque: Vec::new(),
+        borrowed: Vec::new(),
         data_kinds: Vec::new(),
         views: Vec::new(),
         scopes: vec![Vec::new()],
@@ -172,6 +178,7 @@ impl Lowerer<'_> {
         });
         self.maybe_active.push(maybe_active);
         self.opaque.push(false);
+        self.borrowed.push(None);
         self.data_kinds.push(kinds::DataKind::Known);
         if !phi {
             self.stmts.push(IrStmt::Value(id));
