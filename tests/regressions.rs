@@ -1,7 +1,7 @@
 //! Constructs that once failed to compile or could lose a gradient, found by generating
 //! random programs or a review; each against finite differences of the original function.
 use autodiff::check::{max_relative_error, numeric_derivative, numeric_gradient};
-use autodiff::ndarray::{array, Array1, Array2};
+use autodiff::ndarray::{array, Array1, Array2, ArrayView1};
 use autodiff::prelude::*;
 
 const H: f64 = 1e-6;
@@ -468,4 +468,41 @@ fn a_borrowed_data_array_is_an_operand() {
     assert!(max_relative_error(&dx, &num) < 1e-6, "{dx} vs {num}");
     let num_s = numeric_derivative(|s| borrowed_data_operands(&x, s), s, H);
     assert!((ds - num_s).abs() < 1e-6 * (1.0 + num_s.abs()));
+}
+
+/// Generic differentiated callees.
+#[differentiate]
+fn lane_energy<T: Float>(v: ArrayView1<T>) -> T {
+    (&v * &v).sum()
+}
+
+#[differentiate]
+fn energy<T: Float>(v: &Array1<T>) -> T {
+    (v * v).sum()
+}
+
+/// A concrete function calls generic ones without a turbofish: on a parameter, on parts of a
+/// parameter and of a local, on `.view()`s, and with one. (Once rustc could not infer the
+/// callee's `T`, E0283, and `z.view()` was passed as `z`.)
+#[differentiate]
+fn generic_callees(x: &Array2<f64>, z: &Array1<f64>) -> f64 {
+    let y = x * 2.0;
+    energy(z)
+        + lane_energy(y.row(0))
+        + lane_energy(x.row(1))
+        + energy::<f64>(z)
+        + lane_energy(z.view())
+        + lane_energy(y.view().row(1))
+}
+
+#[test]
+fn concrete_callers_of_generic_functions() {
+    let x = array![[0.5, -1.0], [1.5, 0.25]];
+    let z = array![0.3, -0.7];
+    let (v, (dx, dz)) = generic_callees_grad(&x, &z);
+    assert!((v - generic_callees(&x, &z)).abs() < 1e-12);
+    let nx = numeric_gradient(|x: &Array2<f64>| generic_callees(x, &z), &x, H);
+    let nz = numeric_gradient(|z: &Array1<f64>| generic_callees(&x, z), &z, H);
+    assert!(max_relative_error(&dx, &nx) < 1e-6, "{dx} vs {nx}");
+    assert!(max_relative_error(&dz, &nz) < 1e-6, "{dz} vs {nz}");
 }

@@ -38,6 +38,16 @@ impl<F, V, P> DifferentiableFn<F, V, P> for (V, P) {
     }
 }
 
+/// A value of the type `value` has, for type inference only. Generated code calls a generic
+/// callee on `like(&arg)` in a branch that never runs, so that rustc infers the callee's type
+/// parameters from the arguments where the callee is named for an error message.
+///
+/// **Panics** if called: nothing reaches it at run time.
+#[doc(hidden)]
+pub fn like<T>(_value: &T) -> T {
+    unreachable!("autodiff: `like` only gives a type to rustc's inference")
+}
+
 /// What a call to a function without a pullback companion returns in a differentiated body:
 /// it implements no [`DifferentiableFn`], which is the error.
 ///

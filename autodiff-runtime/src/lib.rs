@@ -67,7 +67,7 @@ mod writes;
 pub use arith::*;
 pub use broadcast::{broadcast_shape, unbroadcast};
 pub use companion::{
-    twin_data, DifferentiableFn, NoTwin, NotDifferentiable, TwinData, TwinFn, TwinResult,
+    like, twin_data, DifferentiableFn, NoTwin, NotDifferentiable, TwinData, TwinFn, TwinResult,
 };
 pub use cross_entropy::*;
 pub use differentiable::{Differentiable, LeafPairVisitor, LeafPath, LeafVisitor};

@@ -12,15 +12,12 @@ use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
 use syn::{Ident, Path};
 
-/// `let (v, pb) = <the companion of callee>(passed..);`. In a generic caller (`generic`), a
-/// callee named without a turbofish cannot be a value of its own (its type parameters are
-/// inferred from nothing): the companion, inferred from the arguments, stands in for it.
+/// `let (v, pb) = <the companion of callee>(passed..);`.
 pub fn companion_call(
     (v, pb): (&Ident, &Ident),
     callee: &Path,
     passed: &[TokenStream],
     span: Span,
-    generic: bool,
 ) -> TokenStream {
     let Some(last) = callee.segments.last() else {
         return TokenStream::new();
@@ -41,17 +38,23 @@ pub fn companion_call(
         true => quote!(::autodiff::__private::NoTwin),
         false => quote!(::autodiff::__private::NotDifferentiable),
     };
-    let split = match (twin, generic && turbofish.is_empty()) {
-        (true, _) => quote_spanned!(span=>
+    let split = match twin {
+        true => quote_spanned!(span=>
             ::autodiff::__private::TwinFn::split(#companion #turbofish (#(#args),*))
         ),
-        (false, true) => {
+        // The callee is named for the error's message. A generic callee named without a
+        // turbofish gets its type parameters from a call on the arguments' types, in a branch
+        // that never runs (else it would be a value of uninferred type).
+        false => {
             let c = name(format_args!("callee"));
-            quote_spanned!(span=> let #c = #companion; ::autodiff::__private::DifferentiableFn::split(#c, #c(#(#args),*)))
+            quote_spanned!(span=>
+                let #c = #callee;
+                if false {
+                    let _ = #c(#(::autodiff::__private::like(&#args)),*);
+                }
+                ::autodiff::__private::DifferentiableFn::split(#c, #companion #turbofish (#(#args),*))
+            )
         }
-        (false, false) => quote_spanned!(span=>
-            ::autodiff::__private::DifferentiableFn::split(#callee, #companion #turbofish (#(#args),*))
-        ),
     };
     quote_spanned! {span=>
         let (#v, #pb) = {

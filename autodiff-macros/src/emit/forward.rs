@@ -81,13 +81,7 @@ impl Emitter<'_> {
             Def::Op { rule, args } => self.op_fwd(id, rule, args, false),
             Def::Call { callee, passed, .. } => {
                 let pb = super::names::pullback_ident(id);
-                super::call::companion_call(
-                    (&v, &pb),
-                    callee,
-                    passed,
-                    span,
-                    !self.sig.float_params.is_empty(),
-                )
+                super::call::companion_call((&v, &pb), callee, passed, span)
             }
         }
     }

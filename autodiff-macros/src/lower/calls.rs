@@ -104,6 +104,14 @@ impl Lowerer<'_> {
     fn passed(&self, syntax: &Expr, v: ValueId) -> TokenStream {
         let by_ref = matches!(strip_parens(syntax), Expr::Reference(_));
         let t = self.tokens(v);
+        // `z.view()` (lowered as `z` itself): a view, as the callee declares it.
+        let view_call = matches!(
+            strip_parens(syntax),
+            Expr::MethodCall(m) if m.method == "view" && m.args.is_empty()
+        );
+        if view_call && self.nodes[v].float {
+            return quote!(::autodiff::__private::view_of(&#t));
+        }
         match &self.nodes[v].def {
             // A parameter by its own name, as the user passed it (deref coercion applies).
             Def::Param { index } if !self.sig.params[*index].owned_array() => {
