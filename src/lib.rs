@@ -112,9 +112,9 @@ pub use autodiff_runtime::{DifferentiableFn, NotDifferentiable};
 /// What [`Differentiable::visit_leaves`] and [`Differentiable::visit_leaf_pairs`] call on
 /// each leaf.
 pub use autodiff_runtime::{LeafPairVisitor, LeafVisitor};
-/// The checks behind calls from functions with `jvp` or `hvp` (see their documentation): they
-/// appear in the error for a call to a function without either.
-pub use autodiff_runtime::{NoTwin, TwinFn, TwinResult};
+/// The check behind calls from functions with `jvp` or `hvp` (see its documentation): it
+/// appears in the error for a call to a function without either.
+pub use autodiff_runtime::{NoTwin, TwinFn};
 /// ndarray, re-exported so users and the generated code share one version.
 pub use ndarray;
 

@@ -270,7 +270,9 @@ fn options_combine_and_jacobian_columns_are_jvps() {
     }
 }
 
-/// Plain functions called on data: integers in, an integer or a float out.
+/// Plain functions called on data (no derivative flows through them): integers or floats
+/// in; a float, an integer, a `bool`, `()`, a `Vec`, a fixed-size array or an ndarray array
+/// out.
 fn doubled(n: usize) -> usize {
     2 * n
 }
@@ -279,24 +281,76 @@ fn quarter_of(n: usize) -> f64 {
     n as f64 * 0.25
 }
 
+fn squared(k: f64) -> f64 {
+    k * k
+}
+
 fn weights(n: usize) -> Array1<f64> {
     Array1::from_shape_fn(n, |i| 1.0 + i as f64)
 }
 
-/// A function with `jvp` of its own, given a float constant.
-#[differentiate(jvp, hvp)]
-fn twice(a: f64) -> f64 {
-    a * 2.0
+fn total(w: &Array1<f64>) -> f64 {
+    w.sum()
 }
 
-/// Calls on data from a body with `jvp` and `hvp`: plain functions given no float run as they
-/// are (their float results are constants of the forward mode's float type), and a float
-/// constant goes to a function with a twin of its own.
+fn is_small(c: f64) -> bool {
+    c < 10.0
+}
+
+fn check_len(n: usize) {
+    assert!(n > 0, "an empty input");
+}
+
+fn indices(n: usize) -> Vec<usize> {
+    (0..n).rev().collect()
+}
+
+fn thirds(a: f64) -> [f64; 3] {
+    [a, 2.0 * a, 3.0 * a]
+}
+
+fn count_of<T: Float>(n: usize) -> T {
+    T::from(n).unwrap_or_else(T::one)
+}
+
+mod helper_module {
+    use autodiff::prelude::*;
+
+    /// A function with `jvp` of its own, called by its imported name.
+    #[differentiate(jvp, hvp)]
+    pub fn twice(a: f64) -> f64 {
+        a * 2.0
+    }
+}
+use helper_module::twice;
+
+const SHIFT: f64 = 0.75;
+const FIRST: usize = 0;
+
+/// Calls on data from a body with `jvp` and `hvp`: each runs as the plain function it is
+/// (its arguments given back as its own types, a float result a constant of the forward
+/// mode), chained (`squared(quarter_of(k))`), by reference, in a branch, and beside a
+/// function with `jvp` of its own; `const`s, a float and an index.
 #[differentiate(jvp, hvp)]
 fn helpers(x: &Array1<f64>) -> f64 {
     let k = doubled(x.len());
+    let q = quarter_of(k);
     let w = weights(x.len());
-    (x * quarter_of(k) * &w).sum() + x[0] * x[1] * twice(0.75)
+    check_len(x.len());
+    let order = indices(x.len());
+    let mut total_value = (x * squared(q) * &w).sum() * total(&w) + x[order[0]] * x[1];
+    let c = 2.5;
+    if is_small(c) {
+        total_value += x[0] * x[0] * squared(c + SHIFT);
+    }
+    let t = thirds(0.5);
+    total_value + x[FIRST] * x[1] * twice(0.75) * t[2]
+}
+
+/// The same in a generic function: a generic plain function runs with the forward mode's `T`.
+#[differentiate(jvp, hvp)]
+fn generic_helpers<T: Float>(x: &Array1<T>) -> T {
+    (x * count_of::<T>(x.len())).sum() + x[0] * x[1] * x[2]
 }
 
 #[test]
@@ -310,7 +364,14 @@ fn plain_helpers_on_data_and_a_helper_with_jvp() {
     let (_, (g,), (h,)) = helpers_hvp(&x, (t.clone(),));
     assert!((&g - &helpers_grad(&x).1 .0)
         .iter()
-        .all(|d| d.abs() < 1e-14));
+        .all(|d| d.abs() < 1e-12));
     let e = check_hvp(|x| helpers_grad(x).1 .0, &x, &t, &h, 1e-5);
     assert!(e < 1e-8, "hvp: {e}");
+    let (gv, gt) = generic_helpers_jvp(&x, (t.clone(),));
+    assert!((gv - generic_helpers(&x)).abs() < 1e-14);
+    let e = check_jvp(|x: &Array1<f64>| generic_helpers(x), &x, &t, &gt, 1e-6);
+    assert!(e < 1e-8, "generic jvp: {e}");
+    let (_, _, (gh,)) = generic_helpers_hvp(&x, (t.clone(),));
+    let e = check_hvp(|x| generic_helpers_grad(x).1 .0, &x, &t, &gh, 1e-5);
+    assert!(e < 1e-8, "generic hvp: {e}");
 }

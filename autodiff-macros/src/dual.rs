@@ -20,6 +20,10 @@ use syn::{Expr, GenericParam, Ident, ItemFn, Type};
 /// What a twin's name starts with (then the function's own name).
 pub const TWIN_PREFIX: &str = "__ad_generic_";
 
+/// The float type parameter a twin of a non-generic function gets (a generic function's twin
+/// keeps its own `T: Float`).
+pub const TWIN_FLOAT: &str = "__ad_T";
+
 /// The hidden twin's name.
 pub fn twin_name(name: &Ident) -> Ident {
     format_ident!("{}{}", TWIN_PREFIX, name, span = name.span())
@@ -61,11 +65,12 @@ impl VisitMut for Twin<'_> {
     fn visit_expr_mut(&mut self, e: &mut Expr) {
         let t = self.t.clone();
         match e {
-            // `n as f64` -> `lit::<T>(n as f64)`.
+            // `n as f64` -> `twin_cast::<T, _>(n)`: an integer becomes a constant `T`, a float
+            // (already `T`) stays itself, tangent and all.
             Expr::Cast(c) if is_float_type(&c.ty) => {
                 syn::visit_mut::visit_expr_mut(self, &mut c.expr);
                 let inner = &c.expr;
-                *e = syn::parse_quote!(::autodiff::__private::lit::<#t>((#inner) as f64));
+                *e = syn::parse_quote!(::autodiff::__private::twin_cast::<#t, _>(#inner));
                 return;
             }
             // `f64::EPSILON`, `std::f64::consts::PI` -> `lit::<T>(..)`.
@@ -157,7 +162,7 @@ fn twin(func: &ItemFn, sig: &Signature) -> (ItemFn, Ident) {
     let t = match sig.float_params.first() {
         Some(t) => t.clone(),
         None => {
-            let t = Ident::new("__ad_T", Span::mixed_site());
+            let t = Ident::new(TWIN_FLOAT, Span::mixed_site());
             let at = twin
                 .sig
                 .generics

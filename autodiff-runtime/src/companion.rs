@@ -97,12 +97,13 @@ impl<V, P> TwinFn<V, P> for (V, P) {
 pub struct NoTwin;
 
 /// A value a call on data returns inside the generic twin that `jvp` and `hvp` run, in the
-/// twin's float type `T`: a float becomes `T` (a constant: no tangent), a float array an
-/// array of `T`; integers, `bool` and `char` stay as they are.
+/// twin's float type `T`: a float becomes `T` (a constant: no tangent), and so does every
+/// float inside a `Vec`, a slice, an array, an ndarray array, an `Option` or a tuple (a slice
+/// becomes a `Vec`); integers, `bool`, `char`, `&str` and `()` stay as they are.
 #[diagnostic::on_unimplemented(
     message = "a function called on data in a body with `jvp` or `hvp` returns `{Self}`, which the forward mode does not carry",
     label = "called here, in a function with `jvp` or `hvp`",
-    note = "floats, float arrays, integers, `bool` and `char` are carried; compute anything else outside and pass it in"
+    note = "floats, integers, `bool`, `char`, `()` and `Vec`s, arrays, ndarray arrays, `Option`s and tuples of them are carried; compute anything else outside and pass it in"
 )]
 pub trait TwinData<T> {
     /// The value in the twin.
@@ -120,12 +121,6 @@ macro_rules! float_data {
                 T::of_f64(f64::from(self))
             }
         }
-        impl<T: crate::Float, D: ndarray::Dimension> TwinData<T> for ndarray::Array<$t, D> {
-            type Twin = ndarray::Array<T, D>;
-            fn into_twin(self) -> ndarray::Array<T, D> {
-                self.mapv(|v| T::of_f64(f64::from(v)))
-            }
-        }
     )*};
 }
 float_data!(f32, f64);
@@ -141,64 +136,182 @@ macro_rules! plain_data {
         }
     )*};
 }
-plain_data!(bool, char, i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize);
+plain_data!(
+    (),
+    bool,
+    char,
+    i8,
+    i16,
+    i32,
+    i64,
+    i128,
+    isize,
+    u8,
+    u16,
+    u32,
+    u64,
+    u128,
+    usize
+);
+
+impl<T> TwinData<T> for &str {
+    type Twin = Self;
+    #[inline]
+    fn into_twin(self) -> Self {
+        self
+    }
+}
+
+impl<T, X: TwinData<T> + Clone> TwinData<T> for &[X] {
+    type Twin = Vec<X::Twin>;
+    fn into_twin(self) -> Vec<X::Twin> {
+        self.iter().cloned().map(TwinData::into_twin).collect()
+    }
+}
+
+impl<T, X: TwinData<T>> TwinData<T> for Vec<X> {
+    type Twin = Vec<X::Twin>;
+    fn into_twin(self) -> Vec<X::Twin> {
+        self.into_iter().map(TwinData::into_twin).collect()
+    }
+}
+
+impl<T, X: TwinData<T>, const N: usize> TwinData<T> for [X; N] {
+    type Twin = [X::Twin; N];
+    fn into_twin(self) -> [X::Twin; N] {
+        self.map(TwinData::into_twin)
+    }
+}
+
+impl<T, X: TwinData<T>> TwinData<T> for Option<X> {
+    type Twin = Option<X::Twin>;
+    fn into_twin(self) -> Option<X::Twin> {
+        self.map(TwinData::into_twin)
+    }
+}
+
+impl<T, X: TwinData<T>, Y: TwinData<T>> TwinData<T> for (X, Y) {
+    type Twin = (X::Twin, Y::Twin);
+    fn into_twin(self) -> (X::Twin, Y::Twin) {
+        (self.0.into_twin(), self.1.into_twin())
+    }
+}
+
+impl<T, X: TwinData<T>, Y: TwinData<T>, Z: TwinData<T>> TwinData<T> for (X, Y, Z) {
+    type Twin = (X::Twin, Y::Twin, Z::Twin);
+    fn into_twin(self) -> (X::Twin, Y::Twin, Z::Twin) {
+        (self.0.into_twin(), self.1.into_twin(), self.2.into_twin())
+    }
+}
+
+impl<T, X: TwinData<T> + Clone, D: ndarray::Dimension> TwinData<T> for ndarray::Array<X, D> {
+    type Twin = ndarray::Array<X::Twin, D>;
+    fn into_twin(self) -> ndarray::Array<X::Twin, D> {
+        self.mapv(TwinData::into_twin)
+    }
+}
 
 /// What a call on data returns in the twin (see [`TwinData`]).
 ///
 /// ```
 /// let half: f32 = autodiff_runtime::twin_data::<f32, _>(0.5_f64);
 /// let n: usize = autodiff_runtime::twin_data::<f32, _>(3_usize);
-/// assert_eq!((half, n), (0.5, 3));
+/// let v: Vec<f32> = autodiff_runtime::twin_data::<f32, _>(vec![1.0_f64, 2.0]);
+/// assert_eq!((half, n, v), (0.5, 3, vec![1.0, 2.0]));
 /// ```
 #[inline]
 pub fn twin_data<T, V: TwinData<T>>(value: V) -> V::Twin {
     value.into_twin()
 }
 
-/// What a call of another function's twin gives inside the twin that `jvp` and `hvp` run,
-/// given a float: a float or a float array, the function's value. The fallback of a function
-/// without a twin returns [`NoTwin`], which is neither: the error names the call and says
-/// what to add.
-///
-/// ```
-/// use autodiff_runtime::TwinResult;
-/// assert_eq!(TwinResult::twin_value(1.5_f64), 1.5);
-/// ```
+/// An argument of a call on data inside the twin that `jvp` and `hvp` run, converted back to
+/// what the called (plain) function takes: a number of the twin's float type becomes the
+/// parameter's `f32`/`f64` (its value: data carries no tangent), an array of them an array
+/// of it; integers stay as they are. `P`, the parameter's type, is inferred from the called
+/// function. (A reference is given as a reference to the converted copy of its value.)
 #[diagnostic::on_unimplemented(
-    message = "cannot take `jvp` or `hvp` through this call: it passes a float to a function without `jvp` or `hvp` of its own",
+    message = "a function called on data in a body with `jvp` or `hvp` takes `{P}`, which the forward mode cannot give it from `{Self}`",
     label = "called here, in a function with `jvp` or `hvp`",
-    note = "add `jvp` (or `hvp`) to the called function's attribute, `#[differentiate(jvp)]`: forward mode runs through the bodies of the functions it calls",
-    note = "or compute the value outside this function and pass it in as a parameter"
+    note = "numbers, float arrays and references to them are given back as the function's own types; compute anything else outside and pass it in"
 )]
-pub trait TwinResult {
-    /// The value (the type itself).
-    type Value;
-    /// The value itself.
-    fn twin_value(self) -> Self::Value;
+pub trait Untwin<P> {
+    /// The argument as the function takes it.
+    fn untwin(self) -> P;
 }
 
-// Per float type, not for every `Scalar`: a blanket impl would be a candidate for `NoTwin`
-// too, and rustc would then give the failed call's result that type (and an error at every
-// use of it).
-macro_rules! float_results {
-    ($($({$($g:tt)*})? $t:ty),*) => {$(
-        #[diagnostic::do_not_recommend]
-        impl<$($($g)*)?> TwinResult for $t {
-            type Value = $t;
-            #[inline(always)]
-            fn twin_value(self) -> $t {
+impl<A: crate::Scalar, P: crate::Float> Untwin<P> for A {
+    #[inline]
+    fn untwin(self) -> P {
+        P::of_f64(self.as_f64())
+    }
+}
+
+macro_rules! plain_arg {
+    ($($t:ty),*) => {$(
+        impl Untwin<$t> for $t {
+            #[inline]
+            fn untwin(self) -> $t {
                 self
             }
         }
     )*};
 }
-float_results!(f32, f64, {A: crate::Scalar} crate::Dual<A>);
+plain_arg!(bool, char, i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize);
 
-#[diagnostic::do_not_recommend]
-impl<A: crate::Scalar, D: ndarray::Dimension> TwinResult for ndarray::Array<A, D> {
-    type Value = Self;
+impl<A: crate::Scalar, P: crate::Float, S: ndarray::Data<Elem = A>, D: ndarray::Dimension>
+    Untwin<ndarray::Array<P, D>> for ndarray::ArrayBase<S, D>
+{
+    fn untwin(self) -> ndarray::Array<P, D> {
+        self.mapv(|v| P::of_f64(v.as_f64()))
+    }
+}
+
+/// An argument of a call on data, as the called function takes it (see [`Untwin`]).
+///
+/// ```
+/// fn half(x: f32) -> f32 { x / 2.0 }
+/// assert_eq!(half(autodiff_runtime::untwin(3.0_f64)), 1.5);
+/// ```
+#[inline]
+pub fn untwin<X: Untwin<P>, P>(value: X) -> P {
+    value.untwin()
+}
+
+/// `e as f64` (or `as f32`) inside the twin that `jvp` and `hvp` run, whose float type is `T`:
+/// an integer becomes a constant `T`; a float, already a `T`, stays itself (its tangent too, as
+/// `x as f64` is `x` in the original).
+pub trait TwinCast<T> {
+    /// The cast.
+    fn twin_cast(self) -> T;
+}
+
+impl<T: crate::Float> TwinCast<T> for T {
     #[inline(always)]
-    fn twin_value(self) -> Self {
+    fn twin_cast(self) -> T {
         self
     }
+}
+
+macro_rules! integer_casts {
+    ($($t:ty),*) => {$(
+        impl<T: crate::Float> TwinCast<T> for $t {
+            #[inline]
+            fn twin_cast(self) -> T {
+                T::of_f64(self as f64)
+            }
+        }
+    )*};
+}
+integer_casts!(i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize);
+
+/// `e as f64` in the twin (see [`TwinCast`]).
+///
+/// ```
+/// let n: f32 = autodiff_runtime::twin_cast::<f32, _>(3_usize);
+/// let x: f32 = autodiff_runtime::twin_cast::<f32, _>(1.5_f32);
+/// assert_eq!((n, x), (3.0, 1.5));
+/// ```
+#[inline]
+pub fn twin_cast<T, X: TwinCast<T>>(value: X) -> T {
+    value.twin_cast()
 }

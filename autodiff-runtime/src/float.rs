@@ -25,7 +25,6 @@ use ndarray::{Array, Array1, ArrayView, Ix0, Ix1, Ix2, Ix3, Ix4, Ix5, Ix6, IxDyn
 /// ```
 pub trait Float:
     Scalar
-    + crate::TwinResult<Value = Self>
     + crate::Differentiable
     + for<'a> crate::FieldRead<'a, Value = Self, Owned = Self>
     + crate::Leaf<Self>

@@ -67,7 +67,8 @@ mod writes;
 pub use arith::*;
 pub use broadcast::{broadcast_shape, unbroadcast};
 pub use companion::{
-    like, twin_data, DifferentiableFn, NoTwin, NotDifferentiable, TwinData, TwinFn, TwinResult,
+    like, twin_cast, twin_data, untwin, DifferentiableFn, NoTwin, NotDifferentiable, TwinCast,
+    TwinData, TwinFn, Untwin,
 };
 pub use cross_entropy::*;
 pub use differentiable::{Differentiable, LeafPairVisitor, LeafPath, LeafVisitor};

@@ -64,13 +64,20 @@ impl Lowerer<'_> {
             let float = args
                 .iter()
                 .any(|&a| self.data_kind(a) == super::kinds::DataKind::Float);
-            let call = match (super::twin_calls::original(&path.path), float) {
-                (Some(original), false) => {
-                    let t = self.twin_float();
-                    super::twin_calls::plain_call(&original, &arg_tokens, &t, span)
+            let call = match super::twin_calls::original(&path.path) {
+                // In a generic function's twin, or a generic function called at the twin's
+                // float type (`g::<f64>(..)` in the original): the call as written.
+                Some(original)
+                    if !self.twin_of_concrete() || super::twin_calls::at_twin_float(&original) =>
+                {
+                    quote!(#original(#(#arg_tokens),*))
                 }
-                (Some(_), true) => super::twin_calls::twin_call(&path.path, &arg_tokens, span),
-                (None, _) => quote!(#path(#(#arg_tokens),*)),
+                Some(original) => {
+                    let twin_args = self.twin_args(c, &args, arg_tokens);
+                    let t = self.twin_float();
+                    super::twin_calls::plain_call(&original, &twin_args, &t, span)
+                }
+                None => quote!(#path(#(#arg_tokens),*)),
             };
             let v = self.opaque_expr(call, args, span);
             if float {
@@ -148,11 +155,55 @@ impl Lowerer<'_> {
 
 impl Lowerer<'_> {
     /// The float type of the generic twin being lowered (its first float type parameter).
-    fn twin_float(&self) -> TokenStream {
+    pub(super) fn twin_float(&self) -> TokenStream {
         match self.sig.float_params.first() {
             Some(t) => quote!(#t),
             None => quote!(f64),
         }
+    }
+
+    /// Whether the twin being lowered is that of an `f64`/`f32` function (its float type
+    /// parameter is the one the twin added).
+    pub(super) fn twin_of_concrete(&self) -> bool {
+        self.sig
+            .float_params
+            .first()
+            .is_some_and(|t| t == crate::dual::TWIN_FLOAT)
+    }
+
+    /// How the arguments of a call on data in a concrete function's twin are given: known
+    /// data (integers, indices) as it is; anything that may be a float of the twin's type
+    /// given back as the function's own (a reference, written `&a` or a parameter of a
+    /// reference type, as a reference to a converted copy).
+    fn twin_args(
+        &self,
+        c: &syn::ExprCall,
+        args: &[ValueId],
+        tokens: Vec<TokenStream>,
+    ) -> Vec<super::twin_calls::TwinArg> {
+        use super::twin_calls::TwinArg;
+        c.args
+            .iter()
+            .zip(args)
+            .zip(tokens)
+            .map(|((syntax, &a), t)| {
+                let written = matches!(strip_parens(syntax), Expr::Reference(_));
+                // A parameter of a reference type passed as it is: its binding is a view
+                // (a float parameter) or the reference itself (data).
+                let (reference, t) = match &self.nodes[a].def {
+                    Def::Param { index } if !written && self.sig.params[*index].by_reference() => {
+                        (true, quote!(&#t))
+                    }
+                    Def::DataParam { index } if self.sig.params[*index].by_reference() => (true, t),
+                    _ => (written, t),
+                };
+                match (self.data_kind(a), reference) {
+                    (super::kinds::DataKind::Known, _) => TwinArg::AsIs(t),
+                    (_, true) => TwinArg::Reference(t),
+                    (_, false) => TwinArg::Value(t),
+                }
+            })
+            .collect()
     }
 }
 

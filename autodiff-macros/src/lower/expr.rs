@@ -181,10 +181,20 @@ impl Lowerer<'_> {
                     }
                 }
                 // A constant (`PI`, `f64::EPSILON`): data, never differentiated, of unknown
-                // kind; it looks like a float where its path says `f32`/`f64`.
-                let v = self.expr(p.to_token_stream(), vec![], span, false);
-                self.opaque[v] = true;
+                // kind; it looks like a float where its path says `f32`/`f64`. In the twin of
+                // an `f64`/`f32` function, a `const` (named in upper case) is in the twin's
+                // float type where it is a float (`twin_calls.rs`).
+                // (A path through `f64`/`f32` is the twin's rewrite's already: `lit::<T>(..)`.)
                 let float = p.path.segments.iter().any(|s| s.ident == "f64" || s.ident == "f32");
+                let tokens = match !float && self.twin_of_concrete() && names_const(&p.path) {
+                    true => {
+                        let t = self.twin_float();
+                        quote!(::autodiff::__private::twin_data::<#t, _>(#p))
+                    }
+                    false => p.to_token_stream(),
+                };
+                let v = self.expr(tokens, vec![], span, false);
+                self.opaque[v] = true;
                 self.data_kinds[v] = match float {
                     true => DataKind::Float,
                     false => DataKind::Unknown,
@@ -596,4 +606,15 @@ fn unsupported(e: &Expr) -> String {
         _ => "this expression is not supported in #[differentiate] bodies".to_string(),
     };
     format!("{what}; {SUPPORTED}")
+}
+
+/// Whether a path names a `const` by Rust's naming convention (`SCALE`, `consts::PI`).
+fn names_const(path: &syn::Path) -> bool {
+    path.segments.last().is_some_and(|s| {
+        let name = s.ident.to_string();
+        name.chars().any(|c| c.is_ascii_uppercase())
+            && name
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+    })
 }

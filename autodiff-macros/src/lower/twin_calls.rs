@@ -1,15 +1,16 @@
 //! Calls on data from the hidden generic twin that `jvp` and `hvp` run (`dual.rs`). The
 //! twin's rewrite renames every call of a user function to that function's twin, without
-//! knowing which functions have one; here, where the arguments' kinds are known, a call on
-//! data finds its function again:
+//! knowing which functions have one; a call on data needs none. Its arguments carry no
+//! tangent, so the function itself runs on their values and its result is a constant of the
+//! forward mode:
 //!
-//! - Given no float (`count(x.len())`, `scale(3)`): the function itself, as written; a float
-//!   it returns becomes the twin's float type (`twin_data`), an integer stays one.
-//! - Given a float (`helper(0.5)`, whose `0.5` is the twin's float type): the called function's
-//!   own twin, looked up next to it as a pullback companion is (`emit/call.rs`); a function
-//!   without one meets a fallback whose result is our error (`TwinResult`), which says to add
-//!   `jvp` to it.
-use super::calls::module_import;
+//! - In the twin of a function generic over `T: Float`, or of a generic function called at
+//!   the float type (`scale::<f64>(n)`, which the twin's rewrite made `scale::<T>`), the call
+//!   as written: it runs with the twin's `T`, as the original runs with `f64`.
+//! - In the twin of an `f64`/`f32` function, whose floats became the twin's type: every
+//!   argument that may hold one is given back as the function's own type (`untwin`,
+//!   inferred from the parameter; a reference as a reference to a converted copy), and the
+//!   result's floats become the twin's type (`twin_data`); integers pass as they are.
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote_spanned};
 use syn::Path;
@@ -27,39 +28,46 @@ pub(super) fn original(callee: &Path) -> Option<Path> {
     Some(path)
 }
 
-/// The call of `original` (the function itself) on `args`, none of them a float: its result
-/// in the twin's float type `t` where it is a float.
+/// Whether a call's path names the twin's float type (`g::<f64>(..)` in the original, whose
+/// `f64` the twin's rewrite made its own type): a generic function, called at that type.
+pub(super) fn at_twin_float(path: &Path) -> bool {
+    fn mentions(tokens: proc_macro2::TokenStream) -> bool {
+        tokens.into_iter().any(|t| match t {
+            proc_macro2::TokenTree::Ident(i) => i == crate::dual::TWIN_FLOAT,
+            proc_macro2::TokenTree::Group(g) => mentions(g.stream()),
+            _ => false,
+        })
+    }
+    path.segments
+        .iter()
+        .any(|s| mentions(quote::ToTokens::to_token_stream(&s.arguments)))
+}
+
+/// How an argument of a call on data in an `f64`/`f32` function's twin is given.
+pub(super) enum TwinArg {
+    /// Passed as it is (an integer, an index, a `bool`).
+    AsIs(TokenStream),
+    /// A value that may be of the twin's float type: given back as the function's own type.
+    Value(TokenStream),
+    /// A reference to one: a reference to a converted copy.
+    Reference(TokenStream),
+}
+
+/// The call of `original` (the function itself) on `args` in an `f64`/`f32` function's twin,
+/// whose float type is `t`: its arguments given back as the function's types, its result in
+/// the twin's.
 pub(super) fn plain_call(
     original: &Path,
-    args: &[TokenStream],
+    args: &[TwinArg],
     t: &TokenStream,
     span: Span,
 ) -> TokenStream {
+    let args = args.iter().map(|a| match a {
+        TwinArg::AsIs(e) => e.clone(),
+        TwinArg::Value(e) => quote_spanned!(span=> ::autodiff::__private::untwin(#e)),
+        TwinArg::Reference(e) => quote_spanned!(span=>
+            &::autodiff::__private::untwin(::core::clone::Clone::clone(#e))
+        ),
+    });
     quote_spanned!(span=> ::autodiff::__private::twin_data::<#t, _>(#original(#(#args),*)))
-}
-
-/// The call of `callee`'s own twin (the renamed path) on `args`, some of them floats of the
-/// twin's type; a function without a twin meets a fallback whose result is our error
-/// (`TwinResult`).
-pub(super) fn twin_call(callee: &Path, args: &[TokenStream], span: Span) -> TokenStream {
-    let Some(last) = callee.segments.last() else {
-        return TokenStream::new();
-    };
-    let name = &last.ident;
-    let import = module_import(callee, span);
-    let types: Vec<syn::Ident> = (0..args.len())
-        .map(|i| crate::emit::names::name(format_args!("A{i}")))
-        .collect();
-    quote_spanned! {span=>
-        {
-            #[allow(dead_code, non_camel_case_types, non_snake_case, clippy::all)]
-            fn #name<#(#types),*>(#(_: #types),*) -> ::autodiff::__private::NoTwin {
-                ::autodiff::__private::NoTwin
-            }
-            {
-                #import
-                ::autodiff::__private::TwinResult::twin_value(#callee(#(#args),*))
-            }
-        }
-    }
 }
