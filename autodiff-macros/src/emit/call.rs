@@ -24,7 +24,7 @@ pub fn companion_call(
     };
     let companion = crate::lower::pullback_name(&last.ident);
     let turbofish = &last.arguments;
-    let import = crate::lower::module_import(callee, span);
+    let import = module_import(callee, span);
     let args: Vec<Ident> = (0..passed.len())
         .map(|i| name(format_args!("a{i}")))
         .collect();
@@ -69,4 +69,34 @@ pub fn companion_call(
             }
         };
     }
+}
+
+/// `use <the callee's module>::*;`, which brings a companion defined next to the callee into
+/// the inner block. `None` for an associated function
+/// (`f64::max`, `Matrix::norm`): the attributes apply to free functions, and a type cannot be
+/// glob-imported, so the caller's fallback it is.
+fn module_import(callee: &Path, span: Span) -> Option<TokenStream> {
+    let n = callee.segments.len();
+    let owner = (n > 1).then(|| &callee.segments[n - 2].ident);
+    match owner {
+        Some(owner) if names_type(owner) => None,
+        Some(_) => {
+            let leading = &callee.leading_colon;
+            let segments = callee.segments.iter().take(n - 1);
+            Some(quote!(#leading #(#segments)::*))
+        }
+        None => Some(quote_spanned!(span=> self)),
+    }
+    .map(|module| quote_spanned!(span=> #[allow(unused_imports)] use #module::*;))
+}
+
+/// A path segment that names a type rather than a module: `Self`, a primitive, or a name in
+/// `UpperCamelCase` (Rust's naming convention; modules are `snake_case`).
+fn names_type(segment: &Ident) -> bool {
+    const PRIMITIVES: &[&str] = &[
+        "bool", "char", "str", "f32", "f64", "i8", "i16", "i32", "i64", "i128", "isize", "u8",
+        "u16", "u32", "u64", "u128", "usize",
+    ];
+    let text = segment.to_string();
+    PRIMITIVES.contains(&text.as_str()) || text.starts_with(|c: char| c.is_ascii_uppercase())
 }

@@ -153,60 +153,6 @@ impl Lowerer<'_> {
     }
 }
 
-impl Lowerer<'_> {
-    /// The float type of the generic twin being lowered (its first float type parameter).
-    pub(super) fn twin_float(&self) -> TokenStream {
-        match self.sig.float_params.first() {
-            Some(t) => quote!(#t),
-            None => quote!(f64),
-        }
-    }
-
-    /// Whether the twin being lowered is that of an `f64`/`f32` function (its float type
-    /// parameter is the one the twin added).
-    pub(super) fn twin_of_concrete(&self) -> bool {
-        self.sig
-            .float_params
-            .first()
-            .is_some_and(|t| t == crate::dual::TWIN_FLOAT)
-    }
-
-    /// How the arguments of a call on data in a concrete function's twin are given: known
-    /// data (integers, indices) as it is; anything that may be a float of the twin's type
-    /// given back as the function's own (a reference, written `&a` or a parameter of a
-    /// reference type, as a reference to a converted copy).
-    fn twin_args(
-        &self,
-        c: &syn::ExprCall,
-        args: &[ValueId],
-        tokens: Vec<TokenStream>,
-    ) -> Vec<super::twin_calls::TwinArg> {
-        use super::twin_calls::TwinArg;
-        c.args
-            .iter()
-            .zip(args)
-            .zip(tokens)
-            .map(|((syntax, &a), t)| {
-                let written = matches!(strip_parens(syntax), Expr::Reference(_));
-                // A parameter of a reference type passed as it is: its binding is a view
-                // (a float parameter) or the reference itself (data).
-                let (reference, t) = match &self.nodes[a].def {
-                    Def::Param { index } if !written && self.sig.params[*index].by_reference() => {
-                        (true, quote!(&#t))
-                    }
-                    Def::DataParam { index } if self.sig.params[*index].by_reference() => (true, t),
-                    _ => (written, t),
-                };
-                match (self.data_kind(a), reference) {
-                    (super::kinds::DataKind::Known, _) => TwinArg::AsIs(t),
-                    (_, true) => TwinArg::Reference(t),
-                    (_, false) => TwinArg::Value(t),
-                }
-            })
-            .collect()
-    }
-}
-
 /// The pullback companion a caller uses (next to the callee; `emit/call.rs` says how a caller
 /// finds it, or reports that there is none).
 pub fn pullback_name(name: &Ident) -> Ident {
@@ -215,34 +161,4 @@ pub fn pullback_name(name: &Ident) -> Ident {
         name,
         span = name.span()
     )
-}
-
-/// `use <the callee's module>::*;`, which brings a companion defined next to the callee into
-/// an inner block (`emit/call.rs`, `twin_calls.rs`). `None` for an associated function
-/// (`f64::max`, `Matrix::norm`): the attributes apply to free functions, and a type cannot be
-/// glob-imported, so the caller's fallback it is.
-pub fn module_import(callee: &syn::Path, span: proc_macro2::Span) -> Option<TokenStream> {
-    let n = callee.segments.len();
-    let owner = (n > 1).then(|| &callee.segments[n - 2].ident);
-    match owner {
-        Some(owner) if names_type(owner) => None,
-        Some(_) => {
-            let leading = &callee.leading_colon;
-            let segments = callee.segments.iter().take(n - 1);
-            Some(quote!(#leading #(#segments)::*))
-        }
-        None => Some(quote::quote_spanned!(span=> self)),
-    }
-    .map(|module| quote::quote_spanned!(span=> #[allow(unused_imports)] use #module::*;))
-}
-
-/// A path segment that names a type rather than a module: `Self`, a primitive, or a name in
-/// `UpperCamelCase` (Rust's naming convention; modules are `snake_case`).
-fn names_type(segment: &Ident) -> bool {
-    const PRIMITIVES: &[&str] = &[
-        "bool", "char", "str", "f32", "f64", "i8", "i16", "i32", "i64", "i128", "isize", "u8",
-        "u16", "u32", "u64", "u128", "usize",
-    ];
-    let text = segment.to_string();
-    PRIMITIVES.contains(&text.as_str()) || text.starts_with(|c: char| c.is_ascii_uppercase())
 }

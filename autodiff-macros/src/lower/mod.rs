@@ -16,7 +16,7 @@ mod rename;
 mod twin_calls;
 mod writes;
 
-pub use calls::{module_import, pullback_name};
+pub use calls::pullback_name;
 
 use crate::emit::names::value_ident;
 use crate::errors::Errors;

@@ -11,9 +11,13 @@
 //!   argument that may hold one is given back as the function's own type (`untwin`,
 //!   inferred from the parameter; a reference as a reference to a converted copy), and the
 //!   result's floats become the twin's type (`twin_data`); integers pass as they are.
+use super::Lowerer;
+use super::expr::strip_parens;
+use super::kinds::DataKind;
+use crate::ir::{Def, ValueId};
 use proc_macro2::{Span, TokenStream};
-use quote::{format_ident, quote_spanned};
-use syn::Path;
+use quote::{format_ident, quote, quote_spanned};
+use syn::{Expr, Path};
 
 /// The function a twin's renamed call names: the path with the twin prefix taken off its last
 /// segment, or `None` for a call that was not renamed (not in a twin).
@@ -70,4 +74,57 @@ pub(super) fn plain_call(
         ),
     });
     quote_spanned!(span=> ::autodiff::__private::twin_data::<#t, _>(#original(#(#args),*)))
+}
+
+impl Lowerer<'_> {
+    /// The float type of the generic twin being lowered (its first float type parameter).
+    pub(super) fn twin_float(&self) -> TokenStream {
+        match self.sig.float_params.first() {
+            Some(t) => quote!(#t),
+            None => quote!(f64),
+        }
+    }
+
+    /// Whether the twin being lowered is that of an `f64`/`f32` function (its float type
+    /// parameter is the one the twin added).
+    pub(super) fn twin_of_concrete(&self) -> bool {
+        self.sig
+            .float_params
+            .first()
+            .is_some_and(|t| t == crate::dual::TWIN_FLOAT)
+    }
+
+    /// How the arguments of a call on data in a concrete function's twin are given: known
+    /// data (integers, indices) as it is; anything that may be a float of the twin's type
+    /// given back as the function's own (a reference, written `&a` or a parameter of a
+    /// reference type, as a reference to a converted copy).
+    pub(super) fn twin_args(
+        &self,
+        c: &syn::ExprCall,
+        args: &[ValueId],
+        tokens: Vec<TokenStream>,
+    ) -> Vec<TwinArg> {
+        c.args
+            .iter()
+            .zip(args)
+            .zip(tokens)
+            .map(|((syntax, &a), t)| {
+                let written = matches!(strip_parens(syntax), Expr::Reference(_));
+                // A parameter of a reference type passed as it is: its binding is a view
+                // (a float parameter) or the reference itself (data).
+                let (reference, t) = match &self.nodes[a].def {
+                    Def::Param { index } if !written && self.sig.params[*index].by_reference() => {
+                        (true, quote!(&#t))
+                    }
+                    Def::DataParam { index } if self.sig.params[*index].by_reference() => (true, t),
+                    _ => (written, t),
+                };
+                match (self.data_kind(a), reference) {
+                    (DataKind::Known, _) => TwinArg::AsIs(t),
+                    (_, true) => TwinArg::Reference(t),
+                    (_, false) => TwinArg::Value(t),
+                }
+            })
+            .collect()
+    }
 }
