@@ -1,5 +1,5 @@
 //! Typed expressions: the scalar and array generators (`gen_s`, `gen_a`), `if` expressions
-//! and arrays produced by `dot` or `sum_axis`.
+//! and arrays produced by `dot`, `sum_axis` or `logsumexp_axis`.
 use super::types::{bug, Gen, Ty, E};
 use std::fmt::Write as _;
 
@@ -186,7 +186,7 @@ impl Gen<'_> {
         }
     }
 
-    /// An array of type `ty` made by `dot` or `sum_axis` from others.
+    /// An array of type `ty` made by `dot`, `sum_axis` or `logsumexp_axis` from others.
     fn produce(&mut self, ty: Ty, d: usize) -> Option<E> {
         let (m, n) = (self.m, self.n);
         let mut ways: Vec<(Ty, Ty, &str)> = Vec::new();
@@ -197,6 +197,8 @@ impl Gen<'_> {
                     ways.push((Ty::V(k), Ty::M(k, len), "dot"));
                     ways.push((Ty::M(len, k), Ty::S, "sum1"));
                     ways.push((Ty::M(k, len), Ty::S, "sum0"));
+                    ways.push((Ty::M(len, k), Ty::S, "lse1"));
+                    ways.push((Ty::M(k, len), Ty::S, "lse0"));
                 }
             }
             Ty::M(r, c) => {
@@ -218,6 +220,8 @@ impl Gen<'_> {
                 E::new(format!("{}.dot({})", a.operand(), b.arg()), ty).atom()
             }
             "sum0" => E::new(format!("{}.sum_axis(Axis(0))", a.operand()), ty).atom(),
+            "lse0" => E::new(format!("logsumexp_axis({}, Axis(0))", a.arg()), ty).atom(),
+            "lse1" => E::new(format!("logsumexp_axis({}, Axis(1))", a.arg()), ty).atom(),
             _ => E::new(format!("{}.sum_axis(Axis(1))", a.operand()), ty).atom(),
         })
     }
