@@ -326,11 +326,46 @@ use helper_module::twice;
 
 const SHIFT: f64 = 0.75;
 const FIRST: usize = 0;
+const ORDER: &[usize] = &[2, 0];
+const WEIGHTS3: [f64; 3] = [0.5, 1.0, 2.0];
+
+/// A choice passed to a helper as an enum value.
+#[derive(Clone, Copy)]
+enum Norm {
+    L1,
+    L2,
+}
+
+fn norm_factor(n: Norm) -> f64 {
+    match n {
+        Norm::L1 => 1.0,
+        Norm::L2 => 0.5,
+    }
+}
+
+fn first_of(order: &[usize]) -> usize {
+    order[0]
+}
+
+fn weighted(w: [f64; 3]) -> f64 {
+    w[0] + w[1] + w[2]
+}
+
+fn small_count(n: u8) -> f32 {
+    f32::from(n) * 0.5
+}
+
+/// A generic function with `jvp` and `hvp`, called on constants without a turbofish.
+#[differentiate(jvp, hvp)]
+fn blend<T: Float>(a: T, b: T) -> T {
+    a * b + a
+}
 
 /// Calls on data from a body with `jvp` and `hvp`: each runs as the plain function it is
 /// (its arguments given back as its own types, a float result a constant of the forward
 /// mode), chained (`squared(quarter_of(k))`), by reference, in a branch, and beside a
-/// function with `jvp` of its own; `const`s, a float and an index.
+/// function with `jvp` of its own; `const`s (a float, an index, a slice, an array), enum
+/// values, a cast of a call's result, and a generic function given constants.
 #[differentiate(jvp, hvp)]
 fn helpers(x: &Array1<f64>) -> f64 {
     let k = doubled(x.len());
@@ -344,7 +379,9 @@ fn helpers(x: &Array1<f64>) -> f64 {
         total_value += x[0] * x[0] * squared(c + SHIFT);
     }
     let t = thirds(0.5);
-    total_value + x[FIRST] * x[1] * twice(0.75) * t[2]
+    let consts = x[first_of(ORDER)] * weighted(WEIGHTS3) * norm_factor(Norm::L2)
+        + x[1] * norm_factor(Norm::L1) * (small_count(3) as f64) * blend(2.0, 0.5);
+    total_value + x[FIRST] * x[1] * twice(0.75) * t[2] + consts
 }
 
 /// The same in a generic function: a generic plain function runs with the forward mode's `T`.

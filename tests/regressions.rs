@@ -506,3 +506,42 @@ fn concrete_callers_of_generic_functions() {
     assert!(max_relative_error(&dx, &nx) < 1e-6, "{dx} vs {nx}");
     assert!(max_relative_error(&dz, &nz) < 1e-6, "{dz} vs {nz}");
 }
+
+#[differentiate]
+fn slice_product(v: &[f64]) -> f64 {
+    v[0] * v[1]
+}
+
+#[differentiate]
+fn view_energy<T: Float>(v: &ArrayView1<T>) -> T {
+    (v * v).sum()
+}
+
+/// Arguments a call coerces (`&Vec<f64>` and `&[f64; 2]` to `&[f64]`), and `&z.view()`.
+/// (Naming a generic callee through `like` once took the coercion away: E0308.)
+#[allow(clippy::ptr_arg)] // a `&Vec` parameter on purpose: the call coerces it
+#[differentiate]
+fn coerced_arguments(s: &Vec<f64>, a: &[f64; 2], z: &Array1<f64>) -> f64 {
+    slice_product(s) * slice_product(a) + view_energy(&z.view()) * s[0]
+}
+
+#[test]
+fn calls_coerce_their_arguments() {
+    let (s, a, z) = (vec![0.4, 0.9], [1.5, -0.5], array![0.3, -0.7]);
+    let (v, (ds, da, dz)) = coerced_arguments_grad(&s, &a, &z);
+    assert!((v - coerced_arguments(&s, &a, &z)).abs() < 1e-12);
+    let ns = numeric_gradient(
+        |s: &Array1<f64>| coerced_arguments(&s.to_vec(), &a, &z),
+        &Array1::from(s.clone()),
+        H,
+    );
+    let na = numeric_gradient(
+        |a: &Array1<f64>| coerced_arguments(&s, &[a[0], a[1]], &z),
+        &Array1::from(a.to_vec()),
+        H,
+    );
+    let nz = numeric_gradient(|z: &Array1<f64>| coerced_arguments(&s, &a, z), &z, H);
+    assert!(max_relative_error(&Array1::from(ds), &ns) < 1e-6);
+    assert!(max_relative_error(&Array1::from(da.to_vec()), &na) < 1e-6);
+    assert!(max_relative_error(&dz, &nz) < 1e-6);
+}

@@ -68,7 +68,7 @@ impl VisitMut for Twin<'_> {
             // `n as f64` -> `twin_cast::<T, _>(n)`: an integer becomes a constant `T`, a float
             // (already `T`) stays itself, tangent and all.
             Expr::Cast(c) if is_float_type(&c.ty) => {
-                syn::visit_mut::visit_expr_mut(self, &mut c.expr);
+                self.visit_expr_mut(&mut c.expr);
                 let inner = &c.expr;
                 *e = syn::parse_quote!(::autodiff::__private::twin_cast::<#t, _>(#inner));
                 return;

@@ -45,12 +45,18 @@ pub fn companion_call(
         // The callee is named for the error's message. A generic callee named without a
         // turbofish gets its type parameters from a call on the arguments' types, in a branch
         // that never runs (else it would be a value of uninferred type).
+        // (Each `like` bound first: its type is then the argument's own, and the call
+        // coerces it as it does the argument, `&Vec<f64>` to `&[f64]`.)
         false => {
             let c = name(format_args!("callee"));
+            let likes: Vec<Ident> = (0..args.len())
+                .map(|i| name(format_args!("like{i}")))
+                .collect();
             quote_spanned!(span=>
                 let #c = #callee;
                 if false {
-                    let _ = #c(#(::autodiff::__private::like(&#args)),*);
+                    #(let #likes = ::autodiff::__private::like(&#args);)*
+                    let _ = #c(#(#likes),*);
                 }
                 ::autodiff::__private::DifferentiableFn::split(#c, #companion #turbofish (#(#args),*))
             )

@@ -111,13 +111,16 @@ impl Lowerer<'_> {
     fn passed(&self, syntax: &Expr, v: ValueId) -> TokenStream {
         let by_ref = matches!(strip_parens(syntax), Expr::Reference(_));
         let t = self.tokens(v);
-        // `z.view()` (lowered as `z` itself): a view, as the callee declares it.
-        let view_call = matches!(
-            strip_parens(syntax),
-            Expr::MethodCall(m) if m.method == "view" && m.args.is_empty()
-        );
+        // `z.view()` or `&z.view()` (lowered as `z` itself): a view, as the callee declares it.
+        let inner = match strip_parens(syntax) {
+            Expr::Reference(r) => strip_parens(&r.expr),
+            other => other,
+        };
+        let view_call =
+            matches!(inner, Expr::MethodCall(m) if m.method == "view" && m.args.is_empty());
         if view_call && self.nodes[v].float {
-            return quote!(::autodiff::__private::view_of(&#t));
+            let view = quote!(::autodiff::__private::view_of(&#t));
+            return if by_ref { quote!(&#view) } else { view };
         }
         match &self.nodes[v].def {
             // A parameter by its own name, as the user passed it (deref coercion applies).

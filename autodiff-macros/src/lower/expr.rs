@@ -608,13 +608,21 @@ fn unsupported(e: &Expr) -> String {
     format!("{what}; {SUPPORTED}")
 }
 
-/// Whether a path names a `const` by Rust's naming convention (`SCALE`, `consts::PI`).
+/// Whether a path names a `const` by Rust's naming convention (`SCALE`, `consts::PI`): not an
+/// enum's value or an associated item (`Norm::L2`, after a type's `UpperCamelCase` name).
 fn names_const(path: &syn::Path) -> bool {
-    path.segments.last().is_some_and(|s| {
-        let name = s.ident.to_string();
-        name.chars().any(|c| c.is_ascii_uppercase())
-            && name
-                .chars()
-                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
-    })
+    let n = path.segments.len();
+    let after_type = n > 1
+        && path.segments[n - 2]
+            .ident
+            .to_string()
+            .starts_with(|c: char| c.is_ascii_uppercase());
+    !after_type
+        && path.segments.last().is_some_and(|s| {
+            let name = s.ident.to_string();
+            name.chars().any(|c| c.is_ascii_uppercase())
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+        })
 }

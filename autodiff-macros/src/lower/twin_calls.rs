@@ -10,7 +10,8 @@
 //! - In the twin of an `f64`/`f32` function, whose floats became the twin's type: every
 //!   argument that may hold one is given back as the function's own type (`untwin`,
 //!   inferred from the parameter; a reference as a reference to a converted copy), and the
-//!   result's floats become the twin's type (`twin_data`); integers pass as they are.
+//!   result's floats become the twin's type (`twin_data`); integers pass as they are, and so
+//!   do literals, `const`s and enum values as written.
 use super::Lowerer;
 use super::expr::strip_parens;
 use super::kinds::DataKind;
@@ -119,6 +120,11 @@ impl Lowerer<'_> {
                     Def::DataParam { index } if self.sig.params[*index].by_reference() => (true, t),
                     _ => (written, t),
                 };
+                if self.constant_syntax(syntax) {
+                    // A literal, a `const` or an enum value, as written (as the original
+                    // passes it: `sc(2.0, 0.5)` infers a generic callee's type from it).
+                    return TwinArg::AsIs(quote!(#syntax));
+                }
                 match (self.data_kind(a), reference) {
                     (DataKind::Known, _) => TwinArg::AsIs(t),
                     (_, true) => TwinArg::Reference(t),
@@ -126,5 +132,25 @@ impl Lowerer<'_> {
                 }
             })
             .collect()
+    }
+}
+
+impl Lowerer<'_> {
+    /// Whether an argument is written as a constant: a literal (negated or not), or a path
+    /// that names no local (a `const`, an enum value), maybe behind a `&`.
+    fn constant_syntax(&self, e: &Expr) -> bool {
+        match strip_parens(e) {
+            Expr::Lit(_) => true,
+            Expr::Unary(u) if matches!(u.op, syn::UnOp::Neg(_)) => self.constant_syntax(&u.expr),
+            Expr::Reference(r) if r.mutability.is_none() => self.constant_syntax(&r.expr),
+            Expr::Path(p) if p.qself.is_none() => match p.path.get_ident() {
+                Some(name) => {
+                    self.lookup_value(name).is_none()
+                        && !self.aliases.contains_key(&name.to_string())
+                }
+                None => true,
+            },
+            _ => false,
+        }
     }
 }
