@@ -365,7 +365,8 @@ fn blend<T: Float>(a: T, b: T) -> T {
 /// (its arguments given back as its own types, a float result a constant of the forward
 /// mode), chained (`squared(quarter_of(k))`), by reference, in a branch, and beside a
 /// function with `jvp` of its own; `const`s (a float, an index, a slice, an array), enum
-/// values, a cast of a call's result, and a generic function given constants.
+/// values, a cast of a call's result, a generic function given constants, and one called at
+/// the float type (`size_of::<f64>()` is 8 in the forward mode too).
 #[differentiate(jvp, hvp)]
 fn helpers(x: &Array1<f64>) -> f64 {
     let k = doubled(x.len());
@@ -380,7 +381,8 @@ fn helpers(x: &Array1<f64>) -> f64 {
     }
     let t = thirds(0.5);
     let consts = x[first_of(ORDER)] * weighted(WEIGHTS3) * norm_factor(Norm::L2)
-        + x[1] * norm_factor(Norm::L1) * (small_count(3) as f64) * blend(2.0, 0.5);
+        + x[1] * norm_factor(Norm::L1) * (small_count(3) as f64) * blend(2.0, 0.5)
+        + x[2] * (std::mem::size_of::<f64>() as f64);
     total_value + x[FIRST] * x[1] * twice(0.75) * t[2] + consts
 }
 

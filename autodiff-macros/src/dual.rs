@@ -20,9 +20,22 @@ use syn::{Expr, GenericParam, Ident, ItemFn, Type};
 /// What a twin's name starts with (then the function's own name).
 pub const TWIN_PREFIX: &str = "__ad_generic_";
 
-/// The float type parameter a twin of a non-generic function gets (a generic function's twin
-/// keeps its own `T: Float`).
+/// The float type parameter a twin of an `f64` function gets (a generic function's twin keeps
+/// its own `T: Float`).
 pub const TWIN_FLOAT: &str = "__ad_T";
+
+/// The same for an `f32` function's twin: the name says which type the twin stands in for.
+pub const TWIN_FLOAT_32: &str = "__ad_T32";
+
+/// The float type a concrete function's twin stands in for, from its type parameter's name
+/// (`None` for a generic function's twin, or outside a twin).
+pub fn twin_stands_for(param: &Ident) -> Option<TokenStream> {
+    match param.to_string() {
+        name if name == TWIN_FLOAT => Some(quote!(f64)),
+        name if name == TWIN_FLOAT_32 => Some(quote!(f32)),
+        _ => None,
+    }
+}
 
 /// The hidden twin's name.
 pub fn twin_name(name: &Ident) -> Ident {
@@ -162,7 +175,11 @@ fn twin(func: &ItemFn, sig: &Signature) -> (ItemFn, Ident) {
     let t = match sig.float_params.first() {
         Some(t) => t.clone(),
         None => {
-            let t = Ident::new(TWIN_FLOAT, Span::mixed_site());
+            let name = match float_of(func).to_string().as_str() {
+                "f32" => TWIN_FLOAT_32,
+                _ => TWIN_FLOAT,
+            };
+            let t = Ident::new(name, Span::mixed_site());
             let at = twin
                 .sig
                 .generics

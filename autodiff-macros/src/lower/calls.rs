@@ -64,20 +64,18 @@ impl Lowerer<'_> {
             let float = args
                 .iter()
                 .any(|&a| self.data_kind(a) == super::kinds::DataKind::Float);
-            let call = match super::twin_calls::original(&path.path) {
-                // In a generic function's twin, or a generic function called at the twin's
-                // float type (`g::<f64>(..)` in the original): the call as written.
-                Some(original)
-                    if !self.twin_of_concrete() || super::twin_calls::at_twin_float(&original) =>
-                {
-                    quote!(#original(#(#arg_tokens),*))
-                }
-                Some(original) => {
+            let call = match (
+                super::twin_calls::original(&path.path),
+                self.twin_stands_for(),
+            ) {
+                // In a generic function's twin: the call as written.
+                (Some(original), None) => quote!(#original(#(#arg_tokens),*)),
+                (Some(original), Some((t, float))) => {
+                    let original = super::twin_calls::at_original_float(&original, t, &float);
                     let twin_args = self.twin_args(c, &args, arg_tokens);
-                    let t = self.twin_float();
-                    super::twin_calls::plain_call(&original, &twin_args, &t, span)
+                    super::twin_calls::plain_call(&original, &twin_args, &quote!(#t), span)
                 }
-                None => quote!(#path(#(#arg_tokens),*)),
+                (None, _) => quote!(#path(#(#arg_tokens),*)),
             };
             let v = self.opaque_expr(call, args, span);
             if float {

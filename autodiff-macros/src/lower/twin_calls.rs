@@ -4,14 +4,14 @@
 //! tangent, so the function itself runs on their values and its result is a constant of the
 //! forward mode:
 //!
-//! - In the twin of a function generic over `T: Float`, or of a generic function called at
-//!   the float type (`scale::<f64>(n)`, which the twin's rewrite made `scale::<T>`), the call
-//!   as written: it runs with the twin's `T`, as the original runs with `f64`.
+//! - In the twin of a function generic over `T: Float`, the call as written: it runs with the
+//!   twin's `T`, as the original runs with its own.
 //! - In the twin of an `f64`/`f32` function, whose floats became the twin's type: every
 //!   argument that may hold one is given back as the function's own type (`untwin`,
 //!   inferred from the parameter; a reference as a reference to a converted copy), and the
 //!   result's floats become the twin's type (`twin_data`); integers pass as they are, and so
-//!   do literals, `const`s and enum values as written.
+//!   do literals, `const`s and enum values as written. A generic function called at the float
+//!   type (`scale::<f64>(n)`, which the twin's rewrite made `scale::<T>`) is called at it.
 use super::Lowerer;
 use super::expr::strip_parens;
 use super::kinds::DataKind;
@@ -33,19 +33,35 @@ pub(super) fn original(callee: &Path) -> Option<Path> {
     Some(path)
 }
 
-/// Whether a call's path names the twin's float type (`g::<f64>(..)` in the original, whose
-/// `f64` the twin's rewrite made its own type): a generic function, called at that type.
-pub(super) fn at_twin_float(path: &Path) -> bool {
-    fn mentions(tokens: proc_macro2::TokenStream) -> bool {
-        tokens.into_iter().any(|t| match t {
-            proc_macro2::TokenTree::Ident(i) => i == crate::dual::TWIN_FLOAT,
-            proc_macro2::TokenTree::Group(g) => mentions(g.stream()),
-            _ => false,
-        })
+/// A call's path with the twin's float type `t` in its generic arguments given back as the
+/// type it stands for (`g::<f64>(..)` in the original, which the twin's rewrite made
+/// `g::<T>`): the call on data then runs as in the original (`size_of::<f64>()` is 8).
+pub(super) fn at_original_float(path: &Path, t: &syn::Ident, original: &TokenStream) -> Path {
+    fn replace(tokens: TokenStream, t: &syn::Ident, original: &TokenStream) -> TokenStream {
+        tokens
+            .into_iter()
+            .flat_map(|tt| match tt {
+                proc_macro2::TokenTree::Ident(i) if &i == t => original.clone(),
+                proc_macro2::TokenTree::Group(g) => {
+                    let mut group =
+                        proc_macro2::Group::new(g.delimiter(), replace(g.stream(), t, original));
+                    group.set_span(g.span());
+                    proc_macro2::TokenTree::Group(group).into()
+                }
+                other => other.into(),
+            })
+            .collect()
     }
-    path.segments
-        .iter()
-        .any(|s| mentions(quote::ToTokens::to_token_stream(&s.arguments)))
+    let mut path = path.clone();
+    for seg in path.segments.iter_mut() {
+        if !seg.arguments.is_empty() {
+            let args = quote::ToTokens::to_token_stream(&seg.arguments);
+            if let Ok(new) = syn::parse2(replace(args, t, original)) {
+                seg.arguments = syn::PathArguments::AngleBracketed(new);
+            }
+        }
+    }
+    path
 }
 
 /// How an argument of a call on data in an `f64`/`f32` function's twin is given.
@@ -89,10 +105,14 @@ impl Lowerer<'_> {
     /// Whether the twin being lowered is that of an `f64`/`f32` function (its float type
     /// parameter is the one the twin added).
     pub(super) fn twin_of_concrete(&self) -> bool {
-        self.sig
-            .float_params
-            .first()
-            .is_some_and(|t| t == crate::dual::TWIN_FLOAT)
+        self.twin_stands_for().is_some()
+    }
+
+    /// The twin's float type parameter and the float type it stands for, in the twin of an
+    /// `f64`/`f32` function.
+    pub(super) fn twin_stands_for(&self) -> Option<(&syn::Ident, TokenStream)> {
+        let t = self.sig.float_params.first()?;
+        Some((t, crate::dual::twin_stands_for(t)?))
     }
 
     /// How the arguments of a call on data in a concrete function's twin are given: known
