@@ -55,12 +55,8 @@ fn dual_array<A: Scalar, S: Data<Elem = A>, D: Dimension>(
                 t.shape(),
                 x.shape()
             );
-            let mut out = Array::from_elem(x.raw_dim(), Dual::constant(A::zero()));
-            Zip::from(&mut out)
-                .and(x)
-                .and(&t)
-                .for_each(|o, &v, &dv| *o = Dual::new(v, dv));
-            out
+            // One pass, into memory not written before (no zeros first).
+            Zip::from(x).and(&t).map_collect(|&v, &dv| Dual::new(v, dv))
         }
     }
 }
