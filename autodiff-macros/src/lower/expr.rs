@@ -186,12 +186,11 @@ impl Lowerer<'_> {
                 // float type where it is a float (`twin_calls.rs`).
                 // (A path through `f64`/`f32` is the twin's rewrite's already: `lit::<T>(..)`.)
                 let float = p.path.segments.iter().any(|s| s.ident == "f64" || s.ident == "f32");
-                let tokens = match !float && self.twin_of_concrete() && names_const(&p.path) {
-                    true => {
-                        let t = self.twin_float();
+                let tokens = match self.twin_stands_for() {
+                    Some((t, _)) if !float && names_const(&p.path) => {
                         quote!(::autodiff::__private::twin_data::<#t, _>(#p))
                     }
-                    false => p.to_token_stream(),
+                    _ => p.to_token_stream(),
                 };
                 let v = self.expr(tokens, vec![], span, false);
                 self.opaque[v] = true;

@@ -94,20 +94,6 @@ pub(super) fn plain_call(
 }
 
 impl Lowerer<'_> {
-    /// The float type of the generic twin being lowered (its first float type parameter).
-    pub(super) fn twin_float(&self) -> TokenStream {
-        match self.sig.float_params.first() {
-            Some(t) => quote!(#t),
-            None => quote!(f64),
-        }
-    }
-
-    /// Whether the twin being lowered is that of an `f64`/`f32` function (its float type
-    /// parameter is the one the twin added).
-    pub(super) fn twin_of_concrete(&self) -> bool {
-        self.twin_stands_for().is_some()
-    }
-
     /// The twin's float type parameter and the float type it stands for, in the twin of an
     /// `f64`/`f32` function.
     pub(super) fn twin_stands_for(&self) -> Option<(&syn::Ident, TokenStream)> {
@@ -130,6 +116,11 @@ impl Lowerer<'_> {
             .zip(args)
             .zip(tokens)
             .map(|((syntax, &a), t)| {
+                if self.constant_syntax(syntax) {
+                    // A literal, a `const` or an enum value, as written (as the original
+                    // passes it: `sc(2.0, 0.5)` infers a generic callee's type from it).
+                    return TwinArg::AsIs(quote!(#syntax));
+                }
                 let written = matches!(strip_parens(syntax), Expr::Reference(_));
                 // A parameter of a reference type passed as it is: its binding is a view
                 // (a float parameter) or the reference itself (data).
@@ -140,11 +131,6 @@ impl Lowerer<'_> {
                     Def::DataParam { index } if self.sig.params[*index].by_reference() => (true, t),
                     _ => (written, t),
                 };
-                if self.constant_syntax(syntax) {
-                    // A literal, a `const` or an enum value, as written (as the original
-                    // passes it: `sc(2.0, 0.5)` infers a generic callee's type from it).
-                    return TwinArg::AsIs(quote!(#syntax));
-                }
                 match (self.data_kind(a), reference) {
                     (DataKind::Known, _) => TwinArg::AsIs(t),
                     (_, true) => TwinArg::Reference(t),
@@ -153,9 +139,7 @@ impl Lowerer<'_> {
             })
             .collect()
     }
-}
 
-impl Lowerer<'_> {
     /// Whether an argument is written as a constant: a literal (negated or not), or a path
     /// that names no local (a `const`, an enum value), maybe behind a `&`.
     fn constant_syntax(&self, e: &Expr) -> bool {
