@@ -62,9 +62,11 @@ impl<A: Scalar, S: Data<Elem = A>, D: Dimension> Param for ArrayBase<S, D> {
     type Grad = Array<A, D>;
     type Owned = Array<A, D>;
     fn into_value(self) -> Self {
+        crate::retain_freed_heap();
         self
     }
     fn into_owned_value(self) -> Array<A, D> {
+        crate::retain_freed_heap();
         self.into_owned()
     }
     fn grad_from(adjoint: Array<A, D>) -> Array<A, D> {
@@ -77,9 +79,11 @@ impl<'a, A: Scalar, S: Data<Elem = A>, D: Dimension> Param for &'a ArrayBase<S, 
     type Grad = Array<A, D>;
     type Owned = Array<A, D>;
     fn into_value(self) -> ArrayView<'a, A, D> {
+        crate::retain_freed_heap();
         self.view()
     }
     fn into_owned_value(self) -> Array<A, D> {
+        crate::retain_freed_heap();
         self.to_owned()
     }
     fn grad_from(adjoint: Array<A, D>) -> Array<A, D> {
@@ -111,9 +115,11 @@ impl<'a, A: Scalar> Param for &'a [A] {
     type Grad = Vec<A>;
     type Owned = Array1<A>;
     fn into_value(self) -> ArrayView1<'a, A> {
+        crate::retain_freed_heap();
         ArrayView1::from(self)
     }
     fn into_owned_value(self) -> Array1<A> {
+        crate::retain_freed_heap();
         Array1::from(self.to_vec())
     }
     fn grad_from(adjoint: Array1<A>) -> Vec<A> {
@@ -126,9 +132,11 @@ impl<'a, A: Scalar> Param for &'a Vec<A> {
     type Grad = Vec<A>;
     type Owned = Array1<A>;
     fn into_value(self) -> ArrayView1<'a, A> {
+        crate::retain_freed_heap();
         ArrayView1::from(self.as_slice())
     }
     fn into_owned_value(self) -> Array1<A> {
+        crate::retain_freed_heap();
         Array1::from(self.clone())
     }
     fn grad_from(adjoint: Array1<A>) -> Vec<A> {
@@ -141,9 +149,11 @@ impl<A: Scalar> Param for Vec<A> {
     type Grad = Vec<A>;
     type Owned = Array1<A>;
     fn into_value(self) -> Array1<A> {
+        crate::retain_freed_heap();
         Array1::from(self)
     }
     fn into_owned_value(self) -> Array1<A> {
+        crate::retain_freed_heap();
         Array1::from(self)
     }
     fn grad_from(adjoint: Array1<A>) -> Vec<A> {
@@ -156,9 +166,11 @@ impl<'a, A: Scalar, const N: usize> Param for &'a [A; N] {
     type Grad = [A; N];
     type Owned = Array1<A>;
     fn into_value(self) -> ArrayView1<'a, A> {
+        crate::retain_freed_heap();
         ArrayView1::from(self.as_slice())
     }
     fn into_owned_value(self) -> Array1<A> {
+        crate::retain_freed_heap();
         Array1::from(self.to_vec())
     }
     fn grad_from(adjoint: Array1<A>) -> [A; N] {
@@ -171,9 +183,11 @@ impl<A: Scalar, const N: usize> Param for [A; N] {
     type Grad = [A; N];
     type Owned = Array1<A>;
     fn into_value(self) -> Array1<A> {
+        crate::retain_freed_heap();
         Array1::from(self.to_vec())
     }
     fn into_owned_value(self) -> Array1<A> {
+        crate::retain_freed_heap();
         Array1::from(self.to_vec())
     }
     fn grad_from(adjoint: Array1<A>) -> [A; N] {
