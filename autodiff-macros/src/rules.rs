@@ -190,9 +190,9 @@ rules! {
     Method "t" => "t" (Output("t_vjp"));
     Method "to_owned" => "to_owned" in_place (Output("to_owned_vjp"));
     Method "clone" => "to_owned" in_place (Output("to_owned_vjp"));
-    Method "sum" => "sum" (Diff("sum_vjp"));
-    Method "mean" => "mean" (Diff("mean_vjp"));
-    Method "sum_axis" => "sum_axis" (Diff("sum_axis_vjp"), Data);
+    Method "sum" => "sum" (Shape("sum_vjp"));
+    Method "mean" => "mean" (Shape("mean_vjp"));
+    Method "sum_axis" => "sum_axis" (Shape("sum_axis_vjp"), Data);
     // y = x.slice(s); dx[s] += g, added into the adjoint in place. Reads only x's shape.
     Method "slice" => "slice" sparse views (Shape("slice_vjp"), Data);
     // y = x.row(i) (x.column(j)); dx.row(i) += g, added into the adjoint in place. Reads

@@ -1,8 +1,9 @@
 //! Reductions and layout: `sum`, `mean`, `sum_axis`, `t`, with ndarray's exact semantics,
 //! and `logsumexp` over all elements.
 use crate::value::assert_same_shape;
-use crate::{Cotangent, Scalar};
+use crate::{ArrayShape, Cotangent, Scalar, ScalarCotangent, Shaped};
 use ndarray::{Array, ArrayBase, Axis, Data, Dimension, RemoveAxis, Zip};
+use std::borrow::Borrow;
 use std::borrow::Cow;
 
 /// `x.sum()`: the sum of all elements.
@@ -14,12 +15,23 @@ pub fn sum<A: Scalar, S: Data<Elem = A>, D: Dimension>(x: &ArrayBase<S, D>) -> A
     x.sum()
 }
 
-/// VJP of [`sum`]: y = Σ x; dx += g (every element).
-pub fn sum_vjp<A: Scalar, S: Data<Elem = A>, D: Dimension>(
-    x: &ArrayBase<S, D>,
-    g: &A,
-) -> Array<A, D> {
-    Array::from_elem(x.raw_dim(), *g)
+/// VJP of [`sum`]: y = Σ x; dx += g (every element). Reads only the shape of `x`: the input
+/// itself, or its [`shape_of`](crate::shape_of) kept for the reverse sweep; `g` by reference
+/// or by value.
+///
+/// ```
+/// use autodiff_runtime::{shape_of, sum_vjp};
+/// let x = ndarray::array![1.0, 2.0];
+/// assert_eq!(sum_vjp(&x, 0.5), ndarray::array![0.5, 0.5]);
+/// assert_eq!(sum_vjp(&shape_of(&x), &0.5), ndarray::array![0.5, 0.5]);
+/// ```
+pub fn sum_vjp<T, D, G>(x: &T, g: G) -> Array<G::Elem, D>
+where
+    T: Shaped<Shape = ArrayShape<D>>,
+    D: Dimension,
+    G: ScalarCotangent,
+{
+    Array::from_elem(x.shape_of().0, g.value())
 }
 
 /// `x.mean().unwrap()`: the mean of all elements.
@@ -37,13 +49,16 @@ pub fn mean<A: Scalar, S: Data<Elem = A>, D: Dimension>(x: &ArrayBase<S, D>) -> 
     }
 }
 
-/// VJP of [`mean`]: y = Σ x / n; dx += g / n.
-pub fn mean_vjp<A: Scalar, S: Data<Elem = A>, D: Dimension>(
-    x: &ArrayBase<S, D>,
-    g: &A,
-) -> Array<A, D> {
-    let n = A::of_f64(x.len() as f64);
-    Array::from_elem(x.raw_dim(), *g / n)
+/// VJP of [`mean`]: y = Σ x / n; dx += g / n. Reads only the shape of `x`, as [`sum_vjp`].
+pub fn mean_vjp<T, D, G>(x: &T, g: G) -> Array<G::Elem, D>
+where
+    T: Shaped<Shape = ArrayShape<D>>,
+    D: Dimension,
+    G: ScalarCotangent,
+{
+    let dim = x.shape_of().0;
+    let n = G::Elem::of_f64(dim.size() as f64);
+    Array::from_elem(dim, g.value() / n)
 }
 
 /// `x.sum_axis(axis)`: sums along `axis`, removing it.
@@ -74,37 +89,41 @@ fn check_axis(op: &str, axis: Axis, shape: &[usize]) {
     );
 }
 
-/// VJP of [`sum_axis`]: y = Σ_k x; dx += g broadcast back along axis k.
+/// VJP of [`sum_axis`]: y = Σ_k x; dx += g broadcast back along axis k. Reads only the shape
+/// of `x`, as [`sum_vjp`].
 #[track_caller]
-pub fn sum_axis_vjp<A: Scalar, S: Data<Elem = A>, D: RemoveAxis>(
-    x: &ArrayBase<S, D>,
-    axis: Axis,
-    g: &Array<A, D::Smaller>,
-) -> Array<A, D> {
-    check_axis("sum_axis", axis, x.shape());
-    assert_same_shape("sum_axis", x.raw_dim().remove_axis(axis).slice(), g.shape());
+pub fn sum_axis_vjp<A, T, D, G>(x: &T, axis: Axis, g: G) -> Array<A, D>
+where
+    A: Scalar,
+    T: Shaped<Shape = ArrayShape<D>>,
+    D: RemoveAxis,
+    G: Borrow<Array<A, D::Smaller>>,
+{
+    let (dim, g) = (x.shape_of().0, g.borrow());
+    check_axis("sum_axis", axis, dim.slice());
+    assert_same_shape("sum_axis", dim.remove_axis(axis).slice(), g.shape());
     // The last axis (`(&d * &d).sum_axis(Axis(1))`): each element of `g` repeated along it, in
     // one pass (a broadcast view's copy iterates element by element through dynamic shapes).
-    if axis.index() + 1 == x.ndim() {
-        let n = x.shape()[axis.index()];
+    if axis.index() + 1 == dim.ndim() {
+        let n = dim[axis.index()];
         let mut data = Vec::with_capacity(g.len() * n);
         for &v in g.iter() {
             data.extend(std::iter::repeat_n(v, n));
         }
-        if let Ok(dx) = Array::from_shape_vec(x.raw_dim(), data) {
+        if let Ok(dx) = Array::from_shape_vec(dim.clone(), data) {
             return dx;
         }
     }
     let g = g.view().into_dyn().insert_axis(axis);
     match g
-        .broadcast(x.raw_dim().into_dyn())
+        .broadcast(dim.clone().into_dyn())
         .map(|b| b.to_owned().into_dimensionality::<D>())
     {
         Some(Ok(dx)) => dx,
         _ => panic!(
             "sum_axis: an adjoint of shape {:?} does not fit input shape {:?}",
             g.shape(),
-            x.shape()
+            dim.slice()
         ),
     }
 }

@@ -26,6 +26,7 @@ pub trait Scalar:
     + num_traits::FromPrimitive
     + Send
     + Sync
+    + ScalarCotangent<Elem = Self>
     + 'static
 {
     /// Converts an `f64` constant (for example a finite-difference step) to this type.
@@ -245,6 +246,43 @@ impl<'a, O: Clone + 'a> Cotangent<'a, O> for O {
     #[inline]
     fn into_owned(self) -> O {
         self
+    }
+}
+
+/// A scalar cotangent, by value or by reference: what the VJP of a reduction to a number
+/// (`sum`, `mean`) takes. Its element type follows from the argument alone, so
+/// `sum_vjp(&x, &g)` needs no annotation (a `Borrow<A>` bound would leave `A` open for `&g`).
+///
+/// ```
+/// use autodiff_runtime::ScalarCotangent;
+/// assert_eq!(ScalarCotangent::value(&2.0_f64), 2.0);
+/// assert_eq!(ScalarCotangent::value(2.0_f32), 2.0);
+/// ```
+pub trait ScalarCotangent {
+    /// The float type.
+    type Elem: Scalar;
+    /// The cotangent itself.
+    fn value(self) -> Self::Elem;
+}
+
+macro_rules! scalar_cotangent {
+    ($($({$($g:tt)*})? $t:ty),*) => {$(
+        impl<$($($g)*)?> ScalarCotangent for $t {
+            type Elem = $t;
+            #[inline]
+            fn value(self) -> $t {
+                self
+            }
+        }
+    )*};
+}
+scalar_cotangent!(f32, f64, {A: Scalar} crate::Dual<A>);
+
+impl<A: Scalar> ScalarCotangent for &A {
+    type Elem = A;
+    #[inline]
+    fn value(self) -> A {
+        *self
     }
 }
 
