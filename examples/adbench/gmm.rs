@@ -78,8 +78,10 @@ pub fn objective(
                 at += 1;
             }
         }
-        // Every point at once: row r of `lx` is L_c (x_r - μ_c).
-        let lx = (x - &means.row(c)).dot(&l.t());
+        // Every point at once: row r of `lx` is L_c (x_r - μ_c) = L_c x_r - L_c μ_c (the
+        // points are data, so the gradient needs no product back through them).
+        let lt = l.t();
+        let lx = x.dot(&lt) - &means.row(c).dot(&lt);
         let sq = (&lx * &lx).sum_axis(Axis(1));
         terms
             .column_mut(c)
