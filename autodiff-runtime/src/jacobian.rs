@@ -20,7 +20,7 @@ macro_rules! scalar_rows {
         impl<$($($g)*)?> JacobianRow for $t {
             type Block = Array1<$t>;
             fn zeros_for(&self, m: usize) -> Array1<$t> {
-                Array1::zeros(m)
+                crate::heap::zeros(ndarray::Ix1(m))
             }
             fn write_to(self, block: &mut Array1<$t>, k: usize) {
                 block[k] = self;
@@ -33,7 +33,7 @@ scalar_rows!(f32, f64, {A: Scalar} crate::Dual<A>);
 impl<A: Scalar> JacobianRow for Array1<A> {
     type Block = Array2<A>;
     fn zeros_for(&self, m: usize) -> Array2<A> {
-        Array2::zeros((m, self.len()))
+        crate::heap::zeros(ndarray::Ix2(m, self.len()))
     }
     fn write_to(self, block: &mut Array2<A>, k: usize) {
         block.row_mut(k).assign(&self);
@@ -43,7 +43,7 @@ impl<A: Scalar> JacobianRow for Array1<A> {
 impl<A: Scalar> JacobianRow for Vec<A> {
     type Block = Array2<A>;
     fn zeros_for(&self, m: usize) -> Array2<A> {
-        Array2::zeros((m, self.len()))
+        crate::heap::zeros(ndarray::Ix2(m, self.len()))
     }
     fn write_to(self, block: &mut Array2<A>, k: usize) {
         write_row(block, k, &self);
@@ -53,7 +53,7 @@ impl<A: Scalar> JacobianRow for Vec<A> {
 impl<A: Scalar, const N: usize> JacobianRow for [A; N] {
     type Block = Array2<A>;
     fn zeros_for(&self, m: usize) -> Array2<A> {
-        Array2::zeros((m, N))
+        crate::heap::zeros(ndarray::Ix2(m, N))
     }
     fn write_to(self, block: &mut Array2<A>, k: usize) {
         write_row(block, k, &self);
@@ -77,7 +77,7 @@ macro_rules! array_rows {
             fn zeros_for(&self, m: usize) -> ArrayD<A> {
                 let mut shape = vec![m];
                 shape.extend_from_slice(self.shape());
-                ArrayD::zeros(IxDyn(&shape))
+                crate::heap::zeros(IxDyn(&shape))
             }
             fn write_to(self, block: &mut ArrayD<A>, k: usize) {
                 block.index_axis_mut(Axis(0), k).assign(&self.into_dyn());
@@ -97,7 +97,7 @@ array_rows!(
 /// The seed of row `k` for an output of `m` elements: `e_k` (zeros where `m` is 0, so that
 /// one call still gives every block its shape).
 pub fn unit_seed<A: Scalar>(m: usize, k: usize) -> Array1<A> {
-    let mut seed = Array1::zeros(m);
+    let mut seed = crate::heap::zeros(ndarray::Ix1(m));
     if let Some(s) = seed.get_mut(k) {
         *s = A::one();
     }

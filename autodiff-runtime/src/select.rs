@@ -48,7 +48,7 @@ fn scattered<A: Scalar, D: Dimension, C: Contribution<Adjoint = Array<A, D>>>(
     dim: D,
     part: C,
 ) -> Array<A, D> {
-    let mut full = Array::zeros(dim);
+    let mut full = crate::heap::zeros(dim);
     part.add_into(&mut full);
     full
 }
@@ -57,7 +57,7 @@ fn scattered<A: Scalar, D: Dimension, C: Contribution<Adjoint = Array<A, D>>>(
 #[cold]
 #[inline(never)]
 fn zeros<A: Scalar, D: Dimension>(dim: D) -> Array<A, D> {
-    Array::zeros(dim)
+    crate::heap::zeros(dim)
 }
 
 /// `x[i]` (1-D, `usize`) or `x[[i, j]]` (any `NdIndex`): one element.
