@@ -58,11 +58,20 @@ pub fn parse(text: &str) -> Result<Input, String> {
     })
 }
 
-/// The weighted reprojection error of `x` seen by `cam` against the feature `feat`.
-#[differentiate(wrt(cam, x, w), jacobian)]
-pub fn reprojection_error(cam: &[f64], x: &[f64], w: f64, feat: &[f64]) -> Array1<f64> {
-    let (r0, r1, r2) = (cam[0], cam[1], cam[2]);
-    let (x0, x1, x2) = (x[0] - cam[3], x[1] - cam[4], x[2] - cam[5]);
+/// Where a point's coordinates and the weight sit in an observation's parameters.
+pub const X: usize = CAM;
+pub const W: usize = CAM + 3;
+/// An observation's parameters: its camera (11), its point (3) and its weight (1), the 15
+/// columns of its two Jacobian rows.
+pub const BLOCK: usize = CAM + 3 + 1;
+
+/// The weighted reprojection error of one observation, its camera, point and weight in one
+/// slice `p` (`p[..X]`, `p[X..W]`, `p[W]`), as ADBench's Manual and Tapenade modules take
+/// them: the `jacobian` companion gives the observation's 2 x 15 block in one matrix.
+#[differentiate(wrt(p), jacobian)]
+pub fn observation_error(p: &[f64], feat: &[f64]) -> Array1<f64> {
+    let (r0, r1, r2) = (p[0], p[1], p[2]);
+    let (x0, x1, x2) = (p[X] - p[3], p[X + 1] - p[4], p[X + 2] - p[5]);
     // Rodrigues: rotate by |r| about r / |r|; to first order (r x pt) near 0.
     let sqtheta = r0 * r0 + r1 * r1 + r2 * r2;
     let (mut c0, mut c1, mut c2) = (x0, x1, x2);
@@ -81,11 +90,24 @@ pub fn reprojection_error(cam: &[f64], x: &[f64], w: f64, feat: &[f64]) -> Array
     }
     let (p0, p1) = (c0 / c2, c1 / c2);
     let rsq = p0 * p0 + p1 * p1;
-    let distortion = 1.0 + cam[9] * rsq + cam[10] * rsq * rsq;
+    let distortion = 1.0 + p[9] * rsq + p[10] * rsq * rsq;
     let mut err = Array1::<f64>::zeros(2);
-    err[0] = w * (p0 * distortion * cam[6] + cam[7] - feat[0]);
-    err[1] = w * (p1 * distortion * cam[6] + cam[8] - feat[1]);
+    err[0] = p[W] * (p0 * distortion * p[6] + p[7] - feat[0]);
+    err[1] = p[W] * (p1 * distortion * p[6] + p[8] - feat[1]);
     err
+}
+
+/// An observation's parameters in one array: `cam`, then `x`, then `w`.
+pub fn observation(cam: &[f64], x: &[f64], w: f64) -> [f64; BLOCK] {
+    let mut p = [w; BLOCK];
+    p[..X].copy_from_slice(cam);
+    p[X..W].copy_from_slice(x);
+    p
+}
+
+/// The weighted reprojection error of `x` seen by `cam` against the feature `feat`.
+pub fn reprojection_error(cam: &[f64], x: &[f64], w: f64, feat: &[f64]) -> Array1<f64> {
+    observation_error(&observation(cam, x, w), feat)
 }
 
 /// Zach's weight error `1 - w²`.
@@ -128,7 +150,7 @@ pub struct Sparse {
     pub vals: Vec<f64>,
 }
 
-/// The Jacobian, each observation's block from `reprojection_error_jacobian`.
+/// The Jacobian, each observation's block from `observation_error_jacobian`.
 pub fn jacobian(input: &Input) -> Sparse {
     let mut j = Sparse {
         nrows: 0,
@@ -158,23 +180,17 @@ pub fn jacobian_into(input: &Input, jac: &mut Sparse) {
     vals.reserve(31 * p);
     rows.push(0);
     for (i, &(c, q)) in input.obs.iter().enumerate() {
-        let (_, (dcam, dx, dw)) = reprojection_error_jacobian(
-            row(&input.cams, c),
-            row(&input.points, q),
-            input.weights[i],
-            row(&input.feats, i),
-        );
+        let params = observation(row(&input.cams, c), row(&input.points, q), input.weights[i]);
+        let (_, (block,)) = observation_error_jacobian(&params, row(&input.feats, i));
         for r in 0..2 {
             for k in 0..CAM {
                 cols.push(CAM * c + k);
-                vals.push(dcam[[r, k]]);
             }
             for k in 0..3 {
                 cols.push(CAM * n + 3 * q + k);
-                vals.push(dx[[r, k]]);
             }
             cols.push(CAM * n + 3 * m + i);
-            vals.push(dw[r]);
+            vals.extend(block.row(r).iter());
             rows.push(cols.len());
         }
     }
