@@ -183,14 +183,13 @@ pub fn jacobian_into(input: &Input, jac: &mut Sparse) {
         let params = observation(row(&input.cams, c), row(&input.points, q), input.weights[i]);
         let (_, (block,)) = observation_error_jacobian(&params, row(&input.feats, i));
         for r in 0..2 {
-            for k in 0..CAM {
-                cols.push(CAM * c + k);
-            }
-            for k in 0..3 {
-                cols.push(CAM * n + 3 * q + k);
-            }
+            cols.extend(CAM * c..CAM * (c + 1));
+            cols.extend(CAM * n + 3 * q..CAM * n + 3 * (q + 1));
             cols.push(CAM * n + 3 * m + i);
-            vals.extend(block.row(r).iter());
+            match block.row(r).to_slice() {
+                Some(values) => vals.extend_from_slice(values),
+                None => vals.extend(block.row(r).iter()),
+            }
             rows.push(cols.len());
         }
     }
