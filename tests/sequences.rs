@@ -128,3 +128,41 @@ fn a_slice_passes_to_a_differentiated_callee() {
     assert_eq!(dx, vec![3.0, -8.0, 12.0]);
     assert_eq!(da, 6.5);
 }
+
+mod owned {
+    use autodiff::prelude::*;
+
+    /// Reads a `Vec` by reference, as a helper of code that owns one does.
+    #[differentiate(jvp)]
+    pub fn weigh(v: &Vec<f64>, w: f64) -> f64 {
+        v[0] * v[1] * w + v[2]
+    }
+
+    /// Takes the `Vec` by value.
+    #[differentiate(jvp)]
+    pub fn consume(v: Vec<f64>) -> f64 {
+        v[0].sin() + v[2] * v[2]
+    }
+}
+
+/// An owned `Vec` parameter (which the tape moves into an array) passed on by reference and
+/// by value: the callees get a `Vec` again (E0308 before: `&Array1` for `&Vec`).
+#[differentiate(jvp)]
+fn owns_a_vec(v: Vec<f64>, w: f64) -> f64 {
+    owned::weigh(&v, w) * owned::consume(v)
+}
+
+#[test]
+fn an_owned_vec_passes_to_differentiated_callees() {
+    let (x, w) = (vec![0.5, -1.5, 2.0], 0.7);
+    let f = |x: &[f64]| owns_a_vec(x.to_vec(), w);
+    let (v, (dx, dw)) = owns_a_vec_grad(x.clone(), w);
+    assert!((v - f(&x)).abs() < 1e-12);
+    assert!(close(&dx, &numeric(f, &x)), "{dx:?}");
+    let dw_numeric = numeric_derivative(|w| owns_a_vec(x.clone(), w), w, H);
+    assert!((dw - dw_numeric).abs() < 1e-6, "{dw} vs {dw_numeric}");
+    let t = vec![0.3, 0.2, -0.1];
+    let (_, dir) = owns_a_vec_jvp(x.clone(), w, (t.clone(), 0.5));
+    let want: f64 = dx.iter().zip(&t).map(|(g, t)| g * t).sum::<f64>() + dw * 0.5;
+    assert!((dir - want).abs() < 1e-9, "{dir} vs {want}");
+}

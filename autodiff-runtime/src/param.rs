@@ -195,6 +195,22 @@ impl<A: Scalar, const N: usize> Param for [A; N] {
     }
 }
 
+/// An owned float sequence parameter (`Vec<A>`) again, from the array the tape moved it into:
+/// what a call hands to a callee where the body passes the parameter itself (`helper(&v)`,
+/// `helper(v)`), a copy of its elements.
+///
+/// ```
+/// let v = autodiff_runtime::sequence_again::<Vec<f64>, _>(&ndarray::array![1.0, 2.0]);
+/// assert_eq!(v, vec![1.0, 2.0]);
+/// ```
+pub fn sequence_again<P, A>(value: &Array1<A>) -> P
+where
+    A: Scalar,
+    P: Param<Owned = Array1<A>, Grad = P>,
+{
+    P::grad_from(value.clone())
+}
+
 /// A `[A; N]` gradient from a 1-D adjoint of length `N` (the parameter's own length).
 #[track_caller]
 fn fixed<A: Scalar, const N: usize>(adjoint: Array1<A>) -> [A; N] {

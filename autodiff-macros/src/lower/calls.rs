@@ -121,6 +121,14 @@ impl Lowerer<'_> {
             return if by_ref { quote!(&#view) } else { view };
         }
         match &self.nodes[v].def {
+            // An owned `Vec` parameter, which the tape moved into an array: a `Vec` again.
+            Def::Param { index }
+                if self.sig.params[*index].sequence() && self.sig.params[*index].owned_array() =>
+            {
+                let ty = &self.sig.params[*index].ty;
+                let again = quote!(::autodiff::__private::sequence_again::<#ty, _>(&#t));
+                if by_ref { quote!(&#again) } else { again }
+            }
             // A parameter by its own name, as the user passed it (deref coercion applies).
             Def::Param { index } if !self.sig.params[*index].owned_array() => {
                 let p = &self.sig.params[*index].ident;
