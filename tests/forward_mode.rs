@@ -414,3 +414,29 @@ fn plain_helpers_on_data_and_a_helper_with_jvp() {
     let e = check_hvp(|x| generic_helpers_grad(x).1 .0, &x, &t, &gh, 1e-5);
     assert!(e < 1e-8, "generic hvp: {e}");
 }
+
+/// Data the body computes from shapes: a tuple from `dim()`, and an integer from a float
+/// computation on data (`(n as f64).sqrt() as usize`, which stays `f64` in the forward mode's
+/// twin: a dual number cannot be cast to an integer).
+#[differentiate(jvp, hvp)]
+fn shapes_and_casts(x: &Array2<f64>) -> f64 {
+    let (n, d) = x.dim();
+    let r = ((n * d) as f64).sqrt() as usize;
+    x[[r - 1, d - 1]] * x[[0, 0]] * (n as f64) + x[[0, 1]].sin()
+}
+
+#[test]
+fn tuples_of_shapes_and_integer_casts_of_data() {
+    let x = direction((2, 3), 0.3);
+    let (t, v) = (direction((2, 3), 1.7), direction((2, 3), 2.9));
+    let (value, (dx,)) = shapes_and_casts_grad(&x);
+    assert!((value - shapes_and_casts(&x)).abs() < 1e-14);
+    // r = floor(sqrt(6)) = 2: the value reads x[1, 2], x[0, 0] and x[0, 1].
+    assert!((value - (x[[1, 2]] * x[[0, 0]] * 2.0 + x[[0, 1]].sin())).abs() < 1e-14);
+    let numeric = autodiff::check::numeric_gradient(shapes_and_casts, &x, 1e-6);
+    assert!(autodiff::check::max_relative_error(&dx, &numeric) < 1e-7);
+    let (_, tangent) = shapes_and_casts_jvp(&x, (t.clone(),));
+    assert!(check_jvp(shapes_and_casts, &x, &t, &tangent, 1e-6) < 1e-7);
+    let (_, _, (hv,)) = shapes_and_casts_hvp(&x, (v.clone(),));
+    assert!(check_hvp(|x| shapes_and_casts_grad(x).1 .0, &x, &v, &hv, 1e-5) < 1e-7);
+}

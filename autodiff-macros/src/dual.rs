@@ -47,6 +47,15 @@ fn is_float_type(ty: &Type) -> bool {
     matches!(ty, Type::Path(p) if p.qself.is_none() && (p.path.is_ident("f64") || p.path.is_ident("f32")))
 }
 
+/// Whether `ty` is a primitive integer type (a bare path: `usize`, `i32`, ..).
+fn is_integer_type(ty: &Type) -> bool {
+    const INTEGERS: &[&str] = &[
+        "i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16", "u32", "u64", "u128", "usize",
+    ];
+    matches!(ty, Type::Path(p) if p.qself.is_none()
+        && p.path.get_ident().is_some_and(|i| INTEGERS.contains(&i.to_string().as_str())))
+}
+
 /// The float type a concrete function works in: the first `f32`/`f64` of its signature.
 fn float_of(func: &ItemFn) -> TokenStream {
     let text = func.sig.to_token_stream().to_string();
@@ -78,6 +87,9 @@ impl VisitMut for Twin<'_> {
     fn visit_expr_mut(&mut self, e: &mut Expr) {
         let t = self.t.clone();
         match e {
+            // `(n as f64).sqrt() as usize`: what is cast to an integer is plain data all the
+            // way in (a `T` cannot be cast to one), so nothing inside becomes `T`.
+            Expr::Cast(c) if is_integer_type(&c.ty) => return,
             // `n as f64` -> `twin_cast::<T, _>(n)`: an integer becomes a constant `T`, a float
             // (already `T`) stays itself, tangent and all.
             Expr::Cast(c) if is_float_type(&c.ty) => {

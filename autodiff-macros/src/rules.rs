@@ -221,7 +221,7 @@ rules! {
 }
 
 /// Methods that read a shape: allowed on any value, their results are data.
-pub const SHAPE_METHODS: &[&str] = &["len", "nrows", "ncols", "shape", "ndim", "is_empty"];
+pub const SHAPE_METHODS: &[&str] = &["len", "nrows", "ncols", "shape", "dim", "ndim", "is_empty"];
 
 /// The rule written as `name` with this syntax.
 pub fn find(syntax: Syntax, name: &str) -> Option<&'static Rule> {

@@ -382,10 +382,7 @@ impl Lowerer<'_> {
     /// rustc does (`let (a, b) = (b, a);` swaps); an annotation `: (f64, usize)` types each.
     fn tuple_local(&mut self, local: &Local, names: &syn::PatTuple, init: &Expr) {
         let Expr::Tuple(values) = expr::strip_parens(init) else {
-            return self.errors.at(
-                init,
-                "a tuple `let` takes a tuple of expressions in #[differentiate] bodies (`let (a, b) = (e1, e2);`), not a value returning a tuple",
-            );
+            return self.data_tuple_local(names, init);
         };
         if names.elems.len() != values.elems.len() {
             return self.errors.at(
@@ -447,6 +444,37 @@ impl Lowerer<'_> {
         }
         for (name, v) in bound {
             self.bind(name, v);
+        }
+    }
+
+    /// `let (n, d) = x.dim();`, `let (lo, hi) = bounds(k);`: a tuple of data from one value,
+    /// each name bound to its field (`t.0`, `t.1`). A value with floats in it (a call on
+    /// differentiable values) cannot be split so.
+    fn data_tuple_local(&mut self, names: &syn::PatTuple, init: &Expr) {
+        let Some(v) = self.value(init) else { return };
+        if self.nodes[v].float || !matches!(self.nodes[v].def, Def::Expr { .. }) {
+            return self.errors.at(
+                init,
+                "a tuple `let` of one value takes data in #[differentiate] bodies (`let (n, d) = x.dim();`); for numbers, write a tuple of expressions: `let (a, b) = (e1, e2);`",
+            );
+        }
+        let t = self.tokens(v);
+        let span = syn::spanned::Spanned::span(init);
+        for (k, pat) in names.elems.iter().enumerate() {
+            match pat {
+                Pat::Ident(pi) if pi.by_ref.is_none() && pi.subpat.is_none() => {
+                    let field = syn::Index::from(k);
+                    let part = self.expr(quote::quote!(#t.#field), vec![v], span, false);
+                    self.bind(pi.ident.clone(), part);
+                }
+                Pat::Wild(_) => {}
+                other => {
+                    return self.errors.at(
+                        other,
+                        "each name of a tuple `let` must be a plain name (`a`, `mut a`) or `_`",
+                    );
+                }
+            }
         }
     }
 }
