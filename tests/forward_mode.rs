@@ -422,7 +422,28 @@ fn plain_helpers_on_data_and_a_helper_with_jvp() {
 fn shapes_and_casts(x: &Array2<f64>) -> f64 {
     let (n, d) = x.dim();
     let r = ((n * d) as f64).sqrt() as usize;
-    x[[r - 1, d - 1]] * x[[0, 0]] * (n as f64) + x[[0, 1]].sin()
+    // A literal and a float binding inside integer casts.
+    let k = ((n as f64) * 0.5) as usize;
+    let nf = d as f64;
+    let j = nf.sqrt() as usize;
+    x[[r - 1, d - 1]] * x[[0, 0]] * (n as f64) + x[[0, 1]].sin() + x[[k, j]] * x[[k, j]]
+}
+
+/// Splits a range's indices and its last one: a tuple with a part that is not `Copy`.
+fn indices_and_last(n: usize) -> (Vec<usize>, usize) {
+    ((0..n).collect(), n - 1)
+}
+
+/// A tuple from a plain function split in a loop body whose tape keeps the tuple; a name
+/// with `f32` in it in an `f64` function (the twin's float type comes from the types).
+#[differentiate(jvp, hvp)]
+fn product_in_f32_free_loop(x: &Array1<f64>) -> f64 {
+    let mut acc = 1.0;
+    for i in 0..x.len() {
+        let (idx, last) = indices_and_last(i + 1);
+        acc *= x[idx[last]];
+    }
+    acc
 }
 
 #[test]
@@ -431,12 +452,29 @@ fn tuples_of_shapes_and_integer_casts_of_data() {
     let (t, v) = (direction((2, 3), 1.7), direction((2, 3), 2.9));
     let (value, (dx,)) = shapes_and_casts_grad(&x);
     assert!((value - shapes_and_casts(&x)).abs() < 1e-14);
-    // r = floor(sqrt(6)) = 2: the value reads x[1, 2], x[0, 0] and x[0, 1].
-    assert!((value - (x[[1, 2]] * x[[0, 0]] * 2.0 + x[[0, 1]].sin())).abs() < 1e-14);
+    // r = floor(sqrt(6)) = 2, k = 1, j = floor(sqrt(3)) = 1: the value reads x[1, 2], x[0, 0],
+    // x[0, 1] and x[1, 1].
+    let want = x[[1, 2]] * x[[0, 0]] * 2.0 + x[[0, 1]].sin() + x[[1, 1]] * x[[1, 1]];
+    assert!((value - want).abs() < 1e-14);
     let numeric = autodiff::check::numeric_gradient(shapes_and_casts, &x, 1e-6);
     assert!(autodiff::check::max_relative_error(&dx, &numeric) < 1e-7);
     let (_, tangent) = shapes_and_casts_jvp(&x, (t.clone(),));
     assert!(check_jvp(shapes_and_casts, &x, &t, &tangent, 1e-6) < 1e-7);
     let (_, _, (hv,)) = shapes_and_casts_hvp(&x, (v.clone(),));
     assert!(check_hvp(|x| shapes_and_casts_grad(x).1 .0, &x, &v, &hv, 1e-5) < 1e-7);
+}
+
+#[test]
+fn a_tuple_split_in_a_loop_and_a_float_named_function() {
+    let x = array![0.5, -1.2, 2.0];
+    let (t, v) = (array![0.3, 0.2, -0.4], array![-0.7, 0.1, 0.9]);
+    let (value, (dx,)) = product_in_f32_free_loop_grad(&x);
+    assert!((value - x.product()).abs() < 1e-14);
+    let want = array![x[1] * x[2], x[0] * x[2], x[0] * x[1]];
+    assert!(autodiff::check::max_relative_error(&dx, &want) < 1e-14);
+    let (_, tangent) = product_in_f32_free_loop_jvp(&x, (t.clone(),));
+    assert!((tangent - dx.dot(&t)).abs() < 1e-12);
+    let (_, _, (hv,)) = product_in_f32_free_loop_hvp(&x, (v.clone(),));
+    let grad = |x: &Array1<f64>| product_in_f32_free_loop_grad(x).1 .0;
+    assert!(check_hvp(grad, &x, &v, &hv, 1e-5) < 1e-7);
 }

@@ -146,10 +146,11 @@ mod owned {
 }
 
 /// An owned `Vec` parameter (which the tape moves into an array) passed on by reference and
-/// by value: the callees get a `Vec` again (E0308 before: `&Array1` for `&Vec`).
+/// by value and as `v.clone()`: the callees get a `Vec` again (E0308 before: `&Array1` for
+/// `&Vec`).
 #[differentiate(jvp)]
 fn owns_a_vec(v: Vec<f64>, w: f64) -> f64 {
-    owned::weigh(&v, w) * owned::consume(v)
+    owned::weigh(&v, w) * owned::consume(v.clone()) + owned::consume(v)
 }
 
 #[test]

@@ -56,16 +56,29 @@ fn is_integer_type(ty: &Type) -> bool {
         && p.path.get_ident().is_some_and(|i| INTEGERS.contains(&i.to_string().as_str())))
 }
 
-/// The float type a concrete function works in: the first `f32`/`f64` of its signature.
+/// The float type a concrete function works in: the first `f32`/`f64` among its parameters'
+/// and its output's types (a name such as `loss_f32` does not count).
 fn float_of(func: &ItemFn) -> TokenStream {
-    let text = func.sig.to_token_stream().to_string();
-    let f32_at = text.find("f32");
-    let f64_at = text.find("f64");
-    match (f32_at, f64_at) {
-        (Some(a), Some(b)) if a < b => quote!(f32),
-        (Some(_), None) => quote!(f32),
-        _ => quote!(f64),
+    fn first_float(tokens: TokenStream) -> Option<TokenStream> {
+        tokens.into_iter().find_map(|tt| match tt {
+            proc_macro2::TokenTree::Ident(i) if i == "f32" => Some(quote!(f32)),
+            proc_macro2::TokenTree::Ident(i) if i == "f64" => Some(quote!(f64)),
+            proc_macro2::TokenTree::Group(g) => first_float(g.stream()),
+            _ => None,
+        })
     }
+    let types = func.sig.inputs.iter().map(|arg| match arg {
+        syn::FnArg::Typed(t) => t.ty.to_token_stream(),
+        syn::FnArg::Receiver(r) => r.ty.to_token_stream(),
+    });
+    let output = match &func.sig.output {
+        syn::ReturnType::Type(_, ty) => ty.to_token_stream(),
+        syn::ReturnType::Default => TokenStream::new(),
+    };
+    types
+        .chain(std::iter::once(output))
+        .find_map(first_float)
+        .unwrap_or_else(|| quote!(f64))
 }
 
 /// Rewrites the body and signature of the twin: `f64`/`f32` types become `t`, casts to them
@@ -87,9 +100,14 @@ impl VisitMut for Twin<'_> {
     fn visit_expr_mut(&mut self, e: &mut Expr) {
         let t = self.t.clone();
         match e {
-            // `(n as f64).sqrt() as usize`: what is cast to an integer is plain data all the
-            // way in (a `T` cannot be cast to one), so nothing inside becomes `T`.
-            Expr::Cast(c) if is_integer_type(&c.ty) => return,
+            // `(n as f64 * 0.5) as usize` -> `twin_int::<usize, _>(..)`: computed in `T`
+            // inside, cast by its value (`as` cannot cast a `T`).
+            Expr::Cast(c) if is_integer_type(&c.ty) => {
+                self.visit_expr_mut(&mut c.expr);
+                let (inner, ty) = (&c.expr, &c.ty);
+                *e = syn::parse_quote!(::autodiff::__private::twin_int::<#ty, _>(#inner));
+                return;
+            }
             // `n as f64` -> `twin_cast::<T, _>(n)`: an integer becomes a constant `T`, a float
             // (already `T`) stays itself, tangent and all.
             Expr::Cast(c) if is_float_type(&c.ty) => {

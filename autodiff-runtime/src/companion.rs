@@ -315,3 +315,47 @@ integer_casts!(i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize);
 pub fn twin_cast<T, X: TwinCast<T>>(value: X) -> T {
     value.twin_cast()
 }
+
+/// `e as I`, for a primitive integer type `I`, in the twin of a function with `jvp` or `hvp`:
+/// an integer, a `bool` or a `char` is cast as rustc casts it; a number of the twin's float
+/// type (a dual number, which `as` cannot cast) by its value, as `as` casts a float
+/// (truncating toward zero, saturating, `NaN` to 0). So `(n as f64 * 0.5) as usize` computes
+/// in the twin's type and gives the original's integer.
+pub trait TwinInt<I> {
+    /// The cast.
+    fn twin_int(self) -> I;
+}
+
+macro_rules! twin_ints {
+    ($($i:ty),*) => {$(
+        impl<T: crate::Float> TwinInt<$i> for T {
+            #[inline]
+            fn twin_int(self) -> $i {
+                crate::Scalar::as_f64(self) as $i
+            }
+        }
+        twin_ints!(@from $i; i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize, bool, char);
+    )*};
+    (@from $i:ty; $($s:ty),*) => {$(
+        impl TwinInt<$i> for $s {
+            #[inline]
+            fn twin_int(self) -> $i {
+                self as $i
+            }
+        }
+    )*};
+}
+twin_ints!(i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize);
+
+/// `e as I` in the twin (see [`TwinInt`]).
+///
+/// ```
+/// use autodiff_runtime::{twin_int, Dual};
+/// assert_eq!(twin_int::<usize, _>(Dual::new(2.7_f64, 1.0)), 2);
+/// assert_eq!(twin_int::<u8, _>(300_i32), 44);
+/// assert_eq!(twin_int::<i32, _>(-1.5_f64), -1);
+/// ```
+#[inline]
+pub fn twin_int<I, X: TwinInt<I>>(value: X) -> I {
+    value.twin_int()
+}

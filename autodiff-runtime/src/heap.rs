@@ -11,21 +11,24 @@
 //! network's `hvp` 1.4 ms against 0.7 ms.
 //!
 //! [`retain_freed_heap`] raises both, once per process, by allocating and freeing one block
-//! of 30 MiB (mapped and unmapped, never touched: no page of it is faulted in). glibc then
+//! of 30 MiB (mapped and unmapped; only the page of glibc's header is touched). glibc then
 //! serves arrays up to 30 MiB from its heap and keeps up to 60 MiB of freed heap mapped
-//! between calls, as a caching allocator (PyTorch's, XLA's) keeps its pool. Every array or
-//! sequence parameter of a generated function calls it on the way in ([`Param`](crate::Param)),
-//! so users need not; with another allocator, or off Linux/glibc, it does nothing.
+//! between calls (per arena: each thread that allocates may keep as much), as a caching
+//! allocator (PyTorch's, XLA's) keeps its pool. Every array or sequence parameter of a
+//! generated function ([`Param`](crate::Param)) and every struct parameter
+//! ([`Model`](crate::Model)) calls it on the way in, so users need not. With another
+//! allocator it costs one untouched allocation; off 64-bit Linux with glibc (where glibc caps
+//! the threshold it raises far lower) it does nothing.
 
 /// The block whose freeing sets glibc's thresholds: below glibc's cap on the dynamic mmap
 /// threshold (32 MiB on 64-bit targets), with room for its header.
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[cfg(all(target_os = "linux", target_env = "gnu", target_pointer_width = "64"))]
 const BLOCK: usize = 30 << 20;
 
 /// Raises glibc's mmap and trim thresholds once per process (see the module docs): arrays up
 /// to 30 MiB come from the heap, and up to 60 MiB of freed heap stays mapped. A no-op after
-/// the first call, with another global allocator (its cost there: one untouched allocation),
-/// and off Linux/glibc.
+/// the first call and off 64-bit Linux with glibc; with another global allocator, one
+/// untouched allocation.
 ///
 /// ```
 /// autodiff_runtime::retain_freed_heap();
@@ -33,7 +36,7 @@ const BLOCK: usize = 30 << 20;
 /// ```
 #[inline]
 pub fn retain_freed_heap() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    #[cfg(all(target_os = "linux", target_env = "gnu", target_pointer_width = "64"))]
     {
         static ONCE: std::sync::Once = std::sync::Once::new();
         // `black_box`: an allocation nothing reads is otherwise removed by the optimiser.
@@ -51,7 +54,8 @@ const SMALL: usize = 1024;
 /// that cache, and every further free goes the slow way, merging into the heap's top and
 /// consolidating the fast bins. That was 16% of ADBench BA's Jacobian, whose blocks, seeds
 /// and scattered adjoints are arrays of 2 to 30 numbers made per observation. Larger arrays
-/// keep `calloc`, which hands out fresh pages without writing them.
+/// keep `calloc` (which clears reused heap memory as `memset` would, and hands out fresh
+/// pages without writing them).
 pub(crate) fn zeros<A: crate::Scalar, D: ndarray::Dimension>(dim: D) -> ndarray::Array<A, D> {
     if dim.size().saturating_mul(std::mem::size_of::<A>()) <= SMALL {
         ndarray::Array::from_shape_simple_fn(dim, A::zero)

@@ -68,8 +68,8 @@ mod writes;
 pub use arith::*;
 pub use broadcast::{broadcast_shape, unbroadcast};
 pub use companion::{
-    like, twin_cast, twin_data, untwin, DifferentiableFn, NoTwin, NotDifferentiable, TwinCast,
-    TwinData, TwinFn, Untwin,
+    like, twin_cast, twin_data, twin_int, untwin, DifferentiableFn, NoTwin, NotDifferentiable,
+    TwinCast, TwinData, TwinFn, TwinInt, Untwin,
 };
 pub use cross_entropy::*;
 pub use differentiable::{Differentiable, LeafPairVisitor, LeafPath, LeafVisitor};

@@ -21,11 +21,13 @@ impl<'a, S: Clone> Model<'a, S> {
     /// assert_eq!(m.len(), 2);
     /// ```
     pub fn new(value: &'a S) -> Self {
+        crate::retain_freed_heap();
         Model(Cow::Borrowed(value))
     }
 
     /// The parameter, owned.
     pub fn owned(value: S) -> Self {
+        crate::retain_freed_heap();
         Model(Cow::Owned(value))
     }
 }

@@ -25,13 +25,14 @@ pub fn sum<A: Scalar, S: Data<Elem = A>, D: Dimension>(x: &ArrayBase<S, D>) -> A
 /// assert_eq!(sum_vjp(&x, 0.5), ndarray::array![0.5, 0.5]);
 /// assert_eq!(sum_vjp(&shape_of(&x), &0.5), ndarray::array![0.5, 0.5]);
 /// ```
-pub fn sum_vjp<T, D, G>(x: &T, g: G) -> Array<G::Elem, D>
+pub fn sum_vjp<A, T, D, G>(x: &T, g: G) -> Array<A, D>
 where
-    T: Shaped<Shape = ArrayShape<D>>,
+    A: Scalar,
+    T: Shaped<Shape = ArrayShape<D>> + ?Sized,
     D: Dimension,
-    G: ScalarCotangent,
+    G: ScalarCotangent<A>,
 {
-    Array::from_elem(x.shape_of().0, g.value())
+    Array::from_elem(x.shape_of().0, G::scalar_cotangent(g))
 }
 
 /// `x.mean().unwrap()`: the mean of all elements.
@@ -50,15 +51,16 @@ pub fn mean<A: Scalar, S: Data<Elem = A>, D: Dimension>(x: &ArrayBase<S, D>) -> 
 }
 
 /// VJP of [`mean`]: y = Σ x / n; dx += g / n. Reads only the shape of `x`, as [`sum_vjp`].
-pub fn mean_vjp<T, D, G>(x: &T, g: G) -> Array<G::Elem, D>
+pub fn mean_vjp<A, T, D, G>(x: &T, g: G) -> Array<A, D>
 where
-    T: Shaped<Shape = ArrayShape<D>>,
+    A: Scalar,
+    T: Shaped<Shape = ArrayShape<D>> + ?Sized,
     D: Dimension,
-    G: ScalarCotangent,
+    G: ScalarCotangent<A>,
 {
     let dim = x.shape_of().0;
-    let n = G::Elem::of_f64(dim.size() as f64);
-    Array::from_elem(dim, g.value() / n)
+    let n = A::of_f64(dim.size() as f64);
+    Array::from_elem(dim, G::scalar_cotangent(g) / n)
 }
 
 /// `x.sum_axis(axis)`: sums along `axis`, removing it.
@@ -95,7 +97,7 @@ fn check_axis(op: &str, axis: Axis, shape: &[usize]) {
 pub fn sum_axis_vjp<A, T, D, G>(x: &T, axis: Axis, g: G) -> Array<A, D>
 where
     A: Scalar,
-    T: Shaped<Shape = ArrayShape<D>>,
+    T: Shaped<Shape = ArrayShape<D>> + ?Sized,
     D: RemoveAxis,
     G: Borrow<Array<A, D::Smaller>>,
 {

@@ -66,6 +66,15 @@ impl<D: Dimension> Shaped for ArrayShape<D> {
     }
 }
 
+// A reference has its referent's shape: `sum_vjp(&x, g)` where `x` is itself a reference.
+impl<T: Shaped + ?Sized> Shaped for &T {
+    type Shape = T::Shape;
+    #[inline]
+    fn shape_of(&self) -> T::Shape {
+        (**self).shape_of()
+    }
+}
+
 /// The shape of a value (what a `+`/`-` VJP keeps of its operands).
 ///
 /// ```

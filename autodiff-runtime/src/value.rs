@@ -26,7 +26,7 @@ pub trait Scalar:
     + num_traits::FromPrimitive
     + Send
     + Sync
-    + ScalarCotangent<Elem = Self>
+    + ScalarCotangent<Self>
     + 'static
 {
     /// Converts an `f64` constant (for example a finite-difference step) to this type.
@@ -249,40 +249,45 @@ impl<'a, O: Clone + 'a> Cotangent<'a, O> for O {
     }
 }
 
-/// A scalar cotangent, by value or by reference: what the VJP of a reduction to a number
-/// (`sum`, `mean`) takes. Its element type follows from the argument alone, so
-/// `sum_vjp(&x, &g)` needs no annotation (a `Borrow<A>` bound would leave `A` open for `&g`).
+/// A scalar cotangent of type `A`, by value or by reference: what the VJP of a reduction to a
+/// number (`sum`, `mean`) takes. `A` follows from the argument alone, so `sum_vjp(&x, &g)`
+/// needs no annotation (a `Borrow<A>` bound would leave `A` open for `&g`). Its one function
+/// is an associated function, not a method: a supertrait of [`Scalar`] whose method would
+/// shadow a user's own method of that name in generic code.
 ///
 /// ```
 /// use autodiff_runtime::ScalarCotangent;
-/// assert_eq!(ScalarCotangent::value(&2.0_f64), 2.0);
-/// assert_eq!(ScalarCotangent::value(2.0_f32), 2.0);
+/// assert_eq!(ScalarCotangent::scalar_cotangent(&2.0_f64), 2.0);
+/// assert_eq!(<f32 as ScalarCotangent<f32>>::scalar_cotangent(2.0), 2.0);
 /// ```
-pub trait ScalarCotangent {
-    /// The float type.
-    type Elem: Scalar;
+pub trait ScalarCotangent<A> {
     /// The cotangent itself.
-    fn value(self) -> Self::Elem;
+    fn scalar_cotangent(g: Self) -> A;
 }
 
 macro_rules! scalar_cotangent {
     ($($({$($g:tt)*})? $t:ty),*) => {$(
-        impl<$($($g)*)?> ScalarCotangent for $t {
-            type Elem = $t;
+        impl<$($($g)*)?> ScalarCotangent<$t> for $t {
             #[inline]
-            fn value(self) -> $t {
-                self
+            fn scalar_cotangent(g: $t) -> $t {
+                g
             }
         }
     )*};
 }
 scalar_cotangent!(f32, f64, {A: Scalar} crate::Dual<A>);
 
-impl<A: Scalar> ScalarCotangent for &A {
-    type Elem = A;
+impl<A: Scalar> ScalarCotangent<A> for &A {
     #[inline]
-    fn value(self) -> A {
-        *self
+    fn scalar_cotangent(g: &A) -> A {
+        *g
+    }
+}
+
+impl<A: Scalar> ScalarCotangent<A> for &&A {
+    #[inline]
+    fn scalar_cotangent(g: &&A) -> A {
+        **g
     }
 }
 

@@ -93,6 +93,11 @@ fn sum_and_mean() {
             let x = $x;
             check_unary("sum", &x, |x| sum(x), |x, _, g| sum_vjp(x, g), rng);
             check_unary("mean", &x, |x| mean(x), |x, _, g| mean_vjp(x, g), rng);
+            // From the kept shape, the cotangent by value, as the reverse sweep calls them.
+            let kept = |x: &_, _: &_, g: &_| sum_vjp(&shape_of(x), *g);
+            check_unary("sum (shape)", &x, |x| sum(x), kept, rng);
+            let kept = |x: &_, _: &_, g: &_| mean_vjp(&shape_of(x), *g);
+            check_unary("mean (shape)", &x, |x| mean(x), kept, rng);
         }};
     }
     both!(gen_any(rng, ndarray::Ix1(5)));
@@ -120,6 +125,14 @@ fn sum_axis_all_cases() {
             &a3,
             |x| sum_axis(x, axis),
             |x, _, g| sum_axis_vjp(x, axis, g),
+            rng,
+        );
+        // From the kept shape (dynamic rank too), the cotangent by value.
+        check_unary(
+            &format!("sum_axis({}) (shape)", axis.index()),
+            &a3.clone().into_dyn(),
+            |x| sum_axis(x, axis),
+            |x, _, g| sum_axis_vjp(&shape_of(x), axis, g.clone()),
             rng,
         );
     }

@@ -120,15 +120,13 @@ impl Lowerer<'_> {
             let view = quote!(::autodiff::__private::view_of(&#t));
             return if by_ref { quote!(&#view) } else { view };
         }
+        // An owned `Vec` parameter (or its `clone()`), which the tape moved into an array: a
+        // `Vec` again.
+        if let Some(ty) = self.owned_sequence(v) {
+            let again = quote!(::autodiff::__private::sequence_again::<#ty, _>(&#t));
+            return if by_ref { quote!(&#again) } else { again };
+        }
         match &self.nodes[v].def {
-            // An owned `Vec` parameter, which the tape moved into an array: a `Vec` again.
-            Def::Param { index }
-                if self.sig.params[*index].sequence() && self.sig.params[*index].owned_array() =>
-            {
-                let ty = &self.sig.params[*index].ty;
-                let again = quote!(::autodiff::__private::sequence_again::<#ty, _>(&#t));
-                if by_ref { quote!(&#again) } else { again }
-            }
             // A parameter by its own name, as the user passed it (deref coercion applies).
             Def::Param { index } if !self.sig.params[*index].owned_array() => {
                 let p = &self.sig.params[*index].ident;
@@ -158,6 +156,19 @@ impl Lowerer<'_> {
             }
             _ if by_ref => quote!(&#t),
             _ => quote!(::core::clone::Clone::clone(&#t)),
+        }
+    }
+
+    /// The type of the owned float sequence parameter (`Vec<f64>`) that `v` is, or a copy of
+    /// (`v.clone()`, `v.to_owned()`).
+    fn owned_sequence(&self, v: ValueId) -> Option<&syn::Type> {
+        match &self.nodes[v].def {
+            Def::Param { index } => {
+                let param = &self.sig.params[*index];
+                (param.sequence() && param.owned_array()).then_some(&param.ty)
+            }
+            Def::Op { rule, args } if rule.forward == "to_owned" => self.owned_sequence(args[0]),
+            _ => None,
         }
     }
 }

@@ -463,8 +463,15 @@ impl Lowerer<'_> {
         for (k, pat) in names.elems.iter().enumerate() {
             match pat {
                 Pat::Ident(pi) if pi.by_ref.is_none() && pi.subpat.is_none() => {
-                    let field = syn::Index::from(k);
-                    let part = self.expr(quote::quote!(#t.#field), vec![v], span, false);
+                    // A copy of the part: the tuple itself may be kept for the reverse sweep
+                    // (a part that is not `Copy`, moved out, would leave it partly moved).
+                    let field = syn::Index {
+                        index: k as u32,
+                        span,
+                    };
+                    let part =
+                        quote::quote_spanned!(span=> ::core::clone::Clone::clone(&#t.#field));
+                    let part = self.expr(part, vec![v], span, false);
                     self.bind(pi.ident.clone(), part);
                 }
                 Pat::Wild(_) => {}
