@@ -223,9 +223,27 @@ struct Reads<'a> {
     remat: Vec<Vec<ValueId>>,
     /// Per value: a number, not an array (`scalars`).
     scalar: Vec<bool>,
+    /// Per value: a VJP reads it itself (so it is kept or recomputed whatever else happens).
+    read_directly: Vec<bool>,
 }
 
 impl Reads<'_> {
+    /// Whether computing a value of `region` again would keep `d` on the region's tape for
+    /// that alone: an array of the same region that nothing else keeps, no VJP reads and that
+    /// cannot be computed again itself (`x.dot(&w) - &b`: keeping the difference costs what
+    /// keeping the product would, without a pass per iteration to compute it again).
+    fn kept_only_for(&self, d: ValueId, region: usize) -> bool {
+        let node = &self.tape.nodes[d];
+        node.region == region
+            && !self.scalar[d]
+            && !self.replayed[d]
+            && !self.read_directly[d]
+            && !self.remat[region].contains(&d)
+            && !self.residuals[region].contains(&Slot::Value(d))
+            && recompute_from(self.tape, &node.def, false).is_none()
+            && matches!(node.def, Def::Op { .. } | Def::Call { .. })
+    }
+
     /// Records that the reverse code of `v`'s region reads `v`: kept on the region's tape, or
     /// computed again (after what it reads in turn).
     fn read(&mut self, slot: Slot) {
@@ -243,7 +261,9 @@ impl Reads<'_> {
         }
         let again = match slot {
             Slot::Value(_) if region == 0 => is_local_ref(tape, &node.def).then_some(&[][..]),
-            Slot::Value(_) => recompute_from(tape, &node.def, self.scalar[v]),
+            Slot::Value(_) => recompute_from(tape, &node.def, self.scalar[v]).filter(|deps| {
+                self.scalar[v] || !deps.iter().any(|&d| self.kept_only_for(d, region))
+            }),
             Slot::Pullback(_) | Slot::Saved(_) | Slot::Shape(_) => None,
         };
         match again {
@@ -324,6 +344,16 @@ pub fn analyze(tape: &Tape, active_param: impl Fn(usize) -> bool) -> Analysis {
 
     let mut all_loops = Vec::new();
     loops(&tape.body, &mut all_loops);
+    let mut read_directly = vec![false; n];
+    for (id, node) in tape.nodes.iter().enumerate() {
+        if needs[id] {
+            for slot in vjp_reads(&node.def, id) {
+                if let Slot::Value(v) = slot {
+                    read_directly[v] = true;
+                }
+            }
+        }
+    }
     let mut reads = Reads {
         tape,
         replayed: vec![false; n],
@@ -331,6 +361,7 @@ pub fn analyze(tape: &Tape, active_param: impl Fn(usize) -> bool) -> Analysis {
         residuals: vec![Vec::new(); regions],
         remat: vec![Vec::new(); regions],
         scalar: crate::scalars::scalars(tape, &sources),
+        read_directly,
     };
     for l in &all_loops {
         if let (
