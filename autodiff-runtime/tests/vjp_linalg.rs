@@ -337,3 +337,31 @@ fn slice_gradients() {
         rng,
     );
 }
+
+/// `sum_axis` along the last axis equals ndarray's for lanes short and long, in standard and
+/// transposed layout (the short-lane path sums the contiguous runs itself).
+#[test]
+fn sum_axis_matches_ndarray_for_every_lane_length() {
+    let rng = &mut rng();
+    for lane in [1, 2, 3, 8, 9, 17] {
+        let x = gen_any(rng, ndarray::Ix2(5, lane));
+        let want = x.sum_axis(Axis(1));
+        let got = sum_axis(&x, Axis(1));
+        assert!(
+            got.iter().zip(&want).all(|(a, b)| (a - b).abs() < 1e-12),
+            "{lane}"
+        );
+        let xt = x.t().to_owned();
+        let got_t = sum_axis(&xt.t(), Axis(1));
+        assert!(
+            got_t.iter().zip(&want).all(|(a, b)| (a - b).abs() < 1e-12),
+            "{lane} (transposed)"
+        );
+        let x3 = gen_any(rng, ndarray::Ix3(2, 3, lane));
+        let got3 = sum_axis(&x3, Axis(2));
+        assert!(got3
+            .iter()
+            .zip(&x3.sum_axis(Axis(2)))
+            .all(|(a, b)| (a - b).abs() < 1e-12));
+    }
+}
