@@ -426,7 +426,18 @@ fn shapes_and_casts(x: &Array2<f64>) -> f64 {
     let k = ((n as f64) * 0.5) as usize;
     let nf = d as f64;
     let j = nf.sqrt() as usize;
-    x[[r - 1, d - 1]] * x[[0, 0]] * (n as f64) + x[[0, 1]].sin() + x[[k, j]] * x[[k, j]]
+    x[[r - 1, d - 1]] * x[[0, 0]] * (n as f64)
+        + x[[0, 1]].sin()
+        + x[[k, j]] * x[[k, j]]
+        + x[[Norm::L2 as usize, 0]]
+}
+
+/// In an `f32` function the forward mode leaves an integer cast as written: its `f64`
+/// arithmetic in `f32` duals would round `(n as f64).sqrt()` for n = 4097² - 1 up to 4097.
+#[differentiate(jvp, hvp)]
+fn integer_of_f64_in_f32(x: &Array1<f32>, n: usize) -> f32 {
+    let r = (n as f64).sqrt() as usize;
+    x[0] * x[1] * (r as f32)
 }
 
 /// Splits a range's indices and its last one: a tuple with a part that is not `Copy`.
@@ -452,9 +463,9 @@ fn tuples_of_shapes_and_integer_casts_of_data() {
     let (t, v) = (direction((2, 3), 1.7), direction((2, 3), 2.9));
     let (value, (dx,)) = shapes_and_casts_grad(&x);
     assert!((value - shapes_and_casts(&x)).abs() < 1e-14);
-    // r = floor(sqrt(6)) = 2, k = 1, j = floor(sqrt(3)) = 1: the value reads x[1, 2], x[0, 0],
-    // x[0, 1] and x[1, 1].
-    let want = x[[1, 2]] * x[[0, 0]] * 2.0 + x[[0, 1]].sin() + x[[1, 1]] * x[[1, 1]];
+    // r = floor(sqrt(6)) = 2, k = 1, j = floor(sqrt(3)) = 1, Norm::L2 = 1: the value reads
+    // x[1, 2], x[0, 0], x[0, 1], x[1, 1] and x[1, 0].
+    let want = x[[1, 2]] * x[[0, 0]] * 2.0 + x[[0, 1]].sin() + x[[1, 1]] * x[[1, 1]] + x[[1, 0]];
     assert!((value - want).abs() < 1e-14);
     let numeric = autodiff::check::numeric_gradient(shapes_and_casts, &x, 1e-6);
     assert!(autodiff::check::max_relative_error(&dx, &numeric) < 1e-7);
@@ -477,4 +488,16 @@ fn a_tuple_split_in_a_loop_and_a_float_named_function() {
     let (_, _, (hv,)) = product_in_f32_free_loop_hvp(&x, (v.clone(),));
     let grad = |x: &Array1<f64>| product_in_f32_free_loop_grad(x).1 .0;
     assert!(check_hvp(grad, &x, &v, &hv, 1e-5) < 1e-7);
+}
+
+#[test]
+fn integer_casts_in_an_f32_function_give_the_original_integer() {
+    let (x, n) = (array![1.5_f32, 2.0], 4097 * 4097 - 1);
+    let (value, (dx,)) = integer_of_f64_in_f32_grad(&x, n);
+    assert_eq!(value, integer_of_f64_in_f32(&x, n));
+    assert_eq!(value, 1.5 * 2.0 * 4096.0);
+    let (v, tangent) = integer_of_f64_in_f32_jvp(&x, n, (array![1.0, 0.0],));
+    assert_eq!((v, tangent), (value, dx[0]));
+    let (v, (g,), _) = integer_of_f64_in_f32_hvp(&x, n, (array![0.0, 1.0],));
+    assert_eq!((v, g), (value, dx));
 }

@@ -228,6 +228,19 @@ struct Reads<'a> {
 }
 
 impl Reads<'_> {
+    /// Whether a cheap array result of `region` computed from `deps` is better kept than
+    /// computed again: when that would keep a dependency for it alone, and every array it is
+    /// computed from belongs to the region. An array from outside (a parameter, a value of
+    /// the enclosing code) may be what the result broadcasts to (`x - &center`, `x` n x d and
+    /// the center computed per iteration): keeping the result would keep that size per
+    /// iteration where the dependency is small.
+    fn keep_instead(&self, deps: &[ValueId], region: usize) -> bool {
+        deps.iter().any(|&d| self.kept_only_for(d, region))
+            && deps
+                .iter()
+                .all(|&d| self.scalar[d] || self.tape.nodes[d].region == region)
+    }
+
     /// Whether computing a value of `region` again would keep `d` on the region's tape for
     /// that alone: an array of the same region that nothing else keeps, no VJP reads and that
     /// cannot be computed again itself (`x.dot(&w) - &b`: keeping the difference costs what
@@ -261,9 +274,8 @@ impl Reads<'_> {
         }
         let again = match slot {
             Slot::Value(_) if region == 0 => is_local_ref(tape, &node.def).then_some(&[][..]),
-            Slot::Value(_) => recompute_from(tape, &node.def, self.scalar[v]).filter(|deps| {
-                self.scalar[v] || !deps.iter().any(|&d| self.kept_only_for(d, region))
-            }),
+            Slot::Value(_) => recompute_from(tape, &node.def, self.scalar[v])
+                .filter(|deps| self.scalar[v] || !self.keep_instead(deps, region)),
             Slot::Pullback(_) | Slot::Saved(_) | Slot::Shape(_) => None,
         };
         match again {

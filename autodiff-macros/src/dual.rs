@@ -101,11 +101,19 @@ impl VisitMut for Twin<'_> {
         let t = self.t.clone();
         match e {
             // `(n as f64 * 0.5) as usize` -> `twin_int::<usize, _>(..)`: computed in `T`
-            // inside, cast by its value (`as` cannot cast a `T`).
+            // inside, cast by its value (`as` cannot cast a `T`). Only where `T` stands for
+            // `f64`, whose dual numbers compute their values exactly as `f64` does: an `f32`
+            // function's `T` would compute the original's `f64` in `f32` (another integer),
+            // so there the cast stays as written. A path (`Norm::L2 as usize`, an enum value)
+            // is no float.
             Expr::Cast(c) if is_integer_type(&c.ty) => {
-                self.visit_expr_mut(&mut c.expr);
-                let (inner, ty) = (&c.expr, &c.ty);
-                *e = syn::parse_quote!(::autodiff::__private::twin_int::<#ty, _>(#inner));
+                let path = matches!(&*c.expr, Expr::Path(p) if p.path.segments.len() > 1);
+                let exact = twin_stands_for(self.t).is_some_and(|f| f.to_string() == "f64");
+                if exact && !path {
+                    self.visit_expr_mut(&mut c.expr);
+                    let (inner, ty) = (&c.expr, &c.ty);
+                    *e = syn::parse_quote!(::autodiff::__private::twin_int::<#ty, _>(#inner));
+                }
                 return;
             }
             // `n as f64` -> `twin_cast::<T, _>(n)`: an integer becomes a constant `T`, a float

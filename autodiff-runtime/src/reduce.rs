@@ -97,8 +97,10 @@ pub fn sum_axis<A: Scalar, S: Data<Elem = A>, D: RemoveAxis>(
     x.sum_axis(axis)
 }
 
-/// The longest lane [`sum_axis`] sums itself (longer ones take ndarray's unrolled sum).
-const SHORT_LANE: usize = 8;
+/// The longest lane [`sum_axis`] sums itself: ndarray sums lanes shorter than 8 in order too,
+/// so the result is the same to the bit (from 8 on, ndarray's unrolled sum adds in another
+/// order).
+const SHORT_LANE: usize = 7;
 
 /// Panics unless `axis` is an axis of an array of shape `shape` (`op` names the caller).
 #[track_caller]

@@ -611,3 +611,42 @@ fn a_closure_that_does_not_read_the_output_lets_it_move_out() {
         assert_eq!(count(out, "Clone :: clone (& __ad_v"), copies, "{out}");
     }
 }
+
+/// A cheap array result that would be computed again from a product kept for it alone is kept
+/// itself (`x.dot(&w) - &b`, both in the loop body: one subtraction, not one per sweep); but
+/// where it broadcasts against an array from outside the body (`&x.dot(&h) - m`, `m` a
+/// parameter), the small product is kept and the subtraction computed again.
+#[test]
+fn a_cheap_result_is_kept_instead_of_its_product_only_inside_its_body() {
+    let out = expansion(
+        quote!(),
+        quote! {
+            fn f(x: &Array2<f64>, w: &Array2<f64>) -> f64 {
+                let mut s = 0.0;
+                for i in 0..3 {
+                    let b = w.row(i).dot(w);
+                    let d = x.dot(w) - &b;
+                    s += (&d * &d).sum() * s;
+                }
+                s
+            }
+        },
+    );
+    let out = vjp_of(&out, "f");
+    assert_eq!(count(out, ":: sub ("), 1, "{out}");
+    let out = expansion(
+        quote!(),
+        quote! {
+            fn g(x: &Array2<f64>, h: &Array1<f64>, m: &Array2<f64>) -> f64 {
+                let mut s = 0.0;
+                for _ in 0..3 {
+                    let d = &x.dot(h) - m;
+                    s += (&d * &d).sum() * s;
+                }
+                s
+            }
+        },
+    );
+    let out = vjp_of(&out, "g");
+    assert_eq!(count(out, ":: sub ("), 2, "{out}");
+}
