@@ -22,7 +22,7 @@ import numpy as np  # noqa: E402
 import jax  # noqa: E402
 
 jax.config.update("jax_enable_x64", True)
-from adbench_reference import gmm_objective  # noqa: E402
+from adbench_reference import gmm_objective, gmm_parts  # noqa: E402
 
 
 def read(path):
@@ -32,21 +32,7 @@ def read(path):
 
 
 def gmm_inputs(path):
-    v = read(path)
-    d, k, n = int(v[0]), int(v[1]), int(v[2])
-    at = 3
-
-    def take(count):
-        nonlocal at
-        out = np.array(v[at:at + count])
-        at += count
-        return out
-    alphas = take(k)
-    means = take(k * d).reshape(k, d)
-    icf = take(k * d * (d + 1) // 2).reshape(k, -1)
-    x = take(n * d).reshape(n, d)
-    gamma, m = take(2)
-    return alphas, means, icf, x, float(gamma), float(m)
+    return gmm_parts(read(path))
 
 
 def min_time_per_call(f, min_time, time_limit):

@@ -66,8 +66,8 @@ def gmm_objective(alphas, means, icf, x, gamma, m):
     return const + slse - n * jax.scipy.special.logsumexp(alphas) + prior
 
 
-def gmm():
-    v = numbers(os.path.join(ROOT, "data", "adbench", "gmm", "gmm_d2_K5.txt"))
+def gmm_parts(v):
+    """A GMM input's numbers (ADBench's format) as (alphas, means, icf, x, gamma, m)."""
     d, k, n = int(v[0]), int(v[1]), int(v[2])
     at = 3
     def take(count):
@@ -80,6 +80,12 @@ def gmm():
     icf = take(k * d * (d + 1) // 2).reshape(k, -1)
     x = take(n * d).reshape(n, d)
     gamma, m = take(2)
+    return alphas, means, icf, x, float(gamma), float(m)
+
+
+def gmm():
+    v = numbers(os.path.join(ROOT, "data", "adbench", "gmm", "gmm_d2_K5.txt"))
+    alphas, means, icf, x, gamma, m = gmm_parts(v)
     f = lambda a, mu, q: gmm_objective(a, mu, q, x, gamma, m)
     value = f(alphas, means, icf)
     ga, gm, gq = jax.grad(f, argnums=(0, 1, 2))(alphas, means, icf)
