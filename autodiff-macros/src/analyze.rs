@@ -356,14 +356,15 @@ pub fn analyze(tape: &Tape, active_param: impl Fn(usize) -> bool) -> Analysis {
 
     let mut all_loops = Vec::new();
     loops(&tape.body, &mut all_loops);
+    // What the VJPs of the values that get an adjoint read, in tape order.
+    let vjp_slots: Vec<Slot> = (0..n)
+        .filter(|&id| needs[id])
+        .flat_map(|id| vjp_reads(&tape.nodes[id].def, id))
+        .collect();
     let mut read_directly = vec![false; n];
-    for (id, node) in tape.nodes.iter().enumerate() {
-        if needs[id] {
-            for slot in vjp_reads(&node.def, id) {
-                if let Slot::Value(v) = slot {
-                    read_directly[v] = true;
-                }
-            }
+    for slot in &vjp_slots {
+        if let Slot::Value(v) = *slot {
+            read_directly[v] = true;
         }
     }
     let mut reads = Reads {
@@ -391,14 +392,8 @@ pub fn analyze(tape: &Tape, active_param: impl Fn(usize) -> bool) -> Analysis {
             }
         }
     }
-    for (id, node) in tape.nodes.iter().enumerate() {
-        if !needs[id] {
-            continue;
-        }
-        let slots = vjp_reads(&node.def, id);
-        for slot in slots {
-            reads.read(slot);
-        }
+    for slot in vjp_slots {
+        reads.read(slot);
     }
     let Reads {
         mut residuals,

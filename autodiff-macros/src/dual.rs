@@ -108,7 +108,7 @@ impl VisitMut for Twin<'_> {
             // is no float.
             Expr::Cast(c) if is_integer_type(&c.ty) => {
                 let path = matches!(&*c.expr, Expr::Path(p) if p.path.segments.len() > 1);
-                let exact = twin_stands_for(self.t).is_some_and(|f| f.to_string() == "f64");
+                let exact = *self.t == TWIN_FLOAT;
                 if exact && !path {
                     self.visit_expr_mut(&mut c.expr);
                     let (inner, ty) = (&c.expr, &c.ty);
