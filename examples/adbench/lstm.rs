@@ -3,10 +3,13 @@
 //! characters, predict the next one, and the loss is the mean cross entropy against it
 //! (ADBench's log-sum-exp adds 2 to the sum: kept, to match it exactly).
 //!
-//! `objective` is written over whole layers (arrays of b), the state updated by writing its
-//! rows; `#[differentiate]` gives the gradient with respect to the main and extra parameters.
+//! `objective` is written layer by layer over arrays: what does not depend on the hidden
+//! state (the input, the forget and output gates, the prediction and the loss) for every
+//! character at once, the recurrence in a loop over characters that writes each hidden state
+//! into a row; `#[differentiate]` gives the gradient with respect to the main and extra
+//! parameters.
 //! `reference_objective` is a plain port of ADBench's C++ loops, used to check the value.
-use autodiff::ndarray::{s, Array2};
+use autodiff::ndarray::{s, Array2, Axis};
 use autodiff::prelude::*;
 
 /// One ADBench LSTM input.
@@ -35,6 +38,12 @@ pub fn parse(text: &str) -> Result<Input, String> {
 }
 
 /// The objective, differentiated with respect to the main and the extra parameters.
+///
+/// Layer by layer rather than character by character (the same arithmetic: layer `i` at
+/// character `t` reads only layer `i - 1` at `t` and itself at `t - 1`). A layer's forget
+/// and output gates read only its input, so they are computed for every character at once,
+/// as are the first layer's input and the prediction and loss; the loop over characters
+/// keeps only the recurrence through the hidden state.
 #[differentiate(wrt(main_params, extra_params))]
 pub fn objective(
     main_params: &Array2<f64>,
@@ -43,29 +52,30 @@ pub fn objective(
     sequence: &Array2<f64>,
 ) -> f64 {
     let (l, c, b) = (main_params.nrows() / 2, sequence.nrows(), sequence.ncols());
-    let mut st = state.to_owned();
-    let mut total = 0.0;
-    for t in 0..c - 1 {
-        let mut input = &sequence.row(t) * &extra_params.row(0);
-        for i in 0..l {
-            let (w, bias) = (main_params.row(2 * i), main_params.row(2 * i + 1));
-            let (hidden, cell) = (st.row(2 * i), st.row(2 * i + 1));
-            let forget = sigmoid(&(&input * &w.slice(s![0..b]) + bias.slice(s![0..b])));
-            let ingate = sigmoid(&(&hidden * &w.slice(s![b..2 * b]) + bias.slice(s![b..2 * b])));
-            let outgate =
-                sigmoid(&(&input * &w.slice(s![2 * b..3 * b]) + bias.slice(s![2 * b..3 * b])));
-            let change =
-                (&hidden * &w.slice(s![3 * b..4 * b]) + bias.slice(s![3 * b..4 * b])).tanh();
-            let new_cell = &cell * &forget + &ingate * &change;
-            let new_hidden = &outgate * &new_cell.tanh();
-            st.row_mut(2 * i + 1).assign(&new_cell);
-            st.row_mut(2 * i).assign(&new_hidden);
-            input = new_hidden;
+    let mut inputs = &sequence.slice(s![0..c - 1, ..]) * &extra_params.row(0);
+    for i in 0..l {
+        let (w, bias) = (main_params.row(2 * i), main_params.row(2 * i + 1));
+        let forget = sigmoid(&(&inputs * &w.slice(s![0..b]) + bias.slice(s![0..b])));
+        let outgate =
+            sigmoid(&(&inputs * &w.slice(s![2 * b..3 * b]) + bias.slice(s![2 * b..3 * b])));
+        let (w_in, b_in) = (w.slice(s![b..2 * b]), bias.slice(s![b..2 * b]));
+        let (w_change, b_change) = (w.slice(s![3 * b..4 * b]), bias.slice(s![3 * b..4 * b]));
+        let mut hidden = state.row(2 * i).to_owned();
+        let mut cell = state.row(2 * i + 1).to_owned();
+        let mut outputs = Array2::<f64>::zeros((c - 1, b));
+        for t in 0..c - 1 {
+            let ingate = sigmoid(&(&hidden * &w_in + &b_in));
+            let change = (&hidden * &w_change + &b_change).tanh();
+            cell = &cell * &forget.row(t) + &ingate * &change;
+            hidden = &outgate.row(t) * &cell.tanh();
+            outputs.row_mut(t).assign(&hidden);
         }
-        let ypred = &input * &extra_params.row(1) + extra_params.row(2);
-        let lse = (ypred.exp().sum() + 2.0).ln();
-        total += (&sequence.row(t + 1) * &(ypred - lse)).sum();
+        inputs = outputs;
     }
+    let ypred = &inputs * &extra_params.row(1) + extra_params.row(2);
+    let lse = (ypred.exp().sum_axis(Axis(1)) + 2.0).ln();
+    let next = sequence.slice(s![1..c, ..]);
+    let total = (&next * &ypred).sum() - (&lse * &next.sum_axis(Axis(1))).sum();
     -total / (((c - 1) * b) as f64)
 }
 
