@@ -64,8 +64,8 @@ pub fn objective(
         let mut cell = state.row(2 * i + 1).to_owned();
         let mut outputs = Array2::<f64>::zeros((c - 1, b));
         for t in 0..c - 1 {
-            let ingate = sigmoid(&(&hidden * &w_in + &b_in));
-            let change = (&hidden * &w_change + &b_change).tanh();
+            let ingate = sigmoid(&(&hidden * &w_in + b_in));
+            let change = (&hidden * &w_change + b_change).tanh();
             cell = &cell * &forget.row(t) + &ingate * &change;
             hidden = &outgate.row(t) * &cell.tanh();
             outputs.row_mut(t).assign(&hidden);
