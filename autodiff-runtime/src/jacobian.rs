@@ -36,7 +36,10 @@ impl<A: Scalar> JacobianRow for Array1<A> {
         crate::heap::zeros(ndarray::Ix2(m, self.len()))
     }
     fn write_to(self, block: &mut Array2<A>, k: usize) {
-        block.row_mut(k).assign(&self);
+        match self.as_slice() {
+            Some(row) => write_row(block, k, row),
+            None => block.row_mut(k).assign(&self),
+        }
     }
 }
 
@@ -64,10 +67,15 @@ impl<A: Scalar, const N: usize> JacobianRow for [A; N] {
 ///
 /// **Panics** if the lengths differ (a bug in the generated code: the block was shaped after
 /// the first row of the same parameter).
+#[inline]
 fn write_row<A: Scalar>(block: &mut Array2<A>, k: usize, row: &[A]) {
-    let mut dest = block.row_mut(k);
-    assert_eq!(dest.len(), row.len(), "jacobian: a row of another length");
-    dest.iter_mut().zip(row).for_each(|(d, &v)| *d = v);
+    let width = block.ncols();
+    assert_eq!(width, row.len(), "jacobian: a row of another length");
+    // The block is made here in standard layout: its row k is one contiguous run.
+    match block.as_slice_mut() {
+        Some(all) => all[k * width..(k + 1) * width].copy_from_slice(row),
+        None => block.row_mut(k).assign(&ndarray::ArrayView1::from(row)),
+    }
 }
 
 macro_rules! array_rows {
@@ -125,5 +133,47 @@ pub fn jacobian_block<B>(block: Option<B>) -> B {
     match block {
         Some(b) => b,
         None => panic!("autodiff: internal error: a Jacobian block without rows"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::array;
+
+    /// Rows land at their index whatever their form: a contiguous array, a reversed one (no
+    /// slice of it in order), a `Vec`, a fixed-size array.
+    #[test]
+    fn rows_are_written_at_their_index() {
+        let mut block = None;
+        jacobian_row(&mut block, 4, 0, array![1.0, 2.0, 3.0]);
+        let mut reversed = array![6.0, 5.0, 4.0];
+        reversed.invert_axis(Axis(0));
+        assert!(reversed.as_slice().is_none());
+        jacobian_row(&mut block, 4, 1, reversed);
+        jacobian_row::<Array1<f64>>(&mut block, 4, 3, array![7.0, 8.0, 9.0]);
+        assert_eq!(
+            jacobian_block(block),
+            array![
+                [1.0, 2.0, 3.0],
+                [4.0, 5.0, 6.0],
+                [0.0, 0.0, 0.0],
+                [7.0, 8.0, 9.0]
+            ]
+        );
+        let mut block = None;
+        jacobian_row(&mut block, 2, 1, vec![1.0_f32, 2.0]);
+        jacobian_row(&mut block, 2, 0, [3.0_f32, 4.0]);
+        assert_eq!(jacobian_block(block), array![[3.0, 4.0], [1.0, 2.0]]);
+    }
+
+    /// A row of another length is a bug in the generated code: it panics, never writes a
+    /// part of a row.
+    #[test]
+    #[should_panic(expected = "a row of another length")]
+    fn a_row_of_another_length_panics() {
+        let mut block = None;
+        jacobian_row(&mut block, 2, 0, vec![1.0, 2.0]);
+        jacobian_row(&mut block, 2, 1, vec![1.0, 2.0, 3.0]);
     }
 }

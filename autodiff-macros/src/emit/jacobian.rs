@@ -77,6 +77,10 @@ pub fn jacobian(func: &ItemFn, sig: &Signature, tape: Option<&Tape>) -> TokenStr
     }
 }
 
+/// Tapes up to this many values get their reverse sweep inlined at both of its calls (every
+/// row but the last, and the last).
+const INLINE_SWEEPS_LIMIT: usize = 600;
+
 /// Whether every row can share one forward sweep: the reverse sweep's closure can be copied
 /// (no callee's pullback on the tape) and the tape is small enough to get sweeps of its own.
 fn reusable(tape: &Tape) -> bool {
@@ -114,6 +118,13 @@ fn one_forward_body(func: &ItemFn, sig: &Signature, tape: &Tape) -> TokenStream 
     };
     let (original, prefix) = (&func.sig.ident, sig.path_prefix());
     let fish = Signature::turbofish(&func.sig.generics);
+    // Inlined at both of its calls, the sweep is compiled with the forward values it reads
+    // (no copy of the closure's captures into a call, no call per row): BA's 2 x 15 block
+    // 7.9 -> 6.0 ms. Bounded, since it doubles the sweep's code.
+    let inline = match tape.nodes.len() <= INLINE_SWEEPS_LIMIT {
+        true => quote!(#[inline(always)]),
+        false => TokenStream::new(),
+    };
     quote! {
         // The original stays the reference implementation (and counts as used).
         let _ = #prefix #original #fish;
@@ -121,9 +132,12 @@ fn one_forward_body(func: &ItemFn, sig: &Signature, tape: &Tape) -> TokenStream 
         #forward
         let #y = #keep;
         // Called once per row (a reverse sweep pops the tapes it owns: `FnMut` at least).
-        let mut #pb = move |#seed: #out_ty| {
-            #reverse
-            (#(#grads,)*)
+        let mut #pb = {
+            #inline
+            move |#seed: #out_ty| {
+                #reverse
+                (#(#grads,)*)
+            }
         };
         let #m = ::autodiff::__private::output_len(&#y);
         #(let mut #slots = ::core::option::Option::None;)*
