@@ -28,6 +28,10 @@ pub struct Analysis {
     pub remat: Vec<Vec<ValueId>>,
     /// Per `if`/loop id: whether the reverse sweep replays it.
     pub live: Vec<bool>,
+    /// Per region: it is a loop body or inside one (it may run many times per call). A
+    /// region outside every loop runs at most once: its tape holds one entry in place (the
+    /// runtime's `OnceTape`), so keeping a number there costs no allocation.
+    pub looped: Vec<bool>,
     /// Per `if`/loop id: for a loop of the function body that only adds into one scalar
     /// (`reduction`), the index of that carried value. Its reverse code runs inside the
     /// forward loop with the seed `1`, and the reverse sweep scales the sums.
@@ -223,6 +227,8 @@ struct Reads<'a> {
     remat: Vec<Vec<ValueId>>,
     /// Per value: a number, not an array (`scalars`).
     scalar: Vec<bool>,
+    /// Per region: inside a loop (`Analysis::looped`).
+    looped: Vec<bool>,
     /// Per value: a VJP reads it itself (so it is kept or recomputed whatever else happens).
     read_directly: Vec<bool>,
 }
@@ -274,8 +280,12 @@ impl Reads<'_> {
         }
         let again = match slot {
             Slot::Value(_) if region == 0 => is_local_ref(tape, &node.def).then_some(&[][..]),
-            Slot::Value(_) => recompute_from(tape, &node.def, self.scalar[v])
-                .filter(|deps| self.scalar[v] || !self.keep_instead(deps, region)),
+            // A number outside loops is kept like an array (`KEPT`): its region's tape is
+            // an entry in place, and a `sin` or `sqrt` is not evaluated again per sweep.
+            Slot::Value(_) => {
+                recompute_from(tape, &node.def, self.scalar[v] && self.looped[region])
+                    .filter(|deps| self.scalar[v] || !self.keep_instead(deps, region))
+            }
             Slot::Pullback(_) | Slot::Saved(_) | Slot::Shape(_) => None,
         };
         match again {
@@ -354,6 +364,8 @@ pub fn analyze(tape: &Tape, active_param: impl Fn(usize) -> bool) -> Analysis {
         }
     }
 
+    let mut looped = vec![false; regions];
+    mark_looped(&tape.body, false, &mut looped);
     let mut all_loops = Vec::new();
     loops(&tape.body, &mut all_loops);
     // What the VJPs of the values that get an adjoint read, in tape order.
@@ -374,6 +386,7 @@ pub fn analyze(tape: &Tape, active_param: impl Fn(usize) -> bool) -> Analysis {
         residuals: vec![Vec::new(); regions],
         remat: vec![Vec::new(); regions],
         scalar: crate::scalars::scalars(tape, &sources),
+        looped: looped.clone(),
         read_directly,
     };
     for l in &all_loops {
@@ -416,6 +429,7 @@ pub fn analyze(tape: &Tape, active_param: impl Fn(usize) -> bool) -> Analysis {
         residuals,
         remat,
         live,
+        looped,
         reductions,
     }
 }
@@ -445,6 +459,21 @@ fn collect_sources(block: &Block, sources: &mut [Vec<ValueId>], regions: &mut us
                 }
                 collect_sources(&l.body, sources, regions);
             }
+            Stmt::Value(_) | Stmt::Break { .. } => {}
+        }
+    }
+}
+
+/// Marks the regions that are a loop body or inside one (`Analysis::looped`).
+fn mark_looped(block: &Block, in_loop: bool, looped: &mut [bool]) {
+    looped[block.region] = in_loop;
+    for stmt in &block.stmts {
+        match stmt {
+            Stmt::If(i) => {
+                mark_looped(&i.then, in_loop, looped);
+                mark_looped(&i.els, in_loop, looped);
+            }
+            Stmt::Loop(l) => mark_looped(&l.body, true, looped),
             Stmt::Value(_) | Stmt::Break { .. } => {}
         }
     }

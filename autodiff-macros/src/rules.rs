@@ -162,8 +162,10 @@ rules! {
     Operator "[..]=" => "slice_set" in_place overwrites (Place("slice_set_vjp_array"), Data, Shape("slice_set_vjp_value"));
     Method "ln" => "ln" in_place (Reuse("ln_vjp"));
     Method "exp" => "exp" in_place (Output("exp_vjp"));
-    Method "sin" => "sin" in_place (Reuse("sin_vjp"));
-    Method "cos" => "cos" in_place (Reuse("cos_vjp"));
+    // Fused: the forward evaluates sin and cos together (one `sincos`), and the VJP reads
+    // the other one: no trigonometric function in the reverse sweep.
+    Method "sin" => "sin" in_place (Reuse("sin_vjp")) saving "sin_saving" => "sin_saved_vjp";
+    Method "cos" => "cos" in_place (Reuse("cos_vjp")) saving "cos_saving" => "cos_saved_vjp";
     Method "tan" => "tan" in_place (Output("tan_vjp"));
     Method "tanh" => "tanh" in_place (Output("tanh_vjp"));
     Method "sqrt" => "sqrt" in_place (Output("sqrt_vjp"));

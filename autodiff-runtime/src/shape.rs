@@ -196,9 +196,9 @@ where
 /// assert_eq!(pop_shapes(&mut tape), (ScalarShape::new(), ScalarShape::new()));
 /// ```
 #[inline]
-pub fn push_shapes<T>(tape: &mut Vec<T>, entry: T) {
-    if std::mem::size_of::<T>() != 0 {
-        tape.push(entry);
+pub fn push_shapes<S: crate::RegionTape>(tape: &mut S, entry: S::Entry) {
+    if std::mem::size_of::<S::Entry>() != 0 {
+        tape.push_entry(entry);
     }
 }
 
@@ -207,9 +207,12 @@ pub fn push_shapes<T>(tape: &mut Vec<T>, entry: T) {
 /// **Panics** on an empty tape of sized entries, which would be a bug in the generated code.
 #[track_caller]
 #[inline]
-pub fn pop_shapes<T: Default>(tape: &mut Vec<T>) -> T {
-    if std::mem::size_of::<T>() == 0 {
-        T::default()
+pub fn pop_shapes<S: crate::RegionTape>(tape: &mut S) -> S::Entry
+where
+    S::Entry: Default,
+{
+    if std::mem::size_of::<S::Entry>() == 0 {
+        S::Entry::default()
     } else {
         crate::pop(tape)
     }

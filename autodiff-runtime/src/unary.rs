@@ -46,6 +46,64 @@ macro_rules! unary_rules {
     )*};
 }
 
+/// [`sin`] and what its VJP reads, in one pass: `(sin x, cos x)` (the fused forward, used
+/// where the value needs a gradient: the reverse sweep then evaluates no trigonometric
+/// function, and the `sin` and `cos` of one number are one `sincos`).
+///
+/// ```
+/// let (s, c) = autodiff_runtime::sin_saving(&0.5_f64);
+/// assert_eq!((s, c), (0.5_f64.sin(), 0.5_f64.cos()));
+/// ```
+#[inline]
+pub fn sin_saving<X: Operand>(x: X) -> (X::Owned, X::Owned) {
+    x.map_pair_into(|v| (v.sin(), v.cos()))
+}
+
+/// y = sin x; dx += g * cos x, `cos x` from [`sin_saving`].
+///
+/// **Panics** if `g` does not have the shape of `x`.
+///
+/// ```
+/// let (_, saved) = autodiff_runtime::sin_saving(&0.5_f64);
+/// assert_eq!(autodiff_runtime::sin_saved_vjp(saved, &2.0), 2.0 * 0.5_f64.cos());
+/// ```
+#[track_caller]
+#[inline]
+pub fn sin_saved_vjp<'g, T: Value>(saved: T, g: impl Cotangent<'g, T::Owned>) -> T::Owned
+where
+    T::Owned: 'g,
+{
+    saved.zip_elems("sin", g.into_cow(), |c, g| g * c)
+}
+
+/// [`cos`] and what its VJP reads, in one pass: `(cos x, sin x)` (as [`sin_saving`]).
+///
+/// ```
+/// let (c, s) = autodiff_runtime::cos_saving(&0.5_f64);
+/// assert_eq!((c, s), (0.5_f64.cos(), 0.5_f64.sin()));
+/// ```
+#[inline]
+pub fn cos_saving<X: Operand>(x: X) -> (X::Owned, X::Owned) {
+    x.map_pair_into(|v| (v.cos(), v.sin()))
+}
+
+/// y = cos x; dx -= g * sin x, `sin x` from [`cos_saving`].
+///
+/// **Panics** if `g` does not have the shape of `x`.
+///
+/// ```
+/// let (_, saved) = autodiff_runtime::cos_saving(&0.5_f64);
+/// assert_eq!(autodiff_runtime::cos_saved_vjp(saved, &2.0), -2.0 * 0.5_f64.sin());
+/// ```
+#[track_caller]
+#[inline]
+pub fn cos_saved_vjp<'g, T: Value>(saved: T, g: impl Cotangent<'g, T::Owned>) -> T::Owned
+where
+    T::Owned: 'g,
+{
+    saved.zip_elems("cos", g.into_cow(), |s, g| -g * s)
+}
+
 fn two<A: Scalar>() -> A {
     A::one() + A::one()
 }

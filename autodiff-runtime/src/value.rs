@@ -114,6 +114,12 @@ pub trait Value {
     type Owned: Adjoint + Clone;
     /// Applies `f` to every element.
     fn map_elems(&self, f: impl FnMut(Self::Elem) -> Self::Elem) -> Self::Owned;
+    /// Applies `f`, which gives two results, to every element, in one pass: two values of
+    /// this shape (a function and its derivative's factor, `sin` and `cos`).
+    fn map_pair_elems(
+        &self,
+        f: impl FnMut(Self::Elem) -> (Self::Elem, Self::Elem),
+    ) -> (Self::Owned, Self::Owned);
     /// Elementwise `f(v, g)` over this value and its adjoint's shape (the input or the output
     /// of a unary function, and the output's adjoint in its VJP), written into `g` itself when
     /// it is owned. Panics naming `op` if the shapes differ.
@@ -135,6 +141,9 @@ macro_rules! scalar_value {
             fn map_elems(&self, mut f: impl FnMut($t) -> $t) -> $t {
                 f(*self)
             }
+            fn map_pair_elems(&self, mut f: impl FnMut($t) -> ($t, $t)) -> ($t, $t) {
+                f(*self)
+            }
             fn zip_elems(&self, _op: &str, g: Cow<'_, $t>, mut f: impl FnMut($t, $t) -> $t) -> $t {
                 f(*self, *g)
             }
@@ -151,6 +160,15 @@ impl<A: Scalar, S: Data<Elem = A>, D: Dimension> Value for ArrayBase<S, D> {
     type Owned = Array<A, D>;
     fn map_elems(&self, mut f: impl FnMut(A) -> A) -> Array<A, D> {
         self.mapv(&mut f)
+    }
+    fn map_pair_elems(&self, mut f: impl FnMut(A) -> (A, A)) -> (Array<A, D>, Array<A, D>) {
+        let mut second = crate::heap::zeros(self.raw_dim());
+        let first = Zip::from(&mut second).and(self).map_collect(|s, &v| {
+            let (a, b) = f(v);
+            *s = b;
+            a
+        });
+        (first, second)
     }
     #[track_caller]
     fn zip_elems(
@@ -310,6 +328,12 @@ pub trait Operand {
     type Owned;
     /// Applies `f` to every element, in place when `self` is owned.
     fn map_into(self, f: impl FnMut(Self::Elem) -> Self::Elem) -> Self::Owned;
+    /// Applies `f`, which gives two results, to every element in one pass; the first result
+    /// in place when `self` is owned.
+    fn map_pair_into(
+        self,
+        f: impl FnMut(Self::Elem) -> (Self::Elem, Self::Elem),
+    ) -> (Self::Owned, Self::Owned);
 }
 
 impl<T: Value> Operand for &T {
@@ -318,6 +342,10 @@ impl<T: Value> Operand for &T {
     #[inline]
     fn map_into(self, f: impl FnMut(T::Elem) -> T::Elem) -> T::Owned {
         self.map_elems(f)
+    }
+    #[inline]
+    fn map_pair_into(self, f: impl FnMut(T::Elem) -> (T::Elem, T::Elem)) -> (T::Owned, T::Owned) {
+        self.map_pair_elems(f)
     }
 }
 
@@ -328,6 +356,15 @@ impl<A: Scalar, D: Dimension> Operand for Array<A, D> {
     fn map_into(self, f: impl FnMut(A) -> A) -> Array<A, D> {
         self.mapv_into(f)
     }
+    fn map_pair_into(mut self, mut f: impl FnMut(A) -> (A, A)) -> (Array<A, D>, Array<A, D>) {
+        let mut second = crate::heap::zeros(self.raw_dim());
+        Zip::from(&mut self).and(&mut second).for_each(|a, s| {
+            let (x, y) = f(*a);
+            *a = x;
+            *s = y;
+        });
+        (self, second)
+    }
 }
 
 macro_rules! scalar_operand {
@@ -337,6 +374,10 @@ macro_rules! scalar_operand {
             type Owned = $t;
             #[inline]
             fn map_into(self, mut f: impl FnMut($t) -> $t) -> $t {
+                f(self)
+            }
+            #[inline]
+            fn map_pair_into(self, mut f: impl FnMut($t) -> ($t, $t)) -> ($t, $t) {
                 f(self)
             }
         }
@@ -499,19 +540,6 @@ impl<T: Value> Slot for T {
     #[inline]
     fn grad_of(&self, adjoint: Option<T::Owned>) -> T::Owned {
         adjoint.unwrap_or_else(|| self.zeros_like())
-    }
-}
-
-/// Takes the next entry off a loop or branch tape (the reverse sweep pops exactly what the
-/// forward sweep pushed).
-///
-/// **Panics** on an empty tape, which would be a bug in the generated code.
-#[track_caller]
-#[inline]
-pub fn pop<T>(tape: &mut Vec<T>) -> T {
-    match tape.pop() {
-        Some(entry) => entry,
-        None => panic!("autodiff: internal error: the reverse sweep popped an empty tape"),
     }
 }
 

@@ -374,6 +374,12 @@ fn vjps_on_duals() {
     check_jvp!("logsumexp_saved_vjp", rng, (x: Array2 = random((3, 4), rng)) => {
         logsumexp_saved_vjp(logsumexp_saving(x).1, &one())
     });
+    check_jvp!("sin_saved_vjp", rng, (x: Array2 = random((3, 4), rng); g: Array2 = random((3, 4), rng)) => {
+        sin_saved_vjp(sin_saving(x).1, g)
+    });
+    check_jvp!("cos_saved_vjp", rng, (x: Array2 = random((3, 4), rng); g: Array2 = random((3, 4), rng)) => {
+        cos_saved_vjp(cos_saving(x).1, g)
+    });
     check_jvp!("logsumexp_axis_vjp", rng, (x: Array2 = random((3, 4), rng); g: Array1 = random(3, rng)) => {
         logsumexp_axis_vjp(x, Axis(1), g)
     });

@@ -77,6 +77,31 @@ fn unary_exp_trig_tanh_sigmoid() {
     check_unary_op!(rng, sigmoid, sigmoid_vjp(y), gen_any);
 }
 
+/// The fused `sin` and `cos`: the forward's first result is the function, its second what
+/// the VJP reads (the other one), from a borrowed or an owned operand alike.
+#[test]
+fn unary_sin_cos_saving() {
+    let rng = &mut rng();
+    let x = array![0.3, -1.7, 2.9];
+    assert_eq!(sin_saving(&x), sin_saving(x.clone()));
+    assert_eq!(cos_saving(&x), cos_saving(x.clone()));
+    assert_eq!(sin_saving(&0.5_f64), (0.5_f64.sin(), 0.5_f64.cos()));
+    assert_eq!(cos_saving(&0.5_f64), (0.5_f64.cos(), 0.5_f64.sin()));
+    // `check_unary` differentiates the forward's first result.
+    fn sin_first<X: Operand>(x: X) -> X::Owned {
+        sin_saving(x).0
+    }
+    fn cos_first<X: Operand>(x: X) -> X::Owned {
+        cos_saving(x).0
+    }
+    check_unary_op!(@forms rng, sin_first, gen_any, |x, _, g| {
+        same(sin_saved_vjp(sin_saving(x).1, g), sin_saved_vjp(sin_saving(x).1, owned(g)))
+    });
+    check_unary_op!(@forms rng, cos_first, gen_any, |x, _, g| {
+        same(cos_saved_vjp(cos_saving(x).1, g), cos_saved_vjp(cos_saving(x).1, owned(g)))
+    });
+}
+
 #[test]
 fn unary_abs_relu() {
     let rng = &mut rng();

@@ -15,7 +15,10 @@ impl Emitter<'_> {
         for (region, slots) in self.an.residuals.iter().enumerate() {
             if !slots.is_empty() {
                 let t = name(format_args!("tape{region}"));
-                out.extend(quote!(let mut #t = ::std::vec::Vec::new();));
+                out.extend(match self.an.looped[region] {
+                    true => quote!(let mut #t = ::std::vec::Vec::new();),
+                    false => quote!(let mut #t = ::autodiff::__private::OnceTape::new();),
+                });
             }
         }
         for (id, &stacked) in self.stacked.iter().enumerate() {
