@@ -54,8 +54,10 @@ pub const RECOMPUTED: &[&str] = &[
 /// In a loop body that is an array per iteration, what reverse mode keeps anyway for most
 /// rules (JAX and PyTorch keep every activation). Measured: the MNIST example's `if relu_on {
 /// relu(&z) } else { sigmoid(&z) }`, 1.037x -> 1.001x the straight-line network; ADBench
-/// LSTM's gradient, 8.3 -> 6.4 ms (its cell's `sigmoid`s and `tanh`s were evaluated twice). A
-/// number is computed again: keeping it could cost a branch a tape of its own.
+/// LSTM's gradient, 8.3 -> 6.4 ms (its cell's `sigmoid`s and `tanh`s were evaluated twice).
+/// Numbers are kept too outside loops, where a branch's tape is one entry in place
+/// (`OnceTape`); in a loop a number is computed again: keeping it could cost a branch a tape
+/// of its own, an entry per iteration.
 const KEPT: &[&str] = &[
     "ln", "exp", "sin", "cos", "tan", "tanh", "sqrt", "powf", "sigmoid", "ln_1p", "exp_m1", "log2",
     "log10", "sinh", "cosh", "asin", "acos", "atan", "cbrt", "atan2", "hypot",
