@@ -57,7 +57,8 @@ pub const RECOMPUTED: &[&str] = &[
 /// LSTM's gradient, 8.3 -> 6.4 ms (its cell's `sigmoid`s and `tanh`s were evaluated twice).
 /// Numbers are kept too outside loops, where a branch's tape is one entry in place
 /// (`OnceTape`); in a loop a number is computed again: keeping it could cost a branch a tape
-/// of its own, an entry per iteration.
+/// of its own, an entry per iteration. (What a fused rule saved, `sin`'s `cos`, is kept in
+/// loops too: a `Slot::Saved` is never computed again.)
 const KEPT: &[&str] = &[
     "ln", "exp", "sin", "cos", "tan", "tanh", "sqrt", "powf", "sigmoid", "ln_1p", "exp_m1", "log2",
     "log10", "sinh", "cosh", "asin", "acos", "atan", "cbrt", "atan2", "hypot",

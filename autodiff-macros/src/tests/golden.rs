@@ -450,6 +450,25 @@ fn a_transcendental_array_result_is_kept() {
     let out = vjp_of(&out, "k");
     assert_eq!(count(out, ":: exp ("), 2, "{out}");
     assert!(!out.contains("OnceTape"), "{out}");
+    // What a fused rule saved is kept in a loop too: `sin`'s `cos` on the branch's tape, no
+    // trigonometric function in the reverse sweep.
+    let out = expansion(
+        quote!(),
+        quote! {
+            fn l(x: f64, c: f64) -> f64 {
+                let mut s = 1.0;
+                for _ in 0..3 {
+                    let y = if c > 0.0 { x.sin() } else { x.ln() };
+                    s = y * s;
+                }
+                s
+            }
+        },
+    );
+    let out = vjp_of(&out, "l");
+    assert_eq!(count(out, ":: sin_saving ("), 1, "{out}");
+    assert_eq!(count(out, ":: sin_saved_vjp ("), 1, "{out}");
+    assert_eq!(count(out, ":: sin_vjp ("), 0, "{out}");
 }
 
 /// A recurrence (`a[i] = a[i - 1] * 0.5 + x[i]`) keeps no array per iteration: the element
