@@ -1,13 +1,14 @@
-"""JAX (jit, float64, one thread) on ADBench's GMM inputs, timed by ADBench's method, for the
-same-run table of BENCHMARKS.md beside Manual, Tapenade and ours (peers/adbench/run.sh gives
-those three): the objective of adbench_reference.py (vectorised over points and components,
-as the issue's JAX numbers were) and its gradient with respect to alphas, means and icf.
+"""JAX (jit, float64, one thread) on ADBench's GMM and LSTM inputs, timed by ADBench's method,
+for the same-run table of BENCHMARKS.md beside Manual, Tapenade and ours (peers/adbench/run.sh
+gives those three).
+
+GMM: the objective of adbench_reference.py (vectorised over points and components, as the
+issue's JAX numbers were) and its gradient with respect to alphas, means and icf. LSTM:
+ADBench's objective with the characters in a `lax.scan` (adbench_reference.py's Python loop
+would have jit trace every step), checked against adbench_reference.py's on the first 16
+characters, and its gradient with respect to main_params and extra_params.
 
     python3 peers/python/adbench_jax.py [DATA_DIR] [--min-time 0.1] [--time-limit 2]
-
-LSTM is left out: written as Python loops over characters, as adbench_reference.py writes it,
-jit traces every step (4,096 of them for l2 c4096); the issue's JAX LSTM times were behind
-Tapenade's on every input.
 """
 import argparse
 import gzip
@@ -20,9 +21,10 @@ os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
 
 import numpy as np  # noqa: E402
 import jax  # noqa: E402
+import jax.numpy as jnp  # noqa: E402
 
 jax.config.update("jax_enable_x64", True)
-from adbench_reference import gmm_objective, gmm_parts  # noqa: E402
+from adbench_reference import gmm_objective, gmm_parts, lstm_layer, lstm_objective  # noqa: E402
 
 
 def read(path):
@@ -33,6 +35,43 @@ def read(path):
 
 def gmm_inputs(path):
     return gmm_parts(read(path))
+
+
+def lstm_inputs(path):
+    v = read(path)
+    l, c, b = int(v[0]), int(v[1]), int(v[2])
+    at = 3
+    parts = []
+    for rows, cols in [(2 * l, 4 * b), (3, b), (2 * l, b), (c, b)]:
+        parts.append(np.array(v[at:at + rows * cols]).reshape(rows, cols))
+        at += rows * cols
+    return parts
+
+
+def lstm_scan_objective(main_params, extra_params, state, sequence):
+    """ADBench's LSTM objective (adbench_reference.lstm_objective), the characters in a scan."""
+    l = main_params.shape[0] // 2
+    c, b = sequence.shape
+
+    def step(carry, chars):
+        hidden, cell = carry
+        now, following = chars
+        inp = now * extra_params[0]
+        new_hidden, new_cell = [], []
+        for i in range(l):
+            hidden_i, cell_i = lstm_layer(inp, hidden[i], cell[i], main_params[2 * i], main_params[2 * i + 1])
+            new_hidden.append(hidden_i)
+            new_cell.append(cell_i)
+            inp = hidden_i
+        ypred = inp * extra_params[1] + extra_params[2]
+        lse = jnp.log(jnp.sum(jnp.exp(ypred)) + 2)
+        term = jnp.sum(following * (ypred - lse))
+        return (jnp.stack(new_hidden), jnp.stack(new_cell)), term
+
+    start = (state[0::2], state[1::2])
+    sequence = jnp.asarray(sequence)
+    _, terms = jax.lax.scan(step, start, (sequence[:-1], sequence[1:]))
+    return -jnp.sum(terms) / ((c - 1) * b)
 
 
 def min_time_per_call(f, min_time, time_limit):
@@ -85,6 +124,22 @@ def main():
             t_g = min_time_per_call(grad, args.min_time, args.time_limit)
             label = f"gmm/{sub}/{name.split('.')[0]}"
             print(f"| {label} | {show(t_f)} | {show(t_g)} | {t_g / t_f:.1f} |", flush=True)
+    root = os.path.join(args.data, "lstm")
+    for name in sorted(os.listdir(root)):
+        main_params, extra_params, state, sequence = lstm_inputs(os.path.join(root, name))
+        short = sequence[:16]
+        scanned = lstm_scan_objective(main_params, extra_params, state, short)
+        looped = lstm_objective(main_params, extra_params, state, short)
+        if abs(scanned - looped) > 1e-12 * max(1.0, abs(looped)):
+            raise SystemExit(f"{name}: the scanned LSTM objective {scanned} differs from ADBench's {looped}")
+        f = jax.jit(lambda mp, ep: lstm_scan_objective(mp, ep, state, sequence))
+        g = jax.jit(jax.grad(lambda mp, ep: lstm_scan_objective(mp, ep, state, sequence), argnums=(0, 1)))
+        value = lambda: f(main_params, extra_params).block_until_ready()
+        grad = lambda: jax.block_until_ready(g(main_params, extra_params))
+        value(), grad()  # compile
+        t_f = min_time_per_call(value, args.min_time, args.time_limit)
+        t_g = min_time_per_call(grad, args.min_time, args.time_limit)
+        print(f"| lstm/{name.split('.')[0]} | {show(t_f)} | {show(t_g)} | {t_g / t_f:.1f} |", flush=True)
 
 
 if __name__ == "__main__":

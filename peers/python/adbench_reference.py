@@ -93,23 +93,28 @@ def gmm():
 
 
 # --- LSTM (ADBench src/cpp/shared/lstm.h; its log-sum-exp adds 2) ---------------------------
+def lstm_layer(inp, hidden, cell, w, bias):
+    """One layer at one character: the new hidden state and cell (w, bias: the layer's rows)."""
+    b = hidden.shape[0]
+    sig = lambda z: 1 / (1 + jnp.exp(-z))
+    forget = sig(inp * w[:b] + bias[:b])
+    ingate = sig(hidden * w[b:2 * b] + bias[b:2 * b])
+    outgate = sig(inp * w[2 * b:3 * b] + bias[2 * b:3 * b])
+    change = jnp.tanh(hidden * w[3 * b:] + bias[3 * b:])
+    cell = cell * forget + ingate * change
+    return outgate * jnp.tanh(cell), cell
+
+
 def lstm_objective(main_params, extra_params, state, sequence):
     l = main_params.shape[0] // 2
     c, b = sequence.shape
-    sig = lambda z: 1 / (1 + jnp.exp(-z))
     total = 0.0
     hidden = [state[2 * i] for i in range(l)]
     cell = [state[2 * i + 1] for i in range(l)]
     for t in range(c - 1):
         inp = sequence[t] * extra_params[0]
         for i in range(l):
-            w, bias = main_params[2 * i], main_params[2 * i + 1]
-            forget = sig(inp * w[:b] + bias[:b])
-            ingate = sig(hidden[i] * w[b:2 * b] + bias[b:2 * b])
-            outgate = sig(inp * w[2 * b:3 * b] + bias[2 * b:3 * b])
-            change = jnp.tanh(hidden[i] * w[3 * b:] + bias[3 * b:])
-            cell[i] = cell[i] * forget + ingate * change
-            hidden[i] = outgate * jnp.tanh(cell[i])
+            hidden[i], cell[i] = lstm_layer(inp, hidden[i], cell[i], main_params[2 * i], main_params[2 * i + 1])
             inp = hidden[i]
         ypred = inp * extra_params[1] + extra_params[2]
         lse = jnp.log(jnp.sum(jnp.exp(ypred)) + 2)
