@@ -225,6 +225,16 @@ rules! {
 /// Methods that read a shape: allowed on any value, their results are data.
 pub const SHAPE_METHODS: &[&str] = &["len", "nrows", "ncols", "shape", "dim", "ndim", "is_empty"];
 
+/// Whether a call's path makes a new float array from data: `Array1::zeros(n)`,
+/// `Array2::<f64>::ones((r, c))` (data until a write puts a differentiable value into it).
+pub fn is_array_constructor(path: &syn::Path) -> bool {
+    let mut segments = path.segments.iter().rev();
+    let name = segments.next().map(|s| s.ident.to_string());
+    let owner = segments.next();
+    matches!(name.as_deref(), Some("zeros" | "ones"))
+        && owner.is_some_and(|o| o.ident.to_string().starts_with("Array"))
+}
+
 /// The rule written as `name` with this syntax.
 pub fn find(syntax: Syntax, name: &str) -> Option<&'static Rule> {
     RULES.iter().find(|r| r.syntax == syntax && r.name == name)

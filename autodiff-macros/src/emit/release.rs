@@ -39,6 +39,17 @@ impl Emitter<'_> {
     /// whose last reader is an `in_place` forward is passed to it by value instead.
     /// `droppable`: `Emitter::droppable`.
     pub(super) fn released(&self, code: Code, droppable: &[bool]) -> TokenStream {
+        self.released_before(code, &TokenStream::new(), droppable)
+    }
+
+    /// [`released`](Self::released) for code that `later` follows (a pullback's closure,
+    /// which owns what it reads): what `later` names lives past every chunk.
+    pub(super) fn released_before(
+        &self,
+        code: Code,
+        later: &TokenStream,
+        droppable: &[bool],
+    ) -> TokenStream {
         let n = self.tape.nodes.len();
         let mut last = vec![None; n];
         for (k, (chunk, _)) in code.0.iter().enumerate() {
@@ -49,8 +60,14 @@ impl Emitter<'_> {
             });
         }
         let mut dead: Vec<Vec<ValueId>> = vec![Vec::new(); code.0.len()];
+        let mut read_later = vec![false; n];
+        visit_values(later.clone(), &mut |v| {
+            if v < n {
+                read_later[v] = true;
+            }
+        });
         for (v, &droppable) in droppable.iter().enumerate() {
-            if let (true, Some(k)) = (droppable, last[v]) {
+            if let (true, false, Some(k)) = (droppable, read_later[v], last[v]) {
                 dead[k].push(v);
             }
         }
@@ -71,8 +88,8 @@ impl Emitter<'_> {
             .collect()
     }
 
-    /// The values worth dropping early: results of rules (owned values) that may be arrays,
-    /// other than the output, that nothing borrows or takes by value (an expression, a call
+    /// The values worth dropping early: results of rules and arrays built in the body (owned
+    /// values) that may be arrays, other than the output, that nothing borrows or takes by value (an expression, a call
     /// or a data argument reading them keeps them to the end).
     pub(super) fn droppable(&self) -> Vec<bool> {
         let nodes = &self.tape.nodes;
@@ -107,9 +124,28 @@ impl Emitter<'_> {
                 _ => {}
             }
         }
+        // An array built in the body (`Array1::zeros(n)`) is owned too: the first write into
+        // it takes it by value instead of copying it.
         (0..nodes.len())
-            .map(|v| matches!(nodes[v].def, Def::Op { .. }) && array[v] && !kept[v])
+            .map(|v| {
+                let owned = match &nodes[v].def {
+                    Def::Op { .. } => true,
+                    Def::Expr { tokens, .. } => new_array(tokens),
+                    _ => false,
+                };
+                owned && array[v] && !kept[v]
+            })
             .collect()
+    }
+}
+
+/// Whether an expression's tokens make a new array (`Array1::zeros(n)`: owned, never a view).
+fn new_array(tokens: &TokenStream) -> bool {
+    match syn::parse2::<syn::Expr>(tokens.clone()) {
+        Ok(syn::Expr::Call(c)) => {
+            matches!(&*c.func, syn::Expr::Path(p) if crate::rules::is_array_constructor(&p.path))
+        }
+        _ => false,
     }
 }
 

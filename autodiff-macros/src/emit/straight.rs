@@ -187,11 +187,10 @@ impl Emitter<'_> {
     ) -> (TokenStream, TokenStream, Vec<TokenStream>) {
         let out = self.tape.output;
         let mut st = self.state(scalar_output);
-        let forward: TokenStream = self
-            .order()
-            .into_iter()
-            .map(|v| self.value_fwd(v))
-            .collect();
+        let mut forward = Code::default();
+        for v in self.order() {
+            forward.forward(v, self.value_fwd(v));
+        }
         let mut code = Code::default();
         code.extend(self.remat(0));
         if !self.an.needs[out] {
@@ -213,7 +212,12 @@ impl Emitter<'_> {
             self.task(v, &mut st, &mut code);
         }
         let grads = self.straight_grads(&st, true, active);
-        (forward, code.into_tokens(), grads)
+        let reverse = code.into_tokens();
+        // What the closure does not read dies in the forward code: an array built in the
+        // body is written in place, a temporary dropped.
+        let later = quote!(#reverse #(#grads)*);
+        let forward = self.released_before(forward, &later, &self.droppable());
+        (forward, reverse, grads)
     }
 
     /// The values of the body, in program order.

@@ -30,11 +30,7 @@ impl Lowerer<'_> {
         let args: Vec<ValueId> = args.into_iter().collect::<Option<_>>()?;
         // `Array1::zeros(n)`, `Array2::<f64>::ones((r, c))`: a float array (data until a
         // write puts a differentiable value into it).
-        let owner = path.path.segments.iter().rev().nth(1);
-        if matches!(name.as_str(), "zeros" | "ones")
-            && owner.is_some_and(|o| o.ident.to_string().starts_with("Array"))
-            && args.iter().all(|&a| !self.maybe_active[a])
-        {
+        if rules::is_array_constructor(&path.path) && args.iter().all(|&a| !self.maybe_active[a]) {
             let arg_tokens: Vec<TokenStream> = args.iter().map(|&a| self.tokens(a)).collect();
             return Some(self.expr(quote!(#path(#(#arg_tokens),*)), args, span, true));
         }

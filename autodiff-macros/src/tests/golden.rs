@@ -541,6 +541,30 @@ fn a_slice_read_keeps_only_its_arrays_shape() {
     assert_eq!(count(out, ":: index_set (__ad_v"), 1, "{out}");
 }
 
+/// An array built in a straight-line body (`Array1::zeros(n)`) is written in place by its
+/// first write, in `NAME_vjp` and in the forward code of a closure (`NAME_jacobian`, the
+/// pullback), not copied: the closure reads neither the array nor its written versions.
+#[test]
+fn a_local_array_is_written_in_place_before_a_closure() {
+    let out = expansion(
+        quote!(jacobian),
+        quote! {
+            fn f(x: &[f64]) -> Array1<f64> {
+                let mut y = Array1::<f64>::zeros(2);
+                y[0] = x[0] * x[1];
+                y[1] = x[1].sin();
+                y
+            }
+        },
+    );
+    let jac = &out[out.find("fn f_jacobian").unwrap_or(0)..];
+    assert_eq!(count(jac, ":: index_set (__ad_v"), 2, "{jac}");
+    assert_eq!(count(jac, ":: index_set (&"), 0, "{jac}");
+    let vjp =
+        &out[out.find("fn f_vjp (").unwrap_or(0)..out.find("fn f_jacobian").unwrap_or(out.len())];
+    assert_eq!(count(vjp, ":: index_set (&"), 0, "{vjp}");
+}
+
 /// `NAME_jacobian` runs the forward sweep once (no `NAME_vjp` per row), unless its body calls
 /// another differentiated function.
 #[test]
