@@ -46,62 +46,48 @@ macro_rules! unary_rules {
     )*};
 }
 
-/// [`sin`] and what its VJP reads, in one pass: `(sin x, cos x)` (the fused forward, used
-/// where the value needs a gradient: the reverse sweep then evaluates no trigonometric
-/// function, and the `sin` and `cos` of one number are one `sincos`).
-///
-/// ```
-/// let (s, c) = autodiff_runtime::sin_saving(&0.5_f64);
-/// assert_eq!((s, c), (0.5_f64.sin(), 0.5_f64.cos()));
-/// ```
-#[inline]
-pub fn sin_saving<X: Operand>(x: X) -> (X::Owned, X::Owned) {
-    x.map_pair_into(|v| (v.sin(), v.cos()))
+/// Fused trigonometric rules: the saving forward gives `(f x, h x)` in one pass (one `sincos`
+/// for a number), `h x` being what the VJP reads, and the saved VJP multiplies the cotangent
+/// by `±h x`. Used where the value needs a gradient: the reverse sweep then evaluates no
+/// trigonometric function, and the `sin` and `cos` of one number are one `sincos`.
+/// `$check`: the saved VJP at x = 0.5 with g = 2, for its doctest.
+macro_rules! fused_trig {
+    ($($f:ident, $saving:ident, $saved_vjp:ident, $h:ident, $calc:literal, $check:literal: |$hv:ident, $g:ident| $back:expr;)*) => {$(
+        #[doc = concat!("[`", stringify!($f), "`] and what its VJP reads, in one pass: `(", stringify!($f), " x, ", stringify!($h), " x)`.")]
+        ///
+        /// ```
+        #[doc = concat!("let (y, saved) = autodiff_runtime::", stringify!($saving), "(&0.5_f64);")]
+        #[doc = concat!("assert_eq!((y, saved), (0.5_f64.", stringify!($f), "(), 0.5_f64.", stringify!($h), "()));")]
+        /// ```
+        #[inline]
+        pub fn $saving<X: Operand>(x: X) -> (X::Owned, X::Owned) {
+            x.map_pair_into(|v| (v.$f(), v.$h()))
+        }
+
+        #[doc = concat!($calc, ", `", stringify!($h), " x` from [`", stringify!($saving), "`].")]
+        ///
+        /// **Panics** if `g` does not have the shape of `x`.
+        ///
+        /// ```
+        #[doc = concat!("let (_, saved) = autodiff_runtime::", stringify!($saving), "(&0.5_f64);")]
+        #[doc = concat!("assert_eq!(autodiff_runtime::", stringify!($saved_vjp), "(saved, &2.0), ", $check, ");")]
+        /// ```
+        #[track_caller]
+        #[inline]
+        pub fn $saved_vjp<'g, T: Value>(saved: T, g: impl Cotangent<'g, T::Owned>) -> T::Owned
+        where
+            T::Owned: 'g,
+        {
+            saved.zip_elems(stringify!($f), g.into_cow(), |$hv, $g| $back)
+        }
+    )*};
 }
 
-/// y = sin x; dx += g * cos x, `cos x` from [`sin_saving`].
-///
-/// **Panics** if `g` does not have the shape of `x`.
-///
-/// ```
-/// let (_, saved) = autodiff_runtime::sin_saving(&0.5_f64);
-/// assert_eq!(autodiff_runtime::sin_saved_vjp(saved, &2.0), 2.0 * 0.5_f64.cos());
-/// ```
-#[track_caller]
-#[inline]
-pub fn sin_saved_vjp<'g, T: Value>(saved: T, g: impl Cotangent<'g, T::Owned>) -> T::Owned
-where
-    T::Owned: 'g,
-{
-    saved.zip_elems("sin", g.into_cow(), |c, g| g * c)
-}
-
-/// [`cos`] and what its VJP reads, in one pass: `(cos x, sin x)` (as [`sin_saving`]).
-///
-/// ```
-/// let (c, s) = autodiff_runtime::cos_saving(&0.5_f64);
-/// assert_eq!((c, s), (0.5_f64.cos(), 0.5_f64.sin()));
-/// ```
-#[inline]
-pub fn cos_saving<X: Operand>(x: X) -> (X::Owned, X::Owned) {
-    x.map_pair_into(|v| (v.cos(), v.sin()))
-}
-
-/// y = cos x; dx -= g * sin x, `sin x` from [`cos_saving`].
-///
-/// **Panics** if `g` does not have the shape of `x`.
-///
-/// ```
-/// let (_, saved) = autodiff_runtime::cos_saving(&0.5_f64);
-/// assert_eq!(autodiff_runtime::cos_saved_vjp(saved, &2.0), -2.0 * 0.5_f64.sin());
-/// ```
-#[track_caller]
-#[inline]
-pub fn cos_saved_vjp<'g, T: Value>(saved: T, g: impl Cotangent<'g, T::Owned>) -> T::Owned
-where
-    T::Owned: 'g,
-{
-    saved.zip_elems("cos", g.into_cow(), |s, g| -g * s)
+fused_trig! {
+    // y = sin x; dx += g cos x
+    sin, sin_saving, sin_saved_vjp, cos, "y = sin x; dx += g * cos x", "2.0 * 0.5_f64.cos()": |c, g| g * c;
+    // y = cos x; dx -= g sin x
+    cos, cos_saving, cos_saved_vjp, sin, "y = cos x; dx -= g * sin x", "-2.0 * 0.5_f64.sin()": |s, g| -g * s;
 }
 
 fn two<A: Scalar>() -> A {
