@@ -231,7 +231,7 @@ struct Reads<'a> {
     /// Per value: a number, not an array (`scalars`).
     scalar: Vec<bool>,
     /// Per region: inside a loop (`Analysis::looped`).
-    looped: Vec<bool>,
+    looped: &'a [bool],
     /// Per value: a VJP reads it itself (so it is kept or recomputed whatever else happens).
     read_directly: Vec<bool>,
 }
@@ -389,7 +389,7 @@ pub fn analyze(tape: &Tape, active_param: impl Fn(usize) -> bool) -> Analysis {
         residuals: vec![Vec::new(); regions],
         remat: vec![Vec::new(); regions],
         scalar: crate::scalars::scalars(tape, &sources),
-        looped: looped.clone(),
+        looped: &looped,
         read_directly,
     };
     for l in &all_loops {

@@ -89,8 +89,8 @@ impl Emitter<'_> {
     }
 
     /// The values worth dropping early: results of rules and arrays built in the body (owned
-    /// values) that may be arrays, other than the output, that nothing borrows or takes by value (an expression, a call
-    /// or a data argument reading them keeps them to the end).
+    /// values) that may be arrays, other than the output, that nothing borrows or takes by
+    /// value (an expression, a call or a data argument reading them keeps them to the end).
     pub(super) fn droppable(&self) -> Vec<bool> {
         let nodes = &self.tape.nodes;
         let mut array = vec![true; nodes.len()];
