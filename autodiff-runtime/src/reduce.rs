@@ -50,7 +50,8 @@ pub fn mean<A: Scalar, S: Data<Elem = A>, D: Dimension>(x: &ArrayBase<S, D>) -> 
     }
 }
 
-/// VJP of [`mean`]: y = Σ x / n; dx += g / n. Reads only the shape of `x`, as [`sum_vjp`].
+/// VJP of [`mean`]: y = Σ x / n; dx += g / n ([`sum_vjp`] of `g / n`). Reads only the shape
+/// of `x`, as [`sum_vjp`].
 pub fn mean_vjp<A, T, D, G>(x: &T, g: G) -> Array<A, D>
 where
     A: Scalar,
@@ -58,9 +59,8 @@ where
     D: Dimension,
     G: ScalarCotangent<A>,
 {
-    let dim = x.shape_of().0;
-    let n = A::of_f64(dim.size() as f64);
-    Array::from_elem(dim, G::scalar_cotangent(g) / n)
+    let n = A::of_f64(x.shape_of().0.size() as f64);
+    sum_vjp(x, G::scalar_cotangent(g) / n)
 }
 
 /// `x.sum_axis(axis)`: sums along `axis`, removing it.
